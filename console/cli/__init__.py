@@ -1,0 +1,68 @@
+"""`hotline` command line: one module per sub-command group, each with `register(sub)`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from console.cli.errors import CliError
+from console.errors import HotlineError
+
+# Sub-command modules; each defines register(subparsers) and sets `func` on its parsers.
+COMMAND_MODULES = [
+    "console.cli.store_cmd",
+    "console.cli.orders_cmd",
+    "console.cli.events_cmd",
+    "console.cli.calendar_cmd",
+    "console.cli.taxonomy_cmd",
+    "console.cli.kb_cmd",
+    "console.cli.sync_cmd",
+    "console.cli.centre_cmd",
+    "console.cli.unit_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hotline",
+        description="12345 hotline console. With no sub-command, opens the console.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        help="store directory (default: $HOTLINE_DATA_DIR or the platform data dir)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a group not built yet
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if getattr(args, "func", None) is None:
+            if args.command:
+                parser.parse_args([args.command, "--help"])
+            from console.cli.app_cmd import run_console
+
+            return run_console(args)
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"hotline: {exc}", file=sys.stderr)
+        return exc.code
+    except HotlineError as exc:
+        print(f"hotline: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,111 @@
+"""`hotline orders list|show`: read the store's orders."""
+
+from __future__ import annotations
+
+import json
+
+from console.cli.common import add_data_dir, print_json
+from console.cli.errors import CliError
+from console.domain.order import STATUS_LABELS, Status
+
+
+def register(sub) -> None:
+    orders = sub.add_parser("orders", help="list and show work orders")
+    osub = orders.add_subparsers(dest="orders_command", metavar="ACTION", required=True)
+    p = osub.add_parser("list", help="list orders, newest first")
+    p.add_argument("--status", help=f"only this status: {', '.join(s.value for s in Status)}")
+    p.add_argument("--limit", type=int, default=50, help="at most this many (default 50; 0 = all)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_list)
+    p = osub.add_parser("show", help="one order with its events and every deadline")
+    p.add_argument("number", help="order number, e.g. 20261128-S07-0012")
+    p.add_argument("--json", action="store_true")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_show)
+
+
+def _open(args):
+    from console.store import Store
+
+    return Store.open(getattr(args, "data_dir", None))
+
+
+def _row_summary(row: dict) -> dict:
+    return {
+        "number": row["number"],
+        "status": row["status"],
+        "created_at": row["created_at"],
+        "caller": f"{row['caller_name']}{row['caller_title']}" if not row["confidential"] else "（保密）",
+        "nature": row["nature"],
+        "content_class": row["content_class"],
+        "lead_unit": row["lead_unit"],
+        "dispatch_due": row["dispatch_due"],
+        "unit_due": row["unit_due"],
+        "unit_due_provisional": bool(row["unit_due_provisional"]),
+        "callback_due": row["callback_due"],
+        "urgent": bool(row["urgent"]),
+    }
+
+
+def cmd_list(args) -> int:
+    if args.status and args.status not in {s.value for s in Status}:
+        raise CliError(f"unknown status {args.status!r}: expected one of {', '.join(s.value for s in Status)}")
+    if args.limit < 0:
+        raise CliError("--limit must be 0 or more")
+    store = _open(args)
+    rows = store.list_orders(status=args.status, limit=args.limit or None)
+    for row in rows:
+        s = _row_summary(row)
+        if args.json:
+            print_json(s)
+        else:
+            due = s["unit_due"] or s["dispatch_due"] or ""
+            mark = "（预估）" if s["unit_due_provisional"] else ""
+            print(f"{s['number']}  {STATUS_LABELS[Status(s['status'])]:<6}  {s['created_at'][:16]}  "
+                  f"{s['nature']:<3} {s['lead_unit'] or '-':<6} due {due[:16] or '-'}{mark}  {row['description'][:30]}")
+    if not args.json:
+        print(f"{len(rows)} orders" + (f" with status {args.status}" if args.status else ""))
+    store.close()
+    return 0
+
+
+def cmd_show(args) -> int:
+    store = _open(args)
+    row = store.order_row(args.number)
+    if row is None:
+        store.close()
+        raise CliError(f"no order {args.number!r} in this store", 1)
+    state = json.loads(row["state"])
+    events = store.events_of(args.number)
+    store.close()
+    deadlines = {
+        "dispatch_due": row["dispatch_due"],
+        "unit_due": row["unit_due"],
+        "unit_due_provisional": bool(row["unit_due_provisional"]),
+        "callback_due": row["callback_due"],
+    }
+    if args.json:
+        print_json({"order": state, "deadlines": deadlines, "events": [
+            {k: e[k] for k in ("id", "kind", "at", "operator", "role", "unit", "seat", "seat_seq", "seq", "payload")}
+            for e in events]})
+        return 0
+    print(f"工单 {row['number']}  {STATUS_LABELS[Status(row['status'])]}")
+    for label, key in (("来电人", None), ("电话", "phone"), ("地址", "address"), ("性质", "nature"),
+                       ("分类", None), ("诉求", "description"), ("主办单位", "lead_unit")):
+        if key is None and label == "来电人":
+            value = "（保密）" if state["confidential"] else f"{state['caller_name']}{state['caller_title']}"
+        elif key is None:
+            value = "/".join(state["content_path"])
+        else:
+            value = state[key]
+        print(f"  {label}: {value}")
+    provisional = "（预估：该年度放假安排未公布）" if deadlines["unit_due_provisional"] else ""
+    print(f"  转办时限: {deadlines['dispatch_due'] or '-'}")
+    print(f"  办理时限: {deadlines['unit_due'] or '-'}{provisional}")
+    print(f"  回访时限: {deadlines['callback_due'] or '-'}")
+    print("  事件:")
+    for e in events:
+        print(f"    {e['at']}  {e['kind']:<22} {e['operator']}({e['role']})  "
+              f"{json.dumps(e['payload'], ensure_ascii=False)[:80]}")
+    return 0

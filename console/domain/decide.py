@@ -1,0 +1,520 @@
+"""decide(): the one place that accepts or rejects an event against an order (R-01..R-34).
+
+The seat calls it before writing; the centre calls it again and its answer is final. Reasons are
+Chinese because they are shown to the operator as they are; `code` is for programs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from console.domain.order import (
+    AWAITING_DISPATCH,
+    CALLBACK_OUTCOMES,
+    CALLBACK_RESULTS,
+    PAYLOAD_SCHEMAS,
+    STATUS_LABELS,
+    SUPERVISION_REASONS,
+    TERMINAL,
+    THREE_WAY_ATTEMPT_OUTCOMES,
+    Disposition,
+    Event,
+    Kind,
+    OrderState,
+    Status,
+)
+from console.domain.phone import PhoneError, normalise_phone
+from console.domain.review import TITLES, recording_gaps
+from console.domain.roles import ROLE_LABELS, Actor, Role
+from console.domain.settings import DEFAULT_RULES, Rules
+
+A, D, L, C, S, U, SYS = Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR, Role.UNIT, Role.SYSTEM
+
+ALLOWED_ROLES: dict[str, frozenset[Role]] = {
+    Kind.CREATED: frozenset({A, L, SYS}),
+    Kind.AMENDED: frozenset({A, L}),
+    Kind.RESUBMITTED: frozenset({A, L}),
+    Kind.ANSWERED_DIRECTLY: frozenset({A, L}),
+    Kind.RETURNED_TO_INTAKE: frozenset({D, L}),
+    Kind.ESCALATED: frozenset({D, L}),
+    Kind.REPORTED_TO_LEADER: frozenset({A, L, S}),
+    Kind.THREE_WAY_CALL_LOGGED: frozenset({A, L}),
+    Kind.DISPATCHED: frozenset({D, L}),
+    Kind.UNIT_RETURNED: frozenset({U, D, L}),
+    Kind.REDISPATCHED: frozenset({D, L}),
+    Kind.EXTENSION_REQUESTED: frozenset({U, D, L}),
+    Kind.SUPERVISION_NOTICE: frozenset({S}),
+    Kind.EXTENSION_DECIDED: frozenset({D, L}),
+    Kind.UNIT_REPLIED: frozenset({U, D, L}),
+    Kind.CALLBACK_ATTEMPTED: frozenset({C, L}),
+    Kind.CALLBACK_DONE: frozenset({C, L}),
+    Kind.REWORK: frozenset({C, D, L, S}),
+    Kind.SUPERVISED: frozenset({S, L}),
+    Kind.PROGRESS_INQUIRY: frozenset({A, L, C}),
+    Kind.MERGED_INTO: frozenset({A, D, L}),
+    Kind.UNMERGED: frozenset({A, D, L}),
+    Kind.NOTE: frozenset({A, D, L, C, S, U}),
+    Kind.CLOSED: frozenset({L, S}),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    ok: bool
+    reason: str = ""
+    code: str = ""
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+ACCEPT = Decision(True)
+
+
+def reject(code: str, reason: str) -> Decision:
+    return Decision(False, reason, code)
+
+
+@dataclass
+class Context:
+    """What decide() may consult besides the order: all optional, all pure."""
+
+    rules: Rules = DEFAULT_RULES
+    calendar: object | None = None  # a WorkCalendar, for deadline checks (R-25)
+    lookup: Callable[[str], OrderState | None] | None = None  # other orders (merge targets)
+    unit_codes: frozenset[str] | None = None  # known undertaking units
+    valid_content_path: Callable[[list], bool] | None = None  # the taxonomy's check
+    extra: dict = field(default_factory=dict)
+
+
+def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | None = None) -> Decision:
+    ctx = ctx or Context()
+    kind = event.kind
+    if kind not in PAYLOAD_SCHEMAS:
+        return reject("unknown_kind", f"未知的事件类型：{kind}")
+    bad = _check_schema(kind, event.payload)
+    if bad:
+        return bad
+    if actor.role not in ALLOWED_ROLES[kind]:
+        return reject("role", f"{ROLE_LABELS[actor.role]}无权执行此操作（{kind}）")
+    if kind == Kind.CREATED:
+        if state is not None:
+            return reject("exists", f"工单 {state.number} 已存在")
+        return _decide_created(event.payload, ctx)
+    if state is None:
+        return reject("no_order", f"工单 {event.order} 不存在")
+    handler = _HANDLERS[kind]
+    return handler(state, event, actor, ctx)
+
+
+# -- payload shape ---------------------------------------------------------------------------
+
+
+def _check_schema(kind: str, payload: dict) -> Decision | None:
+    if not isinstance(payload, dict):
+        return reject("payload", "事件内容应为对象")
+    schema = PAYLOAD_SCHEMAS[kind]
+    unknown = sorted(set(payload) - set(schema) - {"number"})
+    if unknown:
+        return reject("payload", f"未知字段：{', '.join(unknown)}")
+    for name, (typ, required) in schema.items():
+        if name not in payload or payload[name] is None:
+            if required:
+                return reject("payload", f"缺少字段：{name}")
+            continue
+        value = payload[name]
+        if typ is int and (isinstance(value, bool) or not isinstance(value, int)):
+            return reject("payload", f"字段 {name} 应为整数")
+        if typ is not int and not isinstance(value, typ):
+            return reject("payload", f"字段 {name} 类型不对")
+    return None
+
+
+# -- intake (R-01..R-06, R-10..R-14) ----------------------------------------------------------
+
+
+def _check_order_fields(p: dict, ctx: Context, partial: bool) -> Decision | None:
+    if "nature" in p and p["nature"] not in ctx.rules.natures:
+        return reject("nature", f"性质分类“{p['nature']}”不在配置的分类中")
+    if "content_path" in p:
+        path = p["content_path"]
+        if not path or not all(isinstance(x, str) and x for x in path):
+            return reject("content", "请选择内容分类")
+        if ctx.valid_content_path and not ctx.valid_content_path(path):
+            return reject("content", f"内容分类“{'/'.join(path)}”不在分类表中")
+    if p.get("caller_title") and p["caller_title"] not in TITLES:
+        return reject("title", "称谓应为先生或女士")
+    if p.get("phone"):
+        try:
+            normalise_phone(p["phone"])
+        except PhoneError as exc:
+            return reject("phone", str(exc))
+    if "complexity" in p and p["complexity"] not in ("general", "complex"):
+        return reject("complexity", "办理类型应为一般(general)或复杂(complex)")
+    if p.get("reply_wanted") and not (p.get("reply_method") or "").strip() and not partial:
+        return reject("reply", "来电人需要回复时，请填写回复方式")
+    return None
+
+
+def _decide_created(p: dict, ctx: Context) -> Decision:
+    try:
+        disposition = Disposition(p["disposition"])
+    except ValueError:
+        return reject("disposition", f"未知的处置方式：{p['disposition']}")
+    if p.get("call_time"):
+        try:
+            datetime.fromisoformat(p["call_time"])
+        except ValueError:
+            return reject("payload", "来电时间格式不对")
+    if not (p.get("description") or "").strip():
+        return reject("description", "请填写问题描述")
+    if disposition == Disposition.NOT_ACCEPTED:  # R-06: counted, with the reason
+        if not (p.get("reason") or "").strip():
+            return reject("reason", "不予受理须填写原因")
+        return _check_order_fields(p, ctx, partial=True) or ACCEPT
+    for name, label in (("nature", "性质分类"), ("content_path", "内容分类")):
+        if not p.get(name):
+            return reject(name, f"请选择{label}")
+    bad = _check_order_fields(p, ctx, partial=False)
+    if bad:
+        return bad
+    if disposition == Disposition.DIRECT_ANSWER:  # R-10
+        if not (p.get("answer") or p.get("kb_article")):
+            return reject("answer", "直接答复须记录答复内容或知识库条目")
+        return ACCEPT
+    # transfer, report, three-way: the order is worked on after the call (R-01, R-20)
+    for name, label in (("caller_name", "来电人姓名"), ("caller_title", "称谓（先生/女士）"), ("phone", "联系电话")):
+        if not (p.get(name) or "").strip():
+            return reject(name, f"请填写{label}")
+    return ACCEPT
+
+
+def _amended(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status not in (Status.RETURNED_TO_INTAKE, Status.PENDING_DISPATCH, Status.ESCALATED, Status.THREE_WAY):
+        return reject("state", f"工单{_label(s)}，不能再修改受理内容")
+    return _check_order_fields(e.payload, ctx, partial=True) or ACCEPT
+
+
+def _resubmitted(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status != Status.RETURNED_TO_INTAKE:
+        return reject("state", f"工单{_label(s)}，不是退回受理的工单")
+    gaps = recording_gaps(s)
+    if gaps:  # R-20: fixed before it goes back
+        return reject("gaps", "记录仍不规范，缺：" + "、".join(gaps))
+    return ACCEPT
+
+
+def _answered_directly(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status not in (Status.RETURNED_TO_INTAKE, Status.PENDING_DISPATCH, Status.THREE_WAY):
+        return reject("state", f"工单{_label(s)}，不能直接答复")
+    if not e.payload["answer"].strip():
+        return reject("answer", "请填写答复内容")
+    return ACCEPT
+
+
+def _three_way(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    p = e.payload
+    if s.status != Status.THREE_WAY:
+        return reject("state", f"工单{_label(s)}，不在三方通话中")
+    if ctx.unit_codes is not None and p["unit"] not in ctx.unit_codes:
+        return reject("unit", f"未知的承办单位：{p['unit']}")
+    attempts = p.get("attempts") or []
+    for attempt in attempts:
+        if not isinstance(attempt, dict) or attempt.get("outcome") not in THREE_WAY_ATTEMPT_OUTCOMES:
+            return reject("attempt", "每次拨打须记录结果：接通、占线或无人接听")
+    connected = any(a["outcome"] == "connected" for a in attempts)
+    failed = sum(1 for a in attempts if a["outcome"] != "connected")
+    if p["outcome"] == "resolved":
+        if not p["consent"]:
+            return reject("consent", "来电人未同意三方通话，请改为转办（R-14）")
+        if not connected:
+            return reject("attempt", "未接通承办单位，不能记为三方通话解决")
+        return ACCEPT
+    if p["outcome"] != "transfer":
+        return reject("outcome", "三方通话结果应为已解决(resolved)或转办(transfer)")
+    if p["consent"] and not connected and failed < 2:  # R-14: two tries before giving up
+        return reject("attempt", "承办单位占线或无人接听须尝试两次后方可转为转办（R-14）")
+    return ACCEPT
+
+
+# -- dispatch (R-20..R-26) ---------------------------------------------------------------------
+
+
+def _returned_to_intake(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status not in AWAITING_DISPATCH:
+        return reject("state", f"工单{_label(s)}，只有待转办的工单可以退回受理")
+    p = e.payload
+    if not ((p.get("reason") or "").strip() or p.get("kb_article")):
+        return reject("reason", "退回受理须写明原因")
+    if p.get("kb_article") and not (p.get("department") or "").strip():
+        return reject("department", "知识库退回须注明部门（R-21）")
+    return ACCEPT
+
+
+def _escalated(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if e.payload.get("to_supervision"):  # R-22: the lead takes it to the supervision office
+        if actor.role != Role.LEAD:
+            return reject("role", "只有转办负责人可以提交督办室")
+        if s.status not in (Status.ESCALATED, Status.UNIT_RETURNED, Status.DISPATCHED):
+            return reject("state", f"工单{_label(s)}，不能提交督办室")
+        return ACCEPT
+    if s.status != Status.PENDING_DISPATCH:
+        return reject("state", f"工单{_label(s)}，只有待转办的工单可以提交负责人")
+    return ACCEPT
+
+
+def _reported(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    return _open(s) or ACCEPT
+
+
+def _check_units(p: dict, ctx: Context) -> Decision | None:
+    lead = p["lead_unit"].strip()
+    if not lead:
+        return reject("unit", "请选择主办单位")
+    assists = p.get("assist_units") or []
+    if not all(isinstance(u, str) and u for u in assists):
+        return reject("unit", "协办单位格式不对")
+    if lead in assists:
+        return reject("unit", "主办单位不能同时是协办单位")
+    if len(set(assists)) != len(assists):
+        return reject("unit", "协办单位重复")
+    if ctx.unit_codes is not None:
+        unknown = [u for u in [lead, *assists] if u not in ctx.unit_codes]
+        if unknown:
+            return reject("unit", f"未知的承办单位：{', '.join(unknown)}")
+    if p.get("complexity") not in (None, "general", "complex"):
+        return reject("complexity", "办理类型应为一般(general)或复杂(complex)")
+    return None
+
+
+def _dispatched(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status == Status.DISPATCHED or (s.status not in AWAITING_DISPATCH and s.dispatch_count):
+        when = s.dispatched_at.strftime("%m-%d %H:%M") if s.dispatched_at else ""
+        return reject(
+            "already_dispatched",
+            f"工单已于 {when} 由 {s.dispatched_by} 转办给 {s.lead_unit}，当前{_label(s)}",
+        )
+    if s.status not in AWAITING_DISPATCH:
+        return reject("state", f"工单{_label(s)}，不能转办")
+    if s.status == Status.ESCALATED and actor.role != Role.LEAD:
+        return reject("role", "已提交转办负责人的工单由负责人处理（R-22）")
+    gaps = recording_gaps(s)
+    if gaps:  # R-20
+        return reject("gaps", "记录不符合规范，请退回受理：缺" + "、".join(gaps))
+    return _check_units(e.payload, ctx) or ACCEPT
+
+
+def _unit_returned(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status != Status.DISPATCHED:
+        return reject("state", f"工单{_label(s)}，不能退回")
+    return _unit_is_lead(s, actor) or _nonblank(e.payload["reason"], "退回须写明原因") or ACCEPT
+
+
+def _redispatched(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status != Status.UNIT_RETURNED:
+        return reject("state", f"工单{_label(s)}，不是单位退回的工单")
+    if e.payload["lead_unit"] == s.lead_unit:  # R-24: re-route to the right unit
+        return reject("unit", f"{s.lead_unit} 刚退回此单，请改派其他单位")
+    return _check_units(e.payload, ctx) or ACCEPT
+
+
+def unit_deadline(s: OrderState, ctx: Context):
+    """The current unit deadline (R-26 plus approved extensions), or None without a calendar."""
+    if ctx.calendar is None or s.dispatched_at is None:
+        return None
+    from console.domain.deadlines import extended_due, unit_due
+
+    due = unit_due(s.dispatched_at, s.limit_days, ctx.calendar)
+    for days in s.extension_days:
+        due = extended_due(due, days, ctx.calendar)
+    return due
+
+
+def _extension_requested(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    p = e.payload
+    if s.status != Status.DISPATCHED:
+        return reject("state", f"工单{_label(s)}，不能申请延期")
+    bad = _unit_is_lead(s, actor) or _nonblank(p["reason"], "延期申请须写明原因")
+    if bad:
+        return bad
+    if s.extension_pending:
+        return reject("pending", "已有一份延期申请待审批")
+    if not 1 <= p["days"] <= ctx.rules.max_extension_days:  # R-25
+        return reject("days", f"延期天数应为1至{ctx.rules.max_extension_days}天")
+    due = unit_deadline(s, ctx)
+    if due is not None and e.at > due.at:  # R-25: apply before the deadline
+        return reject("late", f"已超过办理时限（{due.at:%m-%d %H:%M}），不能再申请延期")
+    return ACCEPT
+
+
+def _supervision_notice(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status != Status.DISPATCHED:
+        return reject("state", f"工单{_label(s)}，不需要延期通知")
+    if not s.extension_days:
+        return reject("first", "第一次延期由转办坐席审批，不需要督办室通知")
+    if not e.payload["leader_form_signed"]:
+        return reject("form", "第二次延期须附承办单位领导签字的申请表（R-25）")
+    return ACCEPT
+
+
+def _extension_decided(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    p = e.payload
+    pending = s.extension_pending
+    if not pending or s.status != Status.DISPATCHED:
+        return reject("none", "没有待审批的延期申请")
+    if not p["approve"]:
+        return _nonblank(p.get("reason") or "", "驳回延期须写明原因（R-25）") or ACCEPT
+    days = p.get("days") or pending["days"]
+    if not 1 <= days <= min(pending["days"], ctx.rules.max_extension_days):
+        return reject("days", f"批准的延期天数应为1至{min(pending['days'], ctx.rules.max_extension_days)}天")
+    n = pending["n"]
+    if n >= 2 and s.supervision_notices < n - 1:  # R-25: a second one needs the notice first
+        return reject("notice", f"第{n}次延期须先有督办室通知和单位领导签字的申请表（R-25）")
+    return ACCEPT
+
+
+def _unit_replied(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status != Status.DISPATCHED:
+        return reject("state", f"工单{_label(s)}，不能回复")
+    return _unit_is_lead(s, actor) or _nonblank(e.payload["reply"], "请填写办理结果") or ACCEPT
+
+
+# -- callback (R-32, R-33) ---------------------------------------------------------------------
+
+
+def _callback_common(s: OrderState) -> Decision | None:
+    if s.confidential:  # R-02
+        return reject("confidential", "来电人要求保密，不进行回访（R-02）")
+    if s.status != Status.REPLIED:
+        return reject("state", f"工单{_label(s)}，不在待回访状态")
+    if s.callback_result == "不满意":
+        return reject("rework_pending", "已记录不满意，请退回重办（R-33）")
+    return None
+
+
+def _callback_attempted(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    bad = _callback_common(s)
+    if bad:
+        return bad
+    if e.payload["outcome"] not in CALLBACK_OUTCOMES:
+        return reject("outcome", f"回访结果应为：{', '.join(CALLBACK_OUTCOMES)}")
+    return ACCEPT
+
+
+def _callback_done(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    bad = _callback_common(s)
+    if bad:
+        return bad
+    result = e.payload["result"]
+    if result not in CALLBACK_RESULTS:
+        return reject("result", "满意度应为满意、基本满意或不满意")
+    if result == "不满意" and not (e.payload.get("words") or "").strip():
+        return reject("words", "不满意须记录来电人的意见（R-33）")
+    return ACCEPT
+
+
+def _rework(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status != Status.REPLIED:
+        return reject("state", f"工单{_label(s)}，不能退回重办")
+    if actor.role == Role.CALLBACK and s.callback_result != "不满意":
+        return reject("not_unsatisfied", "来电人未表示不满意，不能退回重办（R-33）")
+    return _nonblank(e.payload["reason"], "退回重办须写明来电人意见") or ACCEPT
+
+
+# -- supervision, links, notes, close ----------------------------------------------------------
+
+
+def _supervised(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if e.payload["reason"] not in SUPERVISION_REASONS:
+        return reject("reason", f"督办原因应为：{', '.join(SUPERVISION_REASONS)}")
+    return _open(s) or ACCEPT
+
+
+def _progress_inquiry(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    return ACCEPT  # R-11: asking about an order is always recorded, even after it closed
+
+
+def _merged_into(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    target = e.payload["target"]
+    if s.status == Status.MERGED:
+        return reject("state", f"工单已并入 {s.merged_into}")
+    if target == s.number:
+        return reject("target", "不能并入自身")
+    bad = _open(s)
+    if bad:
+        return bad
+    if ctx.lookup is not None:
+        other = ctx.lookup(target)
+        if other is None:
+            return reject("target", f"工单 {target} 不存在")
+        if other.status == Status.MERGED:
+            return reject("target", f"工单 {target} 已并入 {other.merged_into}，请并入该单")
+    return ACCEPT
+
+
+def _unmerged(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status != Status.MERGED:
+        return reject("state", "工单未并单")
+    return ACCEPT
+
+
+def _note(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    return _nonblank(e.payload["text"], "备注不能为空") or ACCEPT
+
+
+def _closed(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if s.status == Status.MERGED:
+        return reject("state", "已并单的工单随主单办结")
+    return _open(s) or _nonblank(e.payload["reason"], "办结须写明原因") or ACCEPT
+
+
+# -- small checks ------------------------------------------------------------------------------
+
+
+def _label(s: OrderState) -> str:
+    return f"当前为“{STATUS_LABELS[s.status]}”"
+
+
+def _open(s: OrderState) -> Decision | None:
+    if s.status in TERMINAL:
+        return reject("closed", f"工单{_label(s)}，已结束")
+    return None
+
+
+def _nonblank(text: str, message: str) -> Decision | None:
+    return None if text.strip() else reject("blank", message)
+
+
+def _unit_is_lead(s: OrderState, actor: Actor) -> Decision | None:
+    if actor.role == Role.UNIT and actor.unit != s.lead_unit:
+        return reject("unit", f"此单的主办单位是 {s.lead_unit}")
+    return None
+
+
+_HANDLERS = {
+    Kind.AMENDED: _amended,
+    Kind.RESUBMITTED: _resubmitted,
+    Kind.ANSWERED_DIRECTLY: _answered_directly,
+    Kind.RETURNED_TO_INTAKE: _returned_to_intake,
+    Kind.ESCALATED: _escalated,
+    Kind.REPORTED_TO_LEADER: _reported,
+    Kind.THREE_WAY_CALL_LOGGED: _three_way,
+    Kind.DISPATCHED: _dispatched,
+    Kind.UNIT_RETURNED: _unit_returned,
+    Kind.REDISPATCHED: _redispatched,
+    Kind.EXTENSION_REQUESTED: _extension_requested,
+    Kind.SUPERVISION_NOTICE: _supervision_notice,
+    Kind.EXTENSION_DECIDED: _extension_decided,
+    Kind.UNIT_REPLIED: _unit_replied,
+    Kind.CALLBACK_ATTEMPTED: _callback_attempted,
+    Kind.CALLBACK_DONE: _callback_done,
+    Kind.REWORK: _rework,
+    Kind.SUPERVISED: _supervised,
+    Kind.PROGRESS_INQUIRY: _progress_inquiry,
+    Kind.MERGED_INTO: _merged_into,
+    Kind.UNMERGED: _unmerged,
+    Kind.NOTE: _note,
+    Kind.CLOSED: _closed,
+}

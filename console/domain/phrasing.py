@@ -1,0 +1,172 @@
+"""Standard phrasing (R-40..R-44): scripts with placeholders, rendered for one call.
+
+Pure: built from a dict (kb_data/phrasing.toml via console.phrasing_source). Rendering is a
+single pass over the template, so caller-supplied values (a surname with "{x}" or markup in
+it) are inserted verbatim and never re-parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+KNOWN_PLACEHOLDERS = frozenset({"hotline", "surname", "title", "address", "trainee_no", "matter"})
+REQUIRED_KEYS = (
+    "greeting",
+    "greeting_holiday",
+    "greeting_trainee",
+    "greeting_trainee_holiday",
+    "ask_surname",
+    "ask_surname_alt",
+    "address_answer",
+    "confirm",
+    "ask_wait",
+    "hold_prompt",
+    "after_wait",
+    "closing",
+    "silent_caller",
+)
+DEFAULT_HOTLINE = "市民热线"
+DEFAULT_COURTESIES = ("您好", "请", "谢谢", "对不起", "再见")
+
+
+@dataclass(frozen=True)
+class PhraseContext:
+    hotline: str = DEFAULT_HOTLINE
+    surname: str | None = None
+    title: str | None = None  # 先生 / 女士
+    trainee_no: str | int | None = None
+    holiday: bool = False
+    matter: str | None = None
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    # key -> variants; the first whose placeholders are all known wins, the last is the fallback
+    phrases: Mapping[str, tuple[str, ...]]
+    forbidden: tuple[str, ...] = ()
+    courtesies: tuple[str, ...] = DEFAULT_COURTESIES
+    hotline: str = DEFAULT_HOTLINE
+    address_unknown: str = "您"
+    matter_unknown: str = "……"
+    trainee_no_unknown: str = "**"
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> "Phrasebook":
+        settings = d.get("settings", {})
+        rules = d.get("rules", {})
+        phrases: dict[str, tuple[str, ...]] = {}
+        for key, value in d.get("phrases", {}).items():
+            variants = (value,) if isinstance(value, str) else tuple(value)
+            if not variants or not all(isinstance(v, str) for v in variants):
+                raise ValueError(f"phrase {key!r} must be a string or a list of strings")
+            for v in variants:
+                unknown = set(PLACEHOLDER.findall(v)) - KNOWN_PLACEHOLDERS
+                if unknown:
+                    raise ValueError(f"phrase {key!r} uses unknown placeholder(s): {', '.join(sorted(unknown))}")
+            phrases[key] = variants
+        missing = [k for k in REQUIRED_KEYS if k not in phrases]
+        if missing:
+            raise ValueError(f"phrasebook lacks: {', '.join(missing)}")
+        return cls(
+            phrases=MappingProxyType(phrases),
+            forbidden=tuple(str(x) for x in rules.get("forbidden", ())),
+            courtesies=tuple(str(x) for x in rules.get("courtesies", DEFAULT_COURTESIES)),
+            hotline=str(settings.get("hotline", DEFAULT_HOTLINE)),
+            address_unknown=str(settings.get("address_unknown", "您")),
+            matter_unknown=str(settings.get("matter_unknown", "……")),
+            trainee_no_unknown=str(settings.get("trainee_no_unknown", "**")),
+        )
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.phrases)
+
+    def context(self, **kwargs) -> PhraseContext:
+        """A PhraseContext carrying this book's hotline name unless one is given."""
+        kwargs.setdefault("hotline", self.hotline)
+        return PhraseContext(**kwargs)
+
+    def render(self, key: str, ctx: PhraseContext | None = None) -> str:
+        """The phrase `key` for this call. Raises KeyError for an unknown key."""
+        ctx = ctx or self.context()
+        variants = self.phrases[key]
+        known = self._known(ctx)
+        for template in variants:
+            if all(known.get(name) is not None for name in PLACEHOLDER.findall(template)):
+                return self._fill(template, known)
+        return self._fill(variants[-1], known)
+
+    def greeting(self, ctx: PhraseContext | None = None) -> str:
+        """R-40: the opening line, with the holiday and/or trainee variant as the context says."""
+        ctx = ctx or self.context()
+        key = "greeting"
+        if _present(ctx.trainee_no):
+            key += "_trainee"
+        if ctx.holiday:
+            key += "_holiday"
+        return self.render(key, ctx)
+
+    def find_forbidden(self, text: str) -> list[str]:
+        """R-44: forbidden phrases in `text`, in order of appearance. A phrase seen only inside
+        a longer one that was found ("不知道" in "我不知道") is not reported again."""
+        spans: list[tuple[int, int, str]] = []
+        for phrase in self.forbidden:
+            start = text.find(phrase)
+            while phrase and start != -1:
+                spans.append((start, start + len(phrase), phrase))
+                start = text.find(phrase, start + 1)
+        kept = [
+            s for s in spans
+            if not any(o is not s and o[0] <= s[0] and s[1] <= o[1] and len(o[2]) > len(s[2]) for o in spans)
+        ]
+        out: list[str] = []
+        for _start, _end, phrase in sorted(kept):
+            if phrase not in out:
+                out.append(phrase)
+        return out
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _known(self, ctx: PhraseContext) -> dict[str, str | None]:
+        surname = _clean(ctx.surname)
+        title = _clean(ctx.title)
+        address = (surname + title) if (surname and title) else title
+        return {
+            "hotline": _clean(ctx.hotline) or self.hotline,
+            "surname": surname,
+            "title": title,
+            "address": address,
+            "trainee_no": _clean(ctx.trainee_no),
+            "matter": _clean(ctx.matter),
+        }
+
+    def _fill(self, template: str, known: Mapping[str, str | None]) -> str:
+        fallback = {
+            "address": self.address_unknown,
+            "title": self.address_unknown,
+            "surname": "",
+            "matter": self.matter_unknown,
+            "trainee_no": self.trainee_no_unknown,
+        }
+
+        def value(m: re.Match) -> str:
+            name = m.group(1)
+            v = known.get(name)
+            return v if v is not None else fallback.get(name, "")
+
+        # One pass: inserted values are never scanned for placeholders again.
+        return PLACEHOLDER.sub(value, template)
+
+
+def _present(value) -> bool:
+    return _clean(value) is not None
+
+
+def _clean(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None

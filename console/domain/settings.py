@@ -1,0 +1,26 @@
+"""The hotline's configurable rules in one value: defaults from DOMAIN.md, overridable from config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_NATURES = ("咨询", "求助", "建议", "投诉", "举报", "表扬")
+
+
+@dataclass(frozen=True)
+class Rules:
+    hotline_name: str = "市民热线"  # R-40: some cities say 市长热线
+    natures: tuple[str, ...] = DEFAULT_NATURES  # R-03
+    # R-26 unit time limits in working days, per nature ("default" for the rest).
+    limits: dict = field(default_factory=lambda: {"default": {"general": 5, "complex": 10}})
+    cutoff_mode: str = "daily"  # R-23; "12h" for a county office
+    max_extension_days: int = 7  # R-25
+    callback_days: int = 3  # R-32
+    callback_max_failures: int = 2  # R-32: two failed tries = unreachable
+
+    def limit_days(self, nature: str, complexity: str) -> int:
+        per_nature = self.limits.get(nature) or self.limits["default"]
+        return int(per_nature.get(complexity) or self.limits["default"][complexity])
+
+
+DEFAULT_RULES = Rules()

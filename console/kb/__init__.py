@@ -1,0 +1,1 @@
+"""Knowledge base: articles, announcements, Chinese search in SQLite FTS5."""

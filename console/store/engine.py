@@ -1,0 +1,80 @@
+"""Open the seat's SQLite file: WAL, synchronous=FULL, foreign keys, explicit transactions.
+
+pysqlite's own transaction handling is switched off so that a write command can start with
+`BEGIN IMMEDIATE` (the write lock is taken up front; no deadlock upgrading a read lock) while
+reads use a plain deferred `BEGIN`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+
+from console.errors import StoreError
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": 10},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection):
+        mode = "IMMEDIATE" if conn.info.pop("immediate", False) else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine):
+    """One command = one BEGIN IMMEDIATE transaction; rolled back whole on any exception."""
+    with engine.connect() as conn:
+        conn.info["immediate"] = True
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_transaction(engine: Engine):
+    with engine.connect() as conn:
+        with conn.begin():
+            yield conn
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Fail with a clear message before SQLAlchemy does with a traceback-sized one."""
+    if not path.exists():
+        raise StoreError(f"no store at {path}: run `hotline init --seat CODE` or `hotline demo` first")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read store {path}: {exc.strerror}")
+    if header and header != b"SQLite format 3\x00":
+        raise StoreError(f"store {path} is not a SQLite database (corrupt or wrong file)")
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"store {path} is corrupt: {exc}")
+    if ok != "ok":
+        raise StoreError(f"store {path} is corrupt: {ok}")

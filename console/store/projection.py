@@ -1,0 +1,67 @@
+"""OrderState <-> the `orders` row and JSON; the row's deadline columns come from domain.schedule."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+
+from console.domain.order import OrderState, Status
+from console.domain.phone import PhoneError, normalise_phone
+from console.domain.schedule import order_deadlines
+from console.domain.settings import Rules
+
+_DATETIME_FIELDS = {f.name for f in dataclasses.fields(OrderState) if "datetime" in str(f.type)}
+
+
+def state_to_json(state: OrderState) -> str:
+    data = dataclasses.asdict(state)
+    for name in _DATETIME_FIELDS:
+        if data[name] is not None:
+            data[name] = data[name].isoformat()
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def state_from_json(text: str) -> OrderState:
+    data = json.loads(text)
+    for name in _DATETIME_FIELDS:
+        if data.get(name):
+            data[name] = datetime.fromisoformat(data[name])
+    data["status"] = Status(data["status"])
+    return OrderState(**data)
+
+
+def phone_key(raw: str) -> str:
+    """The caller index key: the normalised number, or the raw digits when it does not parse."""
+    try:
+        return normalise_phone(raw).number
+    except PhoneError:
+        return "".join(ch for ch in raw or "" if ch.isdigit())
+
+
+def projection_row(state: OrderState, calendar, rules: Rules) -> dict:
+    deadlines = order_deadlines(state, calendar, rules).as_dict()
+    return {
+        "number": state.number,
+        "status": state.status.value,
+        "created_at": state.created_at.isoformat(),
+        "seat": state.seat,
+        "caller_name": state.caller_name,
+        "caller_title": state.caller_title,
+        "phone_norm": phone_key(state.phone),
+        "address": state.address,
+        "description": state.description,
+        "nature": state.nature,
+        "content_class": "/".join(state.content_path),
+        "urgent": state.urgent,
+        "confidential": state.confidential,
+        "leader_day": state.leader_day,
+        "leader_report": state.leader_report,
+        "supervised": state.supervised,
+        "lead_unit": state.lead_unit,
+        **deadlines,
+        "merged_into": state.merged_into,
+        "updated_at": state.updated_at.isoformat() if state.updated_at else "",
+        "event_count": state.event_count,
+        "state": state_to_json(state),
+    }

@@ -1,0 +1,427 @@
+"""The seat's store: every command is one BEGIN IMMEDIATE transaction that checks each event
+with decide(), appends it with the next per-seat sequence number, updates the projection and
+queues it in the outbox — all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from console import clock, paths
+from console.domain.decide import Context, decide
+from console.domain.order import Event, Kind, OrderState, apply, fold
+from console.domain.roles import Actor, Role
+from console.domain.settings import Rules
+from console.store.engine import StoreError, check_sqlite_file, make_engine, read_transaction, write_transaction
+from console.store.ids import next_hlc, uuid7
+from console.store.migrations import migrate
+from console.store.projection import phone_key, projection_row, state_from_json
+
+
+@dataclass
+class NewEvent:
+    kind: str
+    payload: dict
+    actor: Actor
+    order: str = ""  # empty for `created`: the store allocates the number
+    at: datetime | None = None
+
+
+@dataclass
+class Recorded:
+    ok: bool
+    orders: list[str] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)
+    reason: str = ""
+    code: str = ""
+    index: int = -1  # the rejected event's position in the command
+
+
+class _Rejected(Exception):
+    def __init__(self, index: int, reason: str, code: str):
+        self.index, self.reason, self.code = index, reason, code
+
+
+_ORDER_COLUMNS = (
+    "number status created_at seat caller_name caller_title phone_norm address description nature "
+    "content_class urgent confidential leader_day leader_report supervised lead_unit dispatch_due "
+    "unit_due unit_due_provisional callback_due merged_into updated_at event_count state"
+).split()
+_UPSERT_ORDER = text(
+    f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES ({', '.join(':' + c for c in _ORDER_COLUMNS)}) "
+    f"ON CONFLICT(number) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _ORDER_COLUMNS if c != "number")
+)
+_INSERT_EVENT = text(
+    "INSERT INTO events (id, rowid_order, order_no, kind, payload, operator, role, unit, seat, seat_seq, "
+    "hlc, at, recorded_at, seq, origin) VALUES (:id, :rowid_order, :order_no, :kind, :payload, :operator, "
+    ":role, :unit, :seat, :seat_seq, :hlc, :at, :recorded_at, :seq, :origin)"
+)
+
+
+class Store:
+    def __init__(self, path: Path, rules: Rules | None = None, calendar=None, taxonomy=None):
+        self.path = Path(path)
+        self.engine = make_engine(self.path)
+        self._rules = rules
+        self._calendar = calendar
+        self._taxonomy = taxonomy
+        self._unit_codes: frozenset[str] | None = None
+        self._seat: str | None = None
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir=None, **kwargs) -> "Store":
+        """Open an existing store (migrating it if older); a clear StoreError otherwise."""
+        path = paths.store_path(data_dir)
+        check_sqlite_file(path)
+        store = cls(path, **kwargs)
+        with write_transaction(store.engine) as conn:
+            migrate(conn)
+            if store._meta(conn, "seat") is None:
+                raise StoreError(f"store {path} has no seat code: run `hotline init --seat CODE`")
+        return store
+
+    @classmethod
+    def init(cls, data_dir, seat: str, **kwargs) -> "Store":
+        directory = paths.data_dir(data_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / paths.STORE_FILE
+        if path.exists():
+            check_sqlite_file(path)
+        store = cls(path, **kwargs)
+        with write_transaction(store.engine) as conn:
+            migrate(conn)
+            existing = store._meta(conn, "seat")
+            if existing and existing != seat:
+                raise StoreError(f"store {path} already belongs to seat {existing}")
+            store._set_meta(conn, "seat", seat)
+            if store._meta(conn, "created_at") is None:
+                store._set_meta(conn, "created_at", clock.iso(clock.now()))
+        store.load_units()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- settings the rules need -----------------------------------------------------------
+
+    @property
+    def data_dir(self) -> Path:
+        return self.path.parent
+
+    @property
+    def taxonomy(self):
+        if self._taxonomy is None:
+            from console.taxonomy_source import load_taxonomy
+
+            from console.config import read_config
+
+            self._taxonomy = load_taxonomy(read_config(self.data_dir).get("taxonomy"))
+        return self._taxonomy
+
+    @property
+    def rules(self) -> Rules:
+        if self._rules is None:
+            from console.config import read_config, rules_from_config
+
+            self._rules = rules_from_config(read_config(self.data_dir), self.taxonomy.nature_names())
+        return self._rules
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            from console.calendar_source import load_calendar
+
+            self._calendar = load_calendar(extra_dirs=(paths.admin_calendar_dir(self.data_dir),))
+        return self._calendar
+
+    def reload_calendar(self) -> None:
+        self._calendar = None
+
+    @property
+    def seat(self) -> str:
+        if self._seat is None:
+            with read_transaction(self.engine) as conn:
+                self._seat = self._meta(conn, "seat") or ""
+        return self._seat
+
+    def unit_codes(self) -> frozenset[str] | None:
+        if self._unit_codes is None:
+            with read_transaction(self.engine) as conn:
+                codes = frozenset(r[0] for r in conn.execute(text("SELECT code FROM units")))
+            self._unit_codes = codes or None  # no directory loaded: do not check unit codes
+        return self._unit_codes
+
+    def context(self, conn: Connection, pending: dict[str, OrderState]) -> Context:
+        def lookup(number: str) -> OrderState | None:
+            return pending.get(number) or self._state(conn, number)
+
+        return Context(
+            rules=self.rules,
+            calendar=self.calendar,
+            lookup=lookup,
+            unit_codes=self.unit_codes(),
+            valid_content_path=self.taxonomy.is_valid_path,
+        )
+
+    # -- the write path --------------------------------------------------------------------
+
+    def record(self, events: list[NewEvent]) -> Recorded:
+        """Apply one command (one or more events) atomically; nothing is written if any is rejected."""
+        try:
+            with write_transaction(self.engine) as conn:
+                return self._record(conn, events)
+        except _Rejected as rej:
+            return Recorded(False, reason=rej.reason, code=rej.code, index=rej.index)
+
+    def _record(self, conn: Connection, events: list[NewEvent]) -> Recorded:
+        pending: dict[str, OrderState] = {}
+        ctx = self.context(conn, pending)
+        seat = self._meta(conn, "seat") or ""
+        seat_seq = int(self._meta(conn, "seat_seq") or 0)
+        log_pos = int(self._meta(conn, "log_pos") or 0)
+        hlc = self._meta(conn, "hlc")
+        result = Recorded(True)
+        now = clock.now()
+        for index, new in enumerate(events):
+            at = new.at or now
+            actor = new.actor if new.actor.seat else Actor(new.actor.operator, new.actor.role, seat, new.actor.unit)
+            number = new.order
+            state = None
+            if new.kind == Kind.CREATED:
+                number = number or new.payload.get("number") or self._allocate_number(conn, seat, at)
+            elif number:
+                state = pending.get(number) or self._state(conn, number)
+            payload = {k: v for k, v in new.payload.items() if k != "number"}
+            event = Event(kind=new.kind, order=number, payload=payload, at=at, actor=actor, id=uuid7())
+            if new.kind == Kind.CREATED and (number in pending or self._state(conn, number)):
+                raise _Rejected(index, f"工单 {number} 已存在", "exists")
+            decision = decide(state, event, actor, ctx)
+            if not decision.ok:
+                raise _Rejected(index, decision.reason, decision.code)
+            seat_seq += 1
+            log_pos += 1
+            hlc = next_hlc(hlc)
+            conn.execute(_INSERT_EVENT, {
+                "id": event.id, "rowid_order": log_pos, "order_no": number, "kind": event.kind,
+                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                "operator": actor.operator, "role": actor.role.value, "unit": actor.unit, "seat": seat,
+                "seat_seq": seat_seq, "hlc": hlc, "at": at.isoformat(), "recorded_at": clock.iso(now),
+                "seq": None, "origin": "local",
+            })
+            conn.execute(text("INSERT INTO outbox (event_id, seat_seq, attempts) VALUES (:id, :s, 0)"),
+                         {"id": event.id, "s": seat_seq})
+            new_state = apply(state, event, self.rules)
+            pending[number] = new_state
+            conn.execute(_UPSERT_ORDER, projection_row(new_state, self.calendar, self.rules))
+            if new.kind in (Kind.CREATED, Kind.AMENDED) and new_state.phone:
+                self._touch_caller(conn, new_state, at, new.kind == Kind.CREATED)
+            result.orders.append(number)
+            result.event_ids.append(event.id)
+        self._set_meta(conn, "seat_seq", str(seat_seq))
+        self._set_meta(conn, "log_pos", str(log_pos))
+        self._set_meta(conn, "hlc", hlc or "")
+        return result
+
+    def _allocate_number(self, conn: Connection, seat: str, at: datetime) -> str:
+        day = at.strftime("%Y%m%d")
+        n = conn.execute(
+            text("INSERT INTO seat_counter (day, n) VALUES (:d, 1) "
+                 "ON CONFLICT(day) DO UPDATE SET n = n + 1 RETURNING n"),
+            {"d": day},
+        ).scalar_one()
+        return f"{day}-{seat}-{n:04d}"
+
+    def _touch_caller(self, conn: Connection, state: OrderState, at: datetime, new_order: bool) -> None:
+        conn.execute(
+            text("INSERT INTO callers (phone_norm, name, title, first_seen, last_seen, order_count) "
+                 "VALUES (:p, :n, :t, :at, :at, :c) ON CONFLICT(phone_norm) DO UPDATE SET "
+                 "name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END, "
+                 "title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END, "
+                 "last_seen = max(last_seen, excluded.last_seen), order_count = order_count + :c"),
+            {"p": phone_key(state.phone), "n": state.caller_name, "t": state.caller_title,
+             "at": at.isoformat(), "c": 1 if new_order else 0},
+        )
+
+    # -- meta ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _meta(conn: Connection, key: str) -> str | None:
+        row = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": key}).first()
+        return row[0] if row else None
+
+    @staticmethod
+    def _set_meta(conn: Connection, key: str, value: str) -> None:
+        conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value"), {"k": key, "v": value})
+
+    # -- reads -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _state(conn: Connection, number: str) -> OrderState | None:
+        row = conn.execute(text("SELECT state FROM orders WHERE number = :n"), {"n": number}).first()
+        return state_from_json(row[0]) if row else None
+
+    def get(self, number: str) -> OrderState | None:
+        with read_transaction(self.engine) as conn:
+            return self._state(conn, number)
+
+    def order_row(self, number: str) -> dict | None:
+        with read_transaction(self.engine) as conn:
+            row = conn.execute(text("SELECT * FROM orders WHERE number = :n"), {"n": number}).mappings().first()
+            return dict(row) if row else None
+
+    def events_of(self, number: str) -> list[dict]:
+        with read_transaction(self.engine) as conn:
+            rows = conn.execute(
+                text("SELECT * FROM events WHERE order_no = :n ORDER BY rowid_order"), {"n": number}
+            ).mappings()
+            return [dict(r, payload=json.loads(r["payload"])) for r in rows]
+
+    def list_orders(self, status: str | None = None, limit: int | None = 200, offset: int = 0,
+                    order_by: str = "created_at DESC") -> list[dict]:
+        where, params = ("WHERE status = :s", {"s": status}) if status else ("", {})
+        sql = f"SELECT * FROM orders {where} ORDER BY {order_by}"
+        if limit is not None:
+            sql += " LIMIT :limit OFFSET :offset"
+            params.update(limit=limit, offset=offset)
+        with read_transaction(self.engine) as conn:
+            return [dict(r) for r in conn.execute(text(sql), params).mappings()]
+
+    def count_orders(self, status: str | None = None) -> int:
+        where, params = ("WHERE status = :s", {"s": status}) if status else ("", {})
+        with read_transaction(self.engine) as conn:
+            return conn.execute(text(f"SELECT count(*) FROM orders {where}"), params).scalar_one()
+
+    def status_counts(self) -> dict[str, int]:
+        with read_transaction(self.engine) as conn:
+            return dict(conn.execute(text("SELECT status, count(*) FROM orders GROUP BY status")).all())
+
+    def caller_orders(self, phone: str, limit: int = 50) -> list[dict]:
+        """R-11: the caller's earlier orders, newest first, by normalised phone number."""
+        with read_transaction(self.engine) as conn:
+            rows = conn.execute(
+                text("SELECT * FROM orders WHERE phone_norm = :p ORDER BY created_at DESC LIMIT :l"),
+                {"p": phone_key(phone), "l": limit},
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def outbox_count(self) -> int:
+        with read_transaction(self.engine) as conn:
+            return conn.execute(text("SELECT count(*) FROM outbox")).scalar_one()
+
+    def meta(self, key: str) -> str | None:
+        with read_transaction(self.engine) as conn:
+            return self._meta(conn, key)
+
+    # -- projection maintenance ------------------------------------------------------------
+
+    def _events_by_order(self, conn: Connection):
+        rows = conn.execute(text("SELECT * FROM events ORDER BY order_no, rowid_order")).mappings()
+        current, batch = None, []
+        for r in rows:
+            if r["order_no"] != current and batch:
+                yield current, batch
+                batch = []
+            current = r["order_no"]
+            actor = Actor(r["operator"], Role(r["role"]), r["seat"], r["unit"])
+            batch.append(Event(r["kind"], r["order_no"], json.loads(r["payload"]),
+                               datetime.fromisoformat(r["at"]), actor, r["id"]))
+        if batch:
+            yield current, batch
+
+    def rebuilt_rows(self) -> dict[str, dict]:
+        """The projection as folding every order's events would make it."""
+        with read_transaction(self.engine) as conn:
+            return {
+                number: projection_row(fold(events, self.rules), self.calendar, self.rules)
+                for number, events in self._events_by_order(conn)
+            }
+
+    def projection_differences(self) -> list[str]:
+        """Orders whose stored row differs from the fold of their events (empty = consistent)."""
+        rebuilt = self.rebuilt_rows()
+        with read_transaction(self.engine) as conn:
+            stored = {r["number"]: dict(r) for r in conn.execute(text("SELECT * FROM orders")).mappings()}
+        diffs = [n for n in rebuilt if _normalise(stored.get(n)) != _normalise(rebuilt[n])]
+        return sorted(diffs + [n for n in stored if n not in rebuilt])
+
+    def rebuild_projection(self) -> int:
+        """Replace the projection with the fold of the events (e.g. after a calendar change)."""
+        rebuilt = self.rebuilt_rows()
+        with write_transaction(self.engine) as conn:
+            conn.execute(text("DELETE FROM orders"))
+            for row in rebuilt.values():
+                conn.execute(_UPSERT_ORDER, row)
+        return len(rebuilt)
+
+    def recompute_deadlines(self) -> int:
+        """Re-evaluate every deadline with the current calendar (after an admin adds a year)."""
+        self.reload_calendar()
+        changed = 0
+        with write_transaction(self.engine) as conn:
+            rows = conn.execute(text("SELECT number, state, unit_due, dispatch_due, callback_due, "
+                                     "unit_due_provisional FROM orders")).mappings().all()
+            for r in rows:
+                row = projection_row(state_from_json(r["state"]), self.calendar, self.rules)
+                if (row["unit_due"], row["dispatch_due"], row["callback_due"], bool(row["unit_due_provisional"])) != (
+                    r["unit_due"], r["dispatch_due"], r["callback_due"], bool(r["unit_due_provisional"])):
+                    conn.execute(_UPSERT_ORDER, row)
+                    changed += 1
+        return changed
+
+    # -- reference data --------------------------------------------------------------------
+
+    def load_units(self, units=None) -> int:
+        if units is None:
+            from console.units_source import load_units
+
+            units = load_units()
+        with write_transaction(self.engine) as conn:
+            for u in units:
+                conn.execute(
+                    text("INSERT INTO units (code, name, short, kind, phone, keywords, initials, area) "
+                         "VALUES (:code, :name, :short, :kind, :phone, :keywords, :initials, :area) "
+                         "ON CONFLICT(code) DO UPDATE SET name=excluded.name, short=excluded.short, "
+                         "kind=excluded.kind, phone=excluded.phone, keywords=excluded.keywords, "
+                         "initials=excluded.initials, area=excluded.area"),
+                    {"code": u.code, "name": u.name, "short": u.short, "kind": u.kind, "phone": u.phone,
+                     "keywords": json.dumps(list(u.keywords), ensure_ascii=False), "initials": u.initials,
+                     "area": u.area or ""},
+                )
+        self._unit_codes = None
+        return len(units)
+
+    def units(self) -> list[dict]:
+        with read_transaction(self.engine) as conn:
+            return [dict(r, keywords=json.loads(r["keywords"]))
+                    for r in conn.execute(text("SELECT * FROM units ORDER BY code")).mappings()]
+
+
+def _normalise(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    return {k: (bool(v) if isinstance(v, bool) or k in _BOOL_COLUMNS else v) for k, v in row.items()}
+
+
+_BOOL_COLUMNS = {"urgent", "confidential", "leader_day", "leader_report", "supervised", "unit_due_provisional"}
+
+
+def recompute_deadlines(data_dir) -> int:
+    """Called by `hotline calendar add-year`: re-evaluate stored deadlines, if there is a store."""
+    path = paths.store_path(data_dir)
+    if not path.exists():
+        return 0
+    store = Store.open(data_dir)
+    try:
+        return store.recompute_deadlines()
+    finally:
+        store.close()

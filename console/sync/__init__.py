@@ -1,0 +1,1 @@
+"""The seat's side of sync with the centre."""
