@@ -21,6 +21,8 @@ def register(sub) -> None:
     p.add_argument("--seat", default="S01", help="seat code when the store is new (default S01)")
     p.add_argument("--orders", type=int, default=360, help="how many orders (default 360, at least 300)")
     p.add_argument("--reset", action="store_true", help="replace a store that already has orders")
+    p.add_argument("--if-empty", action="store_true",
+                   help="fill only a missing or empty store; leave one with orders alone (used by `make run`)")
     p.add_argument("--seed", type=int, default=None, help="random seed (repeatable demo)")
     add_data_dir(p)
     p.set_defaults(func=cmd_demo)
@@ -52,6 +54,10 @@ def cmd_demo(args) -> int:
     if path.exists():
         store = Store.open(data_dir)
         if store.count_orders():
+            if args.if_empty:
+                print(f"store {path} already has {store.count_orders()} orders: left as it is")
+                store.close()
+                return 0
             if not args.reset:
                 store.close()
                 raise CliError(f"store {path} already has {store.count_orders()} orders: use --reset to replace them", 1)
