@@ -65,9 +65,8 @@ class Decision:
     ok: bool
     reason: str = ""
     code: str = ""
-
-    def __bool__(self) -> bool:
-        return self.ok
+    # No __bool__: checks return a rejection or None and chain as `check() or ACCEPT`;
+    # callers read `.ok`.
 
 
 ACCEPT = Decision(True)
