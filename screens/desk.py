@@ -1,0 +1,223 @@
+"""The frame every desk screen shares: a header of counts, one page of a work list from SQLite,
+a detail panel for the order under the cursor, a status line and the footer.
+
+Subclasses say what to fetch (`fetch_page`, runs in a worker), how a row looks (`row_cells`),
+and what the detail panel shows (`show_detail`). Actions go through `record()`: one
+store.record command; a rejection's reason is shown on screen and nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from console import clock
+from console.store import NewEvent, Recorded
+from screens.safe import content
+from screens.widgets.queue_table import QueueTable
+
+PAGE = 100
+
+
+@dataclass
+class Page:
+    rows: list[dict]
+    total: int
+    offset: int
+    extra: dict = field(default_factory=dict)
+
+
+class DeskScreen(Screen):
+    CSS_PATH = "desks.tcss"
+    TITLE_TEXT = ""
+    HEADER_IDS: tuple[str, ...] = ()
+    COLUMNS: tuple[tuple[str, str], ...] = ()  # (key, label)
+    SEARCHABLE = False
+
+    BINDINGS = [
+        Binding("n", "next_page", "下页", id="desk.next_page"),
+        Binding("p", "prev_page", "上页", id="desk.prev_page"),
+        Binding("f5", "reload", "刷新", id="desk.reload"),
+        Binding("escape", "leave", "返回", id="desk.leave"),
+    ]
+
+    def __init__(self, now: Callable[[], datetime] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._now = now
+        self.page_offset = 0
+        self.page_total = 0
+        self.page_rows: dict[str, dict] = {}
+        self.page_extra: dict = {}
+        self.search_text = ""
+
+    # -- what the app gives us --------------------------------------------------------------
+
+    @property
+    def store(self):
+        return self.app.store
+
+    @property
+    def actor(self):
+        return self.app.actor
+
+    def now(self) -> datetime:
+        source = self._now or getattr(self.app, "now", None) or clock.now
+        return source()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="desk-header"):
+            yield Label(self.TITLE_TEXT, id="desk-title")
+            for name in self.HEADER_IDS:
+                yield Label("", id=f"hdr-{name}", classes="desk-count")
+        if self.SEARCHABLE:
+            yield Input(placeholder="搜索：工单号、诉求、地址、来电人、单位（回车回到列表）", id="desk-search")
+        with Horizontal(id="desk-body"):
+            yield QueueTable(id="desk-table")
+            with VerticalScroll(id="desk-detail"):
+                yield from self.compose_detail()
+        yield Static("", id="desk-status")
+        yield Footer()
+
+    def compose_detail(self) -> ComposeResult:
+        yield Static("", id="desk-detail-text")
+
+    def on_mount(self) -> None:
+        table = self.table
+        for key, label in self.COLUMNS:
+            table.add_column(label, key=key)
+        table.focus()
+        self.reload()
+        self.set_interval(1.0, self.tick)
+
+    @property
+    def table(self) -> QueueTable:
+        return self.query_one("#desk-table", QueueTable)
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def fetch_page(self, offset: int, limit: int) -> Page:  # runs in a worker thread
+        raise NotImplementedError
+
+    def row_cells(self, row: dict) -> list:
+        raise NotImplementedError
+
+    def show_detail(self, row: dict | None) -> None:
+        self.query_one("#desk-detail-text", Static).update(content(row["number"] if row else ""))
+
+    def header_values(self) -> dict[str, tuple[str, str]]:
+        """{header id: (text, class)} for the header labels."""
+        return {}
+
+    def reload(self) -> None:
+        self._load(self.page_offset)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="desk-load")
+    def _load(self, offset: int) -> Page:
+        return self.fetch_page(offset, PAGE)
+
+    @on(Worker.StateChanged)
+    def _worker_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "desk-load":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.apply_page(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.say(f"读取失败：{event.worker.error}", error=True)
+
+    def apply_page(self, page: Page) -> None:
+        if page.rows == [] and page.offset and page.total:  # the last page emptied: step back
+            self._load(max(0, page.offset - PAGE))
+            return
+        self.page_offset, self.page_total, self.page_extra = page.offset, page.total, page.extra
+        self.page_rows = {r["number"]: r for r in page.rows}
+        self.table.show_page([(r["number"], self.row_cells(r)) for r in page.rows])
+        self.refresh_header()
+        self.show_detail(self.current_row())
+
+    def refresh_header(self) -> None:
+        for name, (value, cls) in self.header_values().items():
+            label = self.query_one(f"#hdr-{name}", Label)
+            label.update(content(value))
+            label.set_classes(f"desk-count {cls}".strip())
+
+    def tick(self) -> None:
+        """Once a second: countdowns move (subclasses update their deadline cells)."""
+
+    # -- cursor and detail ------------------------------------------------------------------
+
+    def current_row(self) -> dict | None:
+        key = self.table.current_key()
+        return self.page_rows.get(key) if key else None
+
+    @on(DataTable.RowHighlighted, "#desk-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail(self.page_rows.get(event.row_key.value))
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def record(self, events: list[NewEvent], done: str) -> Recorded:
+        """One command through decide(); the reason of a rejection is shown and nothing changes."""
+        result = self.store.record(events)
+        if result.ok:
+            self.say(done)
+            self.reload()
+        else:
+            where = ""
+            if len(events) > 1 and 0 <= result.index < len(events) and events[result.index].order:
+                where = f"{events[result.index].order}："
+            self.say(f"未执行：{where}{result.reason}", error=True)
+        return result
+
+    def say(self, message: str, error: bool = False) -> None:
+        status = self.query_one("#desk-status", Static)
+        status.update(content(message))
+        status.set_class(error, "-error")
+        status.set_class(not error, "-ok")
+        if error:
+            self.notify(message, severity="error", markup=False)
+
+    def action_next_page(self) -> None:
+        if self.page_offset + PAGE < self.page_total:
+            self._load(self.page_offset + PAGE)
+
+    def action_prev_page(self) -> None:
+        if self.page_offset:
+            self._load(max(0, self.page_offset - PAGE))
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_leave(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def page_label(self) -> str:
+        if not self.page_total:
+            return "共 0 张"
+        return f"共 {self.page_total} 张，第 {self.page_offset + 1}-{min(self.page_offset + PAGE, self.page_total)} 张"
+
+    # -- search -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#desk-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search_text = event.value
+        self._load(0)
+
+    @on(Input.Submitted, "#desk-search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def action_search(self) -> None:
+        if self.SEARCHABLE:
+            self.query_one("#desk-search", Input).focus()

@@ -1,0 +1,274 @@
+"""F4 — the dispatch queue (R-20..R-24): orders awaiting dispatch, urgent and leader orders
+first, then by cutoff, with a live countdown; review, return to intake, escalate, dispatch."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+from textual.worker import Worker, WorkerState
+
+from console import queues
+from console.domain.order import Kind, Status
+from console.domain.roles import Role
+from console.domain.units import suggest_units
+from console.store import NewEvent
+from screens.desk import DeskScreen, Page
+from screens.dispatch_common import (
+    ESCALATE_REASONS,
+    RETURN_REASONS,
+    VIEW_BINDINGS,
+    directory,
+    kb_answer,
+    switch_view,
+    unit_name,
+)
+from screens.safe import plain
+from screens.widgets.dispatch_reason import ReasonModal
+from screens.widgets.review_panel import ReviewPanel
+from screens.widgets.unit_picker_dispatch import UnitPickerModal
+
+SORT_ORDER = tuple(queues.DISPATCH_SORTS)
+FILTER_ORDER = tuple(queues.DISPATCH_FILTERS)
+
+
+class DispatchScreen(DeskScreen):
+    TITLE_TEXT = "转办队列"
+    HEADER_IDS = ("total", "noon", "evening", "overdue", "next", "view")
+    SEARCHABLE = True
+    COLUMNS = (
+        ("mark", "选"), ("prio", "优先"), ("number", "工单编号"), ("due", "转办截止"), ("left", "倒计时"),
+        ("created", "受理时间"), ("nature", "性质"), ("klass", "分类"), ("desc", "诉求"),
+    )
+    BINDINGS = [
+        Binding("d", "dispatch", "转办", id="dispatch.dispatch"),
+        Binding("space", "mark", "选择", id="dispatch.mark"),
+        Binding("r", "return_intake", "退回受理", id="dispatch.return"),
+        Binding("k", "return_kb", "知识库退回", id="dispatch.return_kb"),
+        Binding("e", "escalate", "提交负责人", id="dispatch.escalate"),
+        Binding("s", "cycle_sort", "排序", id="dispatch.sort"),
+        Binding("f", "cycle_filter", "筛选", id="dispatch.filter"),
+        Binding("slash", "search", "搜索", id="dispatch.search"),
+        *VIEW_BINDINGS,
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.qq = queues.QueueQuery()
+        self.marked: set[str] = set()
+        self.counts: queues.CutoffCounts | None = None
+        self.kb_hits: dict[str, object] = {}
+
+    def compose_detail(self) -> ComposeResult:
+        yield ReviewPanel(id="review")
+
+    # -- data -------------------------------------------------------------------------------
+
+    def fetch_page(self, offset: int, limit: int) -> Page:
+        now = self.now()
+        q = queues.QueueQuery(self.qq.sort, self.qq.filter, self.search_text)
+        rows = queues.dispatch_queue(self.store, q, limit=limit, offset=offset, now=now)
+        total = queues.dispatch_count(self.store, q, now=now)
+        return Page(rows, total, offset, {"counts": queues.queue_counts(self.store, now)})
+
+    def apply_page(self, page: Page) -> None:
+        self.counts = page.extra.get("counts")
+        super().apply_page(page)
+
+    def row_cells(self, row: dict) -> list:
+        t = self.table
+        label, level = queues.countdown(row["dispatch_due"], self.now())
+        prio = "紧急" if row["urgent"] else ("领导" if row["leader_day"] or row["leader_report"] else "")
+        if row["status"] == Status.ESCALATED:
+            prio = (prio + " 负责人").strip()
+        return [
+            t.styled("✓" if row["number"] in self.marked else "", "queue--marked"),
+            t.styled(prio, "queue--priority"),
+            plain(row["number"]),
+            plain((row["dispatch_due"] or "")[5:16].replace("T", " ")),
+            t.deadline(label, level),
+            plain(row["created_at"][5:16].replace("T", " ")),
+            plain(row["nature"]),
+            plain(row["content_class"]),
+            plain((row["description"] or "")[:24]),
+        ]
+
+    def header_values(self) -> dict[str, tuple[str, str]]:
+        c = self.counts
+        if c is None:
+            return {}
+        now = self.now()
+        label, level = queues.countdown(c.next_cutoff, now)
+        sort_label = queues.DISPATCH_SORTS[self.qq.sort][0]
+        filter_label = queues.DISPATCH_FILTERS[self.qq.filter]
+        marked = f"，已选 {len(self.marked)}" if self.marked else ""
+        return {
+            "total": (f"待转办 {c.total}", ""),
+            "noon": (f"12:00前 {c.due_noon}", "-soon" if c.due_noon and c.next_cutoff.hour == 12 else ""),
+            "evening": (f"17:00前 {c.due_evening}", "-soon" if c.due_evening and c.next_cutoff.hour == 17 else ""),
+            "overdue": (f"已超时 {c.overdue}", "-late" if c.overdue else ""),
+            "next": (f"距{c.next_cutoff:%H:%M}截止 {label[2:]}", f"-{level}"),
+            "view": (f"{self.page_label()}｜{sort_label}｜{filter_label}{marked}", "-muted"),
+        }
+
+    def tick(self) -> None:
+        now = self.now()
+        table = self.table
+        for number, row in self.page_rows.items():
+            label, level = queues.countdown(row["dispatch_due"], now)
+            try:
+                table.update_cell(number, "left", table.deadline(label, level))
+            except Exception:  # the row left the page between ticks
+                pass
+        self.refresh_header()
+
+    # -- detail -----------------------------------------------------------------------------
+
+    def show_detail(self, row: dict | None) -> None:
+        panel = self.query_one("#review", ReviewPanel)
+        if row is None:
+            panel.show(None)
+            return
+        state = self.store.get(row["number"])
+        ranked = suggest_units(directory(self.store), state.description, limit=3)
+        suggestions = "、".join(f"{u.short}（{u.code}）" for u, _ in ranked)
+        extra = f"已提交负责人：{state.escalated_reason}" if state.escalated_reason and state.status == Status.ESCALATED else ""
+        hit = self.kb_hits.get(state.number)
+        panel.show(state, suggestions, self._kb_text(hit), extra)
+        if state.number not in self.kb_hits:
+            self._lookup_kb(state.number, state.description)
+
+    @staticmethod
+    def _kb_text(hit) -> str:
+        if not hit:
+            return ""
+        return f"{hit.id} {hit.title}（{hit.department}）— 按 k 以知识库答复退回"
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="desk-kb")
+    def _lookup_kb(self, number: str, description: str):
+        return number, kb_answer(self.store, description)
+
+    @on(Worker.StateChanged)
+    def _kb_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "desk-kb" and event.state == WorkerState.SUCCESS:
+            number, hit = event.worker.result
+            self.kb_hits[number] = hit
+            row = self.current_row()
+            if hit and row and row["number"] == number:
+                self.show_detail(row)
+
+    # -- selection and views ----------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        number = row["number"]
+        self.marked.symmetric_difference_update({number})
+        self.table.update_cell(number, "mark", self.table.styled("✓" if number in self.marked else "", "queue--marked"))
+        self.refresh_header()
+        self.table.action_cursor_down()
+
+    def action_cycle_sort(self) -> None:
+        nxt = SORT_ORDER[(SORT_ORDER.index(self.qq.sort) + 1) % len(SORT_ORDER)]
+        self.qq = queues.QueueQuery(nxt, self.qq.filter)
+        self._load(0)
+
+    def action_cycle_filter(self) -> None:
+        nxt = FILTER_ORDER[(FILTER_ORDER.index(self.qq.filter) + 1) % len(FILTER_ORDER)]
+        self.qq = queues.QueueQuery(self.qq.sort, nxt)
+        self._load(0)
+
+    def action_view(self, view: str) -> None:
+        switch_view(self, view)
+
+    @on(DataTable.RowSelected, "#desk-table")
+    def _enter(self, event: DataTable.RowSelected) -> None:
+        self.action_dispatch()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _targets(self) -> list[str]:
+        if self.marked:
+            return sorted(self.marked)
+        row = self.current_row()
+        return [row["number"]] if row else []
+
+    def action_dispatch(self) -> None:
+        numbers = self._targets()
+        if not numbers:
+            return
+        states = [s for s in (self.store.get(n) for n in numbers) if s is not None]
+
+        def submit(choice):
+            events = [NewEvent(Kind.DISPATCHED, {"lead_unit": choice.lead, "assist_units": list(choice.assists),
+                                                 "complexity": choice.complexity}, self.actor, n) for n in numbers]
+            result = self.store.record(events)
+            if result.ok:
+                self.marked.clear()
+                self.say(f"已转办 {len(numbers)} 张给 {unit_name(self.store, choice.lead)}")
+                self.reload()
+            return _with_order(result, events)
+
+        title = f"转办 {len(numbers)} 张工单" if len(numbers) > 1 else f"转办 {numbers[0]}"
+        self.app.push_screen(UnitPickerModal(states, directory(self.store), self.store.rules, self.store.calendar,
+                                             self.now(), submit, title=title))
+
+    def action_return_intake(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        number = row["number"]
+
+        def submit(reason: str):
+            return self._record_one(Kind.RETURNED_TO_INTAKE, {"reason": reason}, number, f"{number} 已退回受理：{reason}")
+
+        self.app.push_screen(ReasonModal(f"退回受理 {number}（R-20）", RETURN_REASONS, submit))
+
+    def action_return_kb(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        number = row["number"]
+        hit = self.kb_hits.get(number)
+        department = getattr(hit, "department", "") or ""
+        article = getattr(hit, "id", "") or ""
+        preview = (f"退回说明：{department or '<部门>'}知识库已有明确答复（R-21）\n"
+                   f"知识库条目：{article or '（请输入条目编号）'}")
+
+        def submit(value: str):
+            art, _, dept = value.partition(" ")
+            payload = {"kb_article": art.strip(), "department": dept.strip() or department}
+            return self._record_one(Kind.RETURNED_TO_INTAKE, payload, number,
+                                    f"{number} 已退回受理：{payload['department']}知识库已有明确答复")
+
+        self.app.push_screen(ReasonModal(
+            f"知识库答复退回 {number}", (), submit, preview=preview,
+            placeholder="知识库条目编号 部门，如：KB-0012 市住建局", value=f"{article} {department}".strip(),
+        ))
+
+    def action_escalate(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        number = row["number"]
+        to_supervision = self.actor.role == Role.LEAD and row["status"] == Status.ESCALATED
+        title = f"提交督办室 {number}（R-22）" if to_supervision else f"提交转办负责人 {number}（R-22）"
+
+        def submit(reason: str):
+            payload = {"reason": reason, "to_supervision": to_supervision}
+            done = f"{number} 已提交督办室" if to_supervision else f"{number} 已提交转办负责人"
+            return self._record_one(Kind.ESCALATED, payload, number, done)
+
+        self.app.push_screen(ReasonModal(title, ESCALATE_REASONS, submit))
+
+    def _record_one(self, kind: str, payload: dict, number: str, done: str):
+        return self.record([NewEvent(kind, payload, self.actor, number)], done)
+
+
+def _with_order(result, events):
+    """A rejected batch names the order it stopped at."""
+    if not result.ok and len(events) > 1 and 0 <= result.index < len(events):
+        result.reason = f"{events[result.index].order}：{result.reason}"
+    return result

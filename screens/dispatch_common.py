@@ -1,0 +1,77 @@
+"""What the dispatch-side desks share: the unit directory as domain Units, unit names for codes,
+the R-21 knowledge-base lookup, and the keys that switch between the dispatch views."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from console.domain.units import Unit
+
+RETURN_REASONS = (
+    "问题描述不清，请补充具体诉求",
+    "联系人或联系电话不全",
+    "地址不详细，请补充具体位置",
+    "内容分类或性质分类不准确",
+    "来电人回复要求未记录",
+)
+ESCALATE_REASONS = (
+    "涉及多个部门职责，无法确定承办单位",
+    "属地与职责存在争议",
+    "重大、敏感事项，需负责人决定",
+)
+REJECT_EXTENSION_REASONS = (
+    "延期理由不充分，请按期办结",
+    "申请天数过长，请按原时限办理",
+    "未在办理时限内提出申请",
+)
+
+VIEW_BINDINGS = [
+    Binding("1", "view('queue')", "待转办", id="dispatch.view_queue"),
+    Binding("2", "view('returns')", "单位退回", id="dispatch.view_returns"),
+    Binding("3", "view('extensions')", "延期申请", id="dispatch.view_extensions"),
+]
+
+
+def directory(store) -> list[Unit]:
+    """The store's unit directory as domain Units (cached on the store object)."""
+    cached = getattr(store, "_desk_units", None)
+    if cached is None:
+        cached = [Unit.from_dict(d) for d in store.units()]
+        store._desk_units = cached
+    return cached
+
+
+def unit_name(store, code: str | None) -> str:
+    if not code:
+        return ""
+    for unit in directory(store):
+        if unit.code == code:
+            return unit.short
+    return code
+
+
+def kb_answer(store, text: str):
+    """R-21: the best knowledge-base article for an order's description, or None.
+
+    Guarded: the KB module may be absent or its tables empty on this seat."""
+    try:
+        from console.kb.search import search
+        from console.store.engine import read_transaction
+
+        with read_transaction(store.engine) as conn:
+            result = search(conn, text, limit=1, typing=False, with_announcements=False)
+    except Exception:
+        return None
+    return result.hits[0] if result.hits else None
+
+
+def switch_view(screen, view: str) -> None:
+    """Replace the current dispatch view with another (no stacking of screens)."""
+    from screens.dispatch import DispatchScreen
+    from screens.dispatch_extensions import ExtensionsScreen
+    from screens.dispatch_returns import ReturnsScreen
+
+    target = {"queue": DispatchScreen, "returns": ReturnsScreen, "extensions": ExtensionsScreen}[view]
+    if isinstance(screen, target):
+        return
+    screen.app.switch_screen(target(now=screen._now))
