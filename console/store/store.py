@@ -58,6 +58,10 @@ _UPSERT_ORDER = text(
     f"ON CONFLICT(number) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _ORDER_COLUMNS if c != "number")
 )
+# Fold order of an order's events: those the centre numbered by its global seq, then this seat's
+# pending ones by seat_seq. Events the centre rejected stay in history but are never folded.
+FOLD_ORDER = "seq IS NULL, seq, seat_seq"
+
 _INSERT_EVENT = text(
     "INSERT INTO events (id, rowid_order, order_no, kind, payload, operator, role, unit, seat, seat_seq, "
     "hlc, at, recorded_at, seq, origin) VALUES (:id, :rowid_order, :order_no, :kind, :payload, :operator, "
@@ -324,8 +328,15 @@ class Store:
 
     # -- projection maintenance ------------------------------------------------------------
 
-    def _events_by_order(self, conn: Connection):
-        rows = conn.execute(text("SELECT * FROM events ORDER BY order_no, rowid_order")).mappings()
+    def _events_by_order(self, conn: Connection, numbers=None):
+        """Each order's foldable events in fold order (see FOLD_ORDER); `numbers` limits the orders."""
+        where = "WHERE sync_status != 'rejected'"
+        params = {}
+        if numbers is not None:
+            where += " AND order_no IN (SELECT value FROM json_each(:numbers))"
+            params["numbers"] = json.dumps(sorted(numbers))
+        rows = conn.execute(text(f"SELECT * FROM events {where} ORDER BY order_no, {FOLD_ORDER}"),
+                            params).mappings()
         current, batch = None, []
         for r in rows:
             if r["order_no"] != current and batch:

@@ -1,0 +1,130 @@
+"""The centre's tables (SQLAlchemy Core) and engine: the same code on SQLite and PostgreSQL.
+
+`c_counter` holds the single global `seq` row. A writer locks it first (SELECT ... FOR UPDATE on
+PostgreSQL; BEGIN IMMEDIATE on SQLite locks the whole file) and keeps the lock until commit, so
+commits happen in `seq` order and a reader polling `seq > N` never skips a row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import (
+    BigInteger, Boolean, Column, MetaData, String, Table, Text, UniqueConstraint, create_engine, event,
+)
+from sqlalchemy.engine import Connection, Engine
+
+metadata = MetaData()
+
+counters = Table(
+    "c_counter", metadata,
+    Column("name", String(32), primary_key=True),  # seq | fence | reference
+    Column("value", BigInteger, nullable=False),
+)
+
+events = Table(
+    "c_events", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", String(40), nullable=False, unique=True),
+    Column("order_no", String(64), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("unit", String(32)),
+    Column("seat", String(32), nullable=False),
+    Column("seat_seq", BigInteger, nullable=False),
+    Column("hlc", String(32), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+    Column("received_at", String(32), nullable=False),
+    Column("status", String(10), nullable=False),  # accepted | rejected
+    Column("reason", Text),
+    Column("code", String(32)),
+    UniqueConstraint("seat", "seat_seq", name="uq_c_events_seat_seq"),
+)
+
+orders = Table(
+    "c_orders", metadata,
+    Column("number", String(64), primary_key=True),
+    Column("status", String(24), nullable=False, index=True),
+    Column("lead_unit", String(32), nullable=False, index=True),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("state", Text, nullable=False),  # OrderState JSON: the fold of its accepted events
+)
+
+seats = Table(
+    "c_seats", metadata,
+    Column("seat", String(32), primary_key=True),
+    Column("roles", String(200), nullable=False),  # comma-separated roles its operators may act in
+    Column("unit", String(32)),  # for unit tokens: the unit they speak for
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("next_seat_seq", BigInteger, nullable=False),
+    Column("enrolled_at", String(32), nullable=False),
+    Column("last_seen", String(32)),
+)
+
+leases = Table(
+    "c_leases", metadata,
+    Column("order_no", String(64), primary_key=True),
+    Column("seat", String(32), nullable=False),
+    Column("operator", String(64), nullable=False),
+    Column("fence", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),  # epoch ms
+)
+
+units = Table(
+    "c_units", metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("short", String(100), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("phone", String(40), nullable=False),
+    Column("keywords", Text, nullable=False),  # JSON list
+    Column("initials", String(100), nullable=False),
+    Column("area", String(100), nullable=False),
+    Column("version", BigInteger, nullable=False),  # the reference counter when last published
+)
+
+
+def normalise_url(db: str) -> str:
+    """`--db` accepts a SQLAlchemy URL or a plain file path (SQLite)."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+def make_engine(db: str) -> Engine:
+    url = normalise_url(db)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _configure(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection):
+            # Every centre transaction that may write takes the write lock up front.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("immediate", False) else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def create_all(engine: Engine) -> None:
+    with engine.begin() as conn:
+        metadata.create_all(conn)
+        for name in ("seq", "fence", "reference"):
+            if conn.execute(counters.select().where(counters.c.name == name)).first() is None:
+                conn.execute(counters.insert().values(name=name, value=0))

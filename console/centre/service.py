@@ -1,0 +1,489 @@
+"""The centre's logic, independent of HTTP: enrol seats, accept pushes through decide(), serve
+pulls by global seq, leases with fencing numbers, the units' own actions, reference data.
+
+Every write is one transaction that first locks the `seq` counter row, so the global seq is
+allocated inside the writing transaction and commit order equals seq order (see db.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from console import clock
+from console.centre import db
+from console.domain.decide import Context, decide
+from console.domain.order import Event, Kind, OrderState, apply
+from console.domain.roles import ROLE_LABELS, Actor, Role
+from console.store.ids import next_hlc, uuid7
+from console.store.projection import state_from_json, state_to_json
+from console.sync.faults import fault_point
+from console.sync.protocol import to_domain
+
+SEAT_ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)
+
+
+class CentreError(Exception):
+    status = 400
+
+    def __init__(self, message: str, **extra):
+        super().__init__(message)
+        self.extra = extra
+
+
+class Unauthorized(CentreError):
+    status = 401
+
+
+class Forbidden(CentreError):
+    status = 403
+
+
+class Gap(CentreError):
+    """The first new event is not the next seat_seq the centre expects."""
+
+    status = 409
+
+
+class NotFound(CentreError):
+    status = 404
+
+
+class Refused(CentreError):
+    """A unit's action that decide() refused (units call the API directly: nothing is queued)."""
+
+    status = 422
+
+
+@dataclass(frozen=True)
+class SeatInfo:
+    seat: str
+    roles: frozenset[str]
+    unit: str | None
+
+
+@dataclass
+class _Batch:
+    """Order states read and changed inside one write transaction."""
+
+    states: dict[str, OrderState | None] = field(default_factory=dict)
+    stored: set[str] = field(default_factory=set)  # numbers that already have a c_orders row
+    dirty: set[str] = field(default_factory=set)
+
+
+@dataclass
+class PushOutcome:
+    results: list[dict] = field(default_factory=list)
+    head: int = 0
+
+
+def parse_roles(text: str) -> frozenset[str]:
+    """`--role agent,dispatcher`; `all` = every seat role (not unit or system)."""
+    names = {r.strip() for r in text.split(",") if r.strip()}
+    if "all" in names:
+        names = (names - {"all"}) | {r.value for r in SEAT_ROLES}
+    for name in names:
+        Role(name)  # ValueError for an unknown role
+    if not names:
+        raise ValueError("no role given")
+    return frozenset(names)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Centre:
+    def __init__(self, engine, rules=None, calendar=None, taxonomy=None):
+        self.engine = engine
+        self._rules, self._calendar, self._taxonomy = rules, calendar, taxonomy
+        self._unit_codes: frozenset[str] | None = None
+        self._listeners: list = []
+        self._lock = threading.Lock()
+
+    # -- settings decide() needs (loaded once: the same sources as the seat) ---------------
+
+    @property
+    def taxonomy(self):
+        if self._taxonomy is None:
+            from console.taxonomy_source import load_taxonomy
+
+            self._taxonomy = load_taxonomy(None)
+        return self._taxonomy
+
+    @property
+    def rules(self):
+        if self._rules is None:
+            from console.config import rules_from_config
+
+            self._rules = rules_from_config({}, self.taxonomy.nature_names())
+        return self._rules
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            from console.calendar_source import load_calendar
+
+            self._calendar = load_calendar()
+        return self._calendar
+
+    def unit_codes(self, conn: Connection) -> frozenset[str] | None:
+        if self._unit_codes is None:
+            codes = frozenset(r[0] for r in conn.execute(select(db.units.c.code)))
+            self._unit_codes = codes or None
+        return self._unit_codes
+
+    def on_commit(self, callback) -> None:
+        """Called with the new head seq after every commit that added events (wakes long polls)."""
+        self._listeners.append(callback)
+
+    def _notify(self, head: int) -> None:
+        for callback in list(self._listeners):
+            callback(head)
+
+    # -- transactions -------------------------------------------------------------------
+
+    def _write(self):
+        conn = self.engine.connect()
+        conn.info["immediate"] = True
+        return conn
+
+    def _lock_counter(self, conn: Connection, name: str) -> int:
+        q = select(db.counters.c.value).where(db.counters.c.name == name)
+        if not db.is_sqlite(self.engine):
+            q = q.with_for_update()
+        return conn.execute(q).scalar_one()
+
+    def _set_counter(self, conn: Connection, name: str, value: int) -> None:
+        conn.execute(update(db.counters).where(db.counters.c.name == name).values(value=value))
+
+    # -- seats ---------------------------------------------------------------------------
+
+    def init(self, units=None) -> None:
+        db.create_all(self.engine)
+        with self._write() as conn, conn.begin():
+            empty = conn.execute(select(db.units.c.code).limit(1)).first() is None
+        if empty:
+            if units is None:
+                from console.units_source import load_units
+
+                units = load_units()
+            self.publish_units(units)
+
+    def enroll(self, seat: str, roles: str, unit: str | None = None) -> str:
+        """A new token for the seat (replacing an old one); the seat keeps its seat_seq."""
+        parsed = parse_roles(roles)
+        if unit and parsed != {Role.UNIT.value}:
+            raise CentreError("--unit goes with --role unit only")
+        token = f"hl1_{secrets.token_urlsafe(24)}"
+        now = clock.iso(clock.now())
+        with self._write() as conn, conn.begin():
+            row = conn.execute(select(db.seats).where(db.seats.c.seat == seat)).first()
+            values = dict(roles=",".join(sorted(parsed)), unit=unit, token_hash=_hash(token), revoked=False)
+            if row is None:
+                conn.execute(db.seats.insert().values(seat=seat, next_seat_seq=1, enrolled_at=now, **values))
+            else:
+                conn.execute(update(db.seats).where(db.seats.c.seat == seat).values(**values))
+        return token
+
+    def revoke(self, seat: str) -> bool:
+        with self._write() as conn, conn.begin():
+            n = conn.execute(update(db.seats).where(db.seats.c.seat == seat).values(revoked=True)).rowcount
+        return bool(n)
+
+    def seats(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(
+                db.seats.c.seat, db.seats.c.roles, db.seats.c.unit, db.seats.c.revoked,
+                db.seats.c.next_seat_seq, db.seats.c.enrolled_at).order_by(db.seats.c.seat))]
+
+    def authenticate(self, token: str | None) -> SeatInfo:
+        if not token:
+            raise Unauthorized("missing seat token")
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.seats).where(db.seats.c.token_hash == _hash(token))).first()
+        if row is None:
+            raise Unauthorized("unknown seat token")
+        if row.revoked:
+            raise Unauthorized(f"seat {row.seat} has been revoked")
+        return SeatInfo(row.seat, frozenset(row.roles.split(",")), row.unit)
+
+    # -- push ----------------------------------------------------------------------------
+
+    def push(self, seat: SeatInfo, batch: list[dict]) -> PushOutcome:
+        """Apply a seat's events in seat_seq order; per event accepted / duplicate / rejected.
+
+        A rejection is logged with a seq (the seat's queue moves on). Raises Gap when the first
+        new event is not the expected seat_seq; nothing is applied then.
+        """
+        for ev in batch:
+            if ev.get("seat") != seat.seat:
+                raise Forbidden(f"event {ev.get('id')} names seat {ev.get('seat')!r}, token is for {seat.seat}")
+        outcome = PushOutcome()
+        conn = self._write()
+        try:
+            with conn.begin():
+                seq = self._lock_counter(conn, "seq")
+                start_seq = seq
+                seat_row = conn.execute(select(db.seats).where(db.seats.c.seat == seat.seat)).first()
+                expected = seat_row.next_seat_seq
+                known = self._known(conn, [ev["id"] for ev in batch])
+                states = _Batch()
+                ctx = self._context(conn, states)
+                rows, now = [], clock.iso(clock.now())
+                for ev in batch:
+                    if ev["id"] in known:
+                        k = known[ev["id"]]
+                        outcome.results.append({"id": ev["id"], "status": "duplicate", "seq": k["seq"],
+                                                "outcome": k["status"], "reason": k["reason"], "code": k["code"]})
+                        continue
+                    if ev["seat_seq"] != expected:
+                        if not rows:
+                            raise Gap(f"expected seat_seq {expected}, got {ev['seat_seq']}", expected=expected)
+                        break  # apply what came before the gap; the seat re-sends the rest
+                    seq += 1
+                    expected += 1
+                    status, reason, code = self._decide(conn, seat, ev, states, ctx)
+                    rows.append({**{k: ev[k] for k in ("id", "order_no", "kind", "operator", "role", "unit",
+                                                       "seat", "seat_seq", "hlc", "at", "recorded_at")},
+                                 "payload": json.dumps(ev["payload"], ensure_ascii=False, sort_keys=True),
+                                 "seq": seq, "received_at": now, "status": status, "reason": reason or None,
+                                 "code": code or None})
+                    outcome.results.append({"id": ev["id"], "status": status, "seq": seq, "reason": reason,
+                                            "code": code})
+                if rows:
+                    conn.execute(db.events.insert(), rows)
+                    self._save_states(conn, states, seq)
+                    self._set_counter(conn, "seq", seq)
+                conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)
+                             .values(next_seat_seq=expected, last_seen=now))
+                fault_point("centre.push.before_commit")
+            outcome.head = seq
+        finally:
+            conn.close()
+        fault_point("centre.push.after_commit")
+        if seq != start_seq:
+            self._notify(seq)
+        return outcome
+
+    def _known(self, conn: Connection, ids: list[str]) -> dict[str, dict]:
+        found = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for r in conn.execute(select(db.events.c.id, db.events.c.seq, db.events.c.status, db.events.c.reason,
+                                         db.events.c.code).where(db.events.c.id.in_(chunk))):
+                found[r.id] = dict(r._mapping)
+        return found
+
+    def _context(self, conn: Connection, states: "_Batch") -> Context:
+        def lookup(number: str):
+            return self._state(conn, number, states)
+
+        return Context(rules=self.rules, calendar=self.calendar, lookup=lookup,
+                       unit_codes=self.unit_codes(conn), valid_content_path=self.taxonomy.is_valid_path)
+
+    def _state(self, conn: Connection, number: str, states: "_Batch") -> OrderState | None:
+        if number not in states.states:
+            row = conn.execute(select(db.orders.c.state).where(db.orders.c.number == number)).first()
+            states.states[number] = state_from_json(row[0]) if row else None
+            if row:
+                states.stored.add(number)
+        return states.states[number]
+
+    def _decide(self, conn: Connection, seat: SeatInfo, ev: dict, states: "_Batch", ctx: Context):
+        """(status, reason, code) for one event; an accepted one is folded into `states`."""
+        try:
+            event = to_domain(ev)
+        except (KeyError, ValueError, TypeError) as exc:
+            return "rejected", f"事件格式错误：{exc}", "bad_event"
+        role = event.actor.role
+        if role.value not in seat.roles:
+            return "rejected", f"坐席 {seat.seat} 未获授权以{ROLE_LABELS[role]}身份操作", "seat_role"
+        if role == Role.UNIT and seat.unit and event.actor.unit != seat.unit:
+            return "rejected", f"只能代表本单位（{seat.unit}）操作", "seat_role"
+        state = self._state(conn, event.order, states)
+        decision = decide(state, event, event.actor, ctx)
+        if not decision.ok:
+            return "rejected", decision.reason, decision.code
+        states.states[event.order] = apply(state, event, self.rules)
+        states.dirty.add(event.order)
+        return "accepted", "", ""
+
+    def _save_states(self, conn: Connection, states: "_Batch", seq: int) -> None:
+        loaded = states.stored
+        for number in sorted(states.dirty):
+            s = states.states[number]
+            values = dict(status=s.status.value, lead_unit=s.lead_unit or "", last_seq=seq, state=state_to_json(s))
+            if number in loaded:
+                conn.execute(update(db.orders).where(db.orders.c.number == number).values(**values))
+            else:
+                conn.execute(db.orders.insert().values(number=number, **values))
+                loaded.add(number)
+        states.dirty.clear()
+
+    # -- pull ----------------------------------------------------------------------------
+
+    def head(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(db.counters.c.value).where(db.counters.c.name == "seq")).scalar_one()
+
+    def pull(self, after: int, limit: int) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.events).where(db.events.c.seq > after)
+                                .order_by(db.events.c.seq).limit(limit)).mappings().all()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["payload"] = json.loads(d["payload"])
+            out.append(d)
+        return out
+
+    # -- leases (queue claims) ------------------------------------------------------------
+
+    def lease(self, seat: SeatInfo, order: str, operator: str, ttl: float = 120.0) -> dict:
+        now_ms = int(time.time() * 1000)
+        with self._write() as conn, conn.begin():
+            fence = self._lock_counter(conn, "fence")
+            row = conn.execute(select(db.leases).where(db.leases.c.order_no == order)).first()
+            expires = now_ms + int(ttl * 1000)
+            if row is not None and row.expires_at > now_ms and (row.seat, row.operator) != (seat.seat, operator):
+                return {"granted": False, "order": order, "holder": f"{row.operator}@{row.seat}",
+                        "fence": row.fence, "expires_at": row.expires_at}
+            if row is not None and row.expires_at > now_ms:  # the holder renews: same fence
+                conn.execute(update(db.leases).where(db.leases.c.order_no == order).values(expires_at=expires))
+                fence = row.fence
+            else:
+                fence += 1
+                self._set_counter(conn, "fence", fence)
+                values = dict(seat=seat.seat, operator=operator, fence=fence, expires_at=expires)
+                if row is None:
+                    conn.execute(db.leases.insert().values(order_no=order, **values))
+                else:
+                    conn.execute(update(db.leases).where(db.leases.c.order_no == order).values(**values))
+        return {"granted": True, "order": order, "holder": f"{operator}@{seat.seat}", "fence": fence,
+                "expires_at": expires}
+
+    def release(self, seat: SeatInfo, order: str, fence: int) -> bool:
+        with self._write() as conn, conn.begin():
+            n = conn.execute(db.leases.delete().where(
+                (db.leases.c.order_no == order) & (db.leases.c.seat == seat.seat) & (db.leases.c.fence == fence)
+            )).rowcount
+        return bool(n)
+
+    # -- undertaking units ------------------------------------------------------------------
+
+    def unit_orders(self, unit: str, status: str | None = None) -> list[dict]:
+        q = select(db.orders.c.number, db.orders.c.status, db.orders.c.state).where(db.orders.c.lead_unit == unit)
+        if status:
+            q = q.where(db.orders.c.status == status)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(db.orders.c.number)).all()
+        out = []
+        for r in rows:
+            s = state_from_json(r.state)
+            due = None
+            try:
+                from console.domain.decide import unit_deadline
+
+                d = unit_deadline(s, Context(rules=self.rules, calendar=self.calendar))
+                due = d.at.isoformat() if d is not None else None
+            except Exception:  # a calendar year not known yet: no deadline shown, not an error
+                due = None
+            out.append({"number": r.number, "status": r.status, "description": s.description,
+                        "address": s.address, "dispatched_at": s.dispatched_at.isoformat() if s.dispatched_at else None,
+                        "unit_due": due, "extension_pending": s.extension_pending, "replied_at":
+                        s.replied_at.isoformat() if s.replied_at else None})
+        return out
+
+    def unit_act(self, seat: SeatInfo, number: str, kind: str, payload: dict, operator: str) -> dict:
+        """A unit replies, returns or asks for an extension: an event made here, through decide()."""
+        if Role.UNIT.value not in seat.roles or not seat.unit:
+            raise Forbidden(f"{seat.seat} is not a unit token")
+        if kind not in (Kind.UNIT_REPLIED, Kind.UNIT_RETURNED, Kind.EXTENSION_REQUESTED, Kind.NOTE):
+            raise Forbidden(f"units may not record {kind}")
+        now = clock.now()
+        conn = self._write()
+        try:
+            with conn.begin():
+                seq = self._lock_counter(conn, "seq") + 1
+                seat_row = conn.execute(select(db.seats).where(db.seats.c.seat == seat.seat)).first()
+                ev = {"id": uuid7(), "order_no": number, "kind": kind, "payload": payload, "operator": operator,
+                      "role": Role.UNIT.value, "unit": seat.unit, "seat": seat.seat,
+                      "seat_seq": seat_row.next_seat_seq, "hlc": next_hlc(None), "at": now.isoformat(),
+                      "recorded_at": clock.iso(now)}
+                states = _Batch()
+                if self._state(conn, number, states) is None:
+                    raise NotFound(f"no order {number}")
+                status, reason, code = self._decide(conn, seat, ev, states, self._context(conn, states))
+                if status != "accepted":
+                    raise Refused(reason, code=code)
+                conn.execute(db.events.insert().values(
+                    **{**ev, "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True)},
+                    seq=seq, received_at=clock.iso(now), status="accepted"))
+                self._save_states(conn, states, seq)
+                self._set_counter(conn, "seq", seq)
+                conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)
+                             .values(next_seat_seq=seat_row.next_seat_seq + 1, last_seen=clock.iso(now)))
+        finally:
+            conn.close()
+        self._notify(seq)
+        return {"id": ev["id"], "seq": seq, "order": number, "status": "accepted"}
+
+    # -- reference data (units; KB articles once console.kb defines its tables) ----------
+
+    def publish_units(self, units) -> int:
+        with self._write() as conn, conn.begin():
+            version = self._lock_counter(conn, "reference") + 1
+            self._set_counter(conn, "reference", version)
+            existing = {r[0] for r in conn.execute(select(db.units.c.code))}
+            for u in units:
+                values = dict(name=u.name, short=u.short, kind=u.kind, phone=u.phone,
+                              keywords=json.dumps(list(u.keywords), ensure_ascii=False), initials=u.initials,
+                              area=u.area or "", version=version)
+                if u.code in existing:
+                    conn.execute(update(db.units).where(db.units.c.code == u.code).values(**values))
+                else:
+                    conn.execute(db.units.insert().values(code=u.code, **values))
+        self._unit_codes = None
+        return version
+
+    def reference(self, after: int) -> dict:
+        with self.engine.connect() as conn:
+            version = conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
+            rows = conn.execute(select(db.units).where(db.units.c.version > after).order_by(db.units.c.code)).mappings()
+            units = [dict(r, keywords=json.loads(r["keywords"])) for r in rows]
+        return {"version": version, "units": units, "kb_articles": []}
+
+    # -- checks used by tests and `hotline centre check` --------------------------------
+
+    def check(self) -> list[str]:
+        """Invariants: seq gap-free from 1, one event per (seat, seat_seq), projection = fold."""
+        problems = []
+        with self.engine.connect() as conn:
+            seqs = [r[0] for r in conn.execute(select(db.events.c.seq).order_by(db.events.c.seq))]
+            head = conn.execute(select(db.counters.c.value).where(db.counters.c.name == "seq")).scalar_one()
+            if seqs != list(range(1, len(seqs) + 1)) or head != len(seqs):
+                problems.append(f"global seq not gap-free (head {head}, {len(seqs)} events)")
+            folded: dict[str, OrderState] = {}
+            for r in conn.execute(select(db.events).where(db.events.c.status == "accepted")
+                                  .order_by(db.events.c.seq)).mappings():
+                ev = to_domain(dict(r, payload=json.loads(r["payload"])))
+                folded[ev.order] = apply(folded.get(ev.order), ev, self.rules)
+            stored = {r.number: r.state for r in conn.execute(select(db.orders.c.number, db.orders.c.state))}
+        for number in sorted(set(folded) | set(stored)):
+            if number not in folded or number not in stored or state_to_json(folded[number]) != stored[number]:
+                problems.append(f"order {number}: stored state differs from the fold of its events")
+        return problems
+
+    def order_states(self) -> dict[str, OrderState]:
+        with self.engine.connect() as conn:
+            return {r.number: state_from_json(r.state)
+                    for r in conn.execute(select(db.orders.c.number, db.orders.c.state))}

@@ -1,0 +1,140 @@
+"""`hotline centre ...`: run the centre service, create its database, enrol and revoke seats."""
+
+from __future__ import annotations
+
+import os
+
+from console.cli.common import add_data_dir, print_json
+from console.cli.errors import CliError
+
+
+def register(sub) -> None:
+    centre = sub.add_parser("centre", help="the centre service: serve, init, enroll seats")
+    add_data_dir(centre)
+    cmds = centre.add_subparsers(dest="centre_command", metavar="ACTION", required=True)
+
+    def with_db(p):
+        p.add_argument("--db", default=None,
+                       help="database: a file path or SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db "
+                            "(default: $HOTLINE_CENTRE_DB or centre.db in the data dir)")
+        add_data_dir(p)
+        return p
+
+    p = with_db(cmds.add_parser("init", help="create the centre's tables and load the unit directory"))
+    p.set_defaults(func=cmd_init)
+
+    p = with_db(cmds.add_parser("serve", help="run the centre's HTTP API"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8345)
+    p.set_defaults(func=cmd_serve)
+
+    p = with_db(cmds.add_parser("enroll", help="enrol a seat (or a unit) and print its token"))
+    p.add_argument("seat", metavar="SEAT", help="seat code, e.g. S07 (a unit: any name, e.g. UNIT-U001)")
+    p.add_argument("--role", required=True,
+                   help="roles its operators may act in, comma-separated: agent, dispatcher, lead, callback, "
+                        "supervisor, unit, system; 'all' = every seat role")
+    p.add_argument("--unit", help="for --role unit: the unit code it speaks for")
+    p.set_defaults(func=cmd_enroll)
+
+    p = with_db(cmds.add_parser("revoke", help="revoke a seat's token (its calls get 401)"))
+    p.add_argument("seat", metavar="SEAT")
+    p.set_defaults(func=cmd_revoke)
+
+    p = with_db(cmds.add_parser("seats", help="list enrolled seats"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_seats)
+
+    p = with_db(cmds.add_parser("check", help="check the log: gap-free seq, projection = fold"))
+    p.set_defaults(func=cmd_check)
+
+
+def db_url(args) -> str:
+    from console import paths
+
+    return args.db or os.environ.get("HOTLINE_CENTRE_DB") or str(paths.data_dir(getattr(args, "data_dir", None))
+                                                                 / "centre.db")
+
+
+def open_centre(args, create: bool = False):
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError
+
+    from console.centre.db import make_engine
+    from console.centre.service import Centre
+
+    url = db_url(args)
+    try:
+        engine = make_engine(url)
+        if create:
+            if "://" not in url:
+                from pathlib import Path
+
+                Path(url).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            centre = Centre(engine)
+            centre.init()
+            return centre
+        if not inspect(engine).has_table("c_counter"):
+            raise CliError(f"no centre database at {url}: run `hotline centre init --db {url}` first", 1)
+    except DBAPIError as exc:
+        raise CliError(f"cannot open centre database {url}: {str(exc.orig).strip().splitlines()[0]}", 1)
+    except ModuleNotFoundError as exc:
+        raise CliError(f"database driver missing for {url}: {exc.name}", 1)
+    return Centre(engine)
+
+
+def cmd_init(args) -> int:
+    centre = open_centre(args, create=True)
+    print(f"centre database ready at {db_url(args)} (head seq {centre.head()})")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from console.centre.app import create_app
+
+    centre = open_centre(args)
+    print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}", flush=True)
+    uvicorn.run(create_app(centre), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_enroll(args) -> int:
+    from console.centre.service import CentreError
+
+    centre = open_centre(args)
+    try:
+        token = centre.enroll(args.seat, args.role, args.unit)
+    except (CentreError, ValueError) as exc:
+        raise CliError(str(exc))
+    print(token)
+    return 0
+
+
+def cmd_revoke(args) -> int:
+    if not open_centre(args).revoke(args.seat):
+        raise CliError(f"no seat {args.seat} enrolled", 1)
+    print(f"seat {args.seat} revoked")
+    return 0
+
+
+def cmd_seats(args) -> int:
+    rows = open_centre(args).seats()
+    if args.json:
+        print_json(rows)
+        return 0
+    for r in rows:
+        state = "revoked" if r["revoked"] else "active"
+        print(f"{r['seat']:<12} {state:<8} next seat_seq {r['next_seat_seq']:<8} roles {r['roles']}"
+              + (f" unit {r['unit']}" if r["unit"] else ""))
+    return 0
+
+
+def cmd_check(args) -> int:
+    problems = open_centre(args).check()
+    for p in problems:
+        print(p)
+    if problems:
+        return 1
+    print("centre log consistent")
+    return 0

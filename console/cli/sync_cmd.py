@@ -1,0 +1,119 @@
+"""`hotline sync [--once]`, `hotline sync status`, `hotline seat connect URL --token T`."""
+
+from __future__ import annotations
+
+import time
+
+from console.cli.common import add_data_dir, print_json
+from console.cli.errors import CliError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("sync", help="sync this seat with the centre (runs until Ctrl+C; --once for one round)")
+    p.add_argument("--once", action="store_true", help="push and pull once, then exit")
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between outbox checks (default 2)")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_sync)
+    actions = p.add_subparsers(dest="sync_command", metavar="ACTION")
+    s = actions.add_parser("status", help="online/offline, pending events, rejections, last pull, clock offset")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    add_data_dir(s)
+    s.set_defaults(func=cmd_status)
+
+    seat = sub.add_parser("seat", help="this seat's link to the centre")
+    add_data_dir(seat)
+    seat_actions = seat.add_subparsers(dest="seat_command", metavar="ACTION", required=True)
+    c = seat_actions.add_parser("connect", help="check the centre and token, and remember them")
+    c.add_argument("url", metavar="URL", help="the centre, e.g. http://10.0.0.5:8345")
+    c.add_argument("--token", required=True, help="the token printed by `hotline centre enroll`")
+    add_data_dir(c)
+    c.set_defaults(func=cmd_connect)
+
+
+def _store(args):
+    from console.store import Store
+
+    return Store.open(getattr(args, "data_dir", None))
+
+
+def cmd_connect(args) -> int:
+    from console.sync import state as sync_state
+    from console.sync.client import CentreClient, SyncError
+
+    store = _store(args)
+    client = CentreClient(args.url, args.token, timeout=10)
+    try:
+        hello = client.hello()
+    except SyncError as exc:
+        raise CliError(f"cannot connect to {args.url}: {exc}", 1)
+    finally:
+        client.close()
+    if hello["seat"] != store.seat:
+        raise CliError(f"the token is for seat {hello['seat']} but this store is seat {store.seat}", 1)
+    sync_state.update(store, centre_url=args.url.rstrip("/"), token=args.token)
+    print(f"seat {store.seat} connected to {args.url} (roles {', '.join(hello['roles'])}, centre seq {hello['head']})")
+    return 0
+
+
+def cmd_sync(args) -> int:
+    from console.sync.client import SyncError
+    from console.sync.session import client_for, sync_once
+    from console.sync.worker import SyncWorker
+
+    store = _store(args)
+    try:
+        client = client_for(store)
+    except SyncError as exc:
+        raise CliError(str(exc), 1)
+    if args.once:
+        try:
+            report = sync_once(store, client)
+        except SyncError as exc:
+            raise CliError(f"sync failed: {exc} (the outbox is kept)", 1)
+        finally:
+            client.close()
+        print(f"pushed {report.pushed} (accepted {report.accepted}, rejected {report.rejected}, "
+              f"duplicate {report.duplicate}), pulled {report.pulled}")
+        for reason in report.reasons:
+            print(f"  rejected: {reason}")
+        return 0
+    worker = SyncWorker(store, client, interval=args.interval).start()
+    print(f"syncing seat {store.seat} with {client.url}; Ctrl+C to stop", flush=True)
+    try:
+        last = None
+        while True:
+            time.sleep(2)
+            st = worker.status()
+            line = f"{'online' if st.online else 'offline'} since {st.since}, pending {st.pending}"
+            if line != last:
+                print(line, flush=True)
+                last = line
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()
+        client.close()
+    return 0
+
+
+def cmd_status(args) -> int:
+    from console.sync.status import read_status
+
+    st = read_status(_store(args))
+    if args.json:
+        print_json(st.as_dict())
+        return 0
+    if not st.connected:
+        print("not connected to a centre (hotline seat connect URL --token T)")
+    else:
+        print(f"centre {st.centre}: {'online' if st.online else 'offline'} since {st.since or '-'}")
+    print(f"pending events: {st.pending}")
+    print(f"last pull: {st.last_pull or '-'}")
+    if st.clock_offset is not None:
+        print(f"clock offset: {st.clock_offset:+.1f} s (centre ahead)")
+    if st.last_error:
+        print(f"last error: {st.last_error}")
+    print(f"rejected events: {len(st.rejected)}")
+    for r in st.rejected:
+        print(f"  {r['order']}  {r['kind']}  by {r['operator']} at {r['at']}: {r['reason']}")
+    return 0

@@ -1,0 +1,138 @@
+"""Writing what the centre says into the seat's store, each batch in one transaction:
+its answers to a push (`mark_pushed`) and pulled events (`apply_remote`).
+
+Both re-fold the orders they touch: the fold order is the centre's seq for numbered events, then
+this seat's pending ones (store.FOLD_ORDER), and a rejected event is kept but never folded, so
+the projection always equals the fold of the order's events.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from console import clock
+from console.domain.order import Kind, fold
+from console.store.engine import write_transaction
+from console.store.projection import projection_row
+from console.store.store import _INSERT_EVENT, _UPSERT_ORDER
+from console.sync import state as sync_state
+from console.sync.faults import fault_point
+
+_MARK = text("UPDATE events SET seq = :seq, sync_status = :status, sync_reason = :reason, sync_code = :code, "
+             "sync_at = :at WHERE id = :id")
+
+
+def refold(store, conn: Connection, numbers: set[str]) -> None:
+    """Rebuild the projection rows of `numbers` from their foldable events."""
+    if not numbers:
+        return
+    seen = set()
+    for number, events in store._events_by_order(conn, numbers):
+        seen.add(number)
+        conn.execute(_UPSERT_ORDER, projection_row(fold(events, store.rules), store.calendar, store.rules))
+    for number in numbers - seen:  # every event of the order was rejected (e.g. its intake)
+        conn.execute(text("DELETE FROM orders WHERE number = :n"), {"n": number})
+
+
+def _outcome(result: dict) -> tuple[str, str | None, str | None]:
+    status = result.get("outcome") if result["status"] == "duplicate" else result["status"]
+    return status, result.get("reason") or None, result.get("code") or None
+
+
+def mark_pushed(store, results: list[dict]) -> dict[str, int]:
+    """The centre's per-event answers: set seq and status, drop the events from the outbox."""
+    counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
+    now = clock.iso(clock.now())
+    with write_transaction(store.engine) as conn:
+        numbers = set()
+        for i, r in enumerate(results):
+            status, reason, code = _outcome(r)
+            counts["duplicate" if r["status"] == "duplicate" else status] += 1
+            row = conn.execute(text("SELECT order_no, seq, sync_status FROM events WHERE id = :id"),
+                               {"id": r["id"]}).first()
+            if row is None:
+                continue
+            conn.execute(_MARK, {"seq": r["seq"], "status": status, "reason": reason, "code": code, "at": now,
+                                 "id": r["id"]})
+            conn.execute(text("DELETE FROM outbox WHERE event_id = :id"), {"id": r["id"]})
+            if row.seq != r["seq"] or row.sync_status != status:
+                numbers.add(row.order_no)
+            if i == len(results) // 2:
+                fault_point("seat.push.mid_write")
+        refold(store, conn, numbers)
+    return counts
+
+
+def apply_remote(store, events: list[dict], head: int) -> int:
+    """Pulled events (in seq order) and the new cursor, in one transaction. Returns how many
+    new events were stored. Our own events coming back settle their outcome too (a push whose
+    answer was lost)."""
+    if not events:
+        with write_transaction(store.engine) as conn:
+            if int(sync_state.get(conn, "pull_cursor", "0")) < head:
+                sync_state.put(conn, "pull_cursor", head)
+        return 0
+    now = clock.iso(clock.now())
+    stored = 0
+    with write_transaction(store.engine) as conn:
+        cursor = int(sync_state.get(conn, "pull_cursor", "0"))
+        log_pos = int(store._meta(conn, "log_pos") or 0)
+        hlc = store._meta(conn, "hlc") or ""
+        ids = [e["id"] for e in events]
+        local = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for r in conn.execute(text("SELECT id, seq, sync_status FROM events WHERE id IN "
+                                       "(SELECT value FROM json_each(:ids))"), {"ids": json.dumps(chunk)}):
+                local[r.id] = r
+        numbers: set[str] = set()
+        new_rows = []
+        for n, ev in enumerate(events):
+            if ev["seq"] <= cursor:
+                continue  # already applied (a retried pull)
+            mine = local.get(ev["id"])
+            if mine is not None:
+                if mine.seq != ev["seq"] or mine.sync_status != ev["status"]:
+                    conn.execute(_MARK, {"seq": ev["seq"], "status": ev["status"], "reason": ev.get("reason"),
+                                         "code": ev.get("code"), "at": now, "id": ev["id"]})
+                    conn.execute(text("DELETE FROM outbox WHERE event_id = :id"), {"id": ev["id"]})
+                    numbers.add(ev["order_no"])
+                continue
+            if ev["status"] != "accepted":
+                continue  # another seat's rejected attempt: its seat shows it; nothing to fold here
+            log_pos += 1
+            new_rows.append({
+                "id": ev["id"], "rowid_order": log_pos, "order_no": ev["order_no"], "kind": ev["kind"],
+                "payload": json.dumps(ev["payload"], ensure_ascii=False, sort_keys=True),
+                "operator": ev["operator"], "role": ev["role"], "unit": ev.get("unit"), "seat": ev["seat"],
+                "seat_seq": ev["seat_seq"], "hlc": ev["hlc"], "at": ev["at"], "recorded_at": ev["recorded_at"],
+                "seq": ev["seq"], "origin": "centre",
+            })
+            numbers.add(ev["order_no"])
+            hlc = max(hlc, ev["hlc"])
+            if n == len(events) // 2:
+                fault_point("seat.pull.mid_write")
+        if new_rows:
+            conn.execute(_INSERT_EVENT, new_rows)
+            conn.execute(text("UPDATE events SET sync_status = 'accepted', sync_at = :at "
+                              "WHERE id IN (SELECT value FROM json_each(:ids))"),
+                         {"at": now, "ids": json.dumps([r["id"] for r in new_rows])})
+            stored = len(new_rows)
+        refold(store, conn, numbers)
+        _touch_callers(store, conn, [r for r in new_rows if r["kind"] in (Kind.CREATED, Kind.AMENDED)])
+        store._set_meta(conn, "log_pos", str(log_pos))
+        store._set_meta(conn, "hlc", hlc)
+        sync_state.put(conn, "pull_cursor", max(head, cursor))
+    return stored
+
+
+def _touch_callers(store, conn: Connection, rows: list[dict]) -> None:
+    from datetime import datetime
+
+    for r in rows:
+        state = store._state(conn, r["order_no"])
+        if state is not None and state.phone:
+            store._touch_caller(conn, state, datetime.fromisoformat(r["at"]), r["kind"] == Kind.CREATED)

@@ -1,0 +1,132 @@
+"""One round of sync work, used by the worker and `hotline sync --once`: drain the outbox,
+pull what the centre has, refresh reference data. Errors are the client's typed SyncErrors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+
+from console import clock
+from console.store.engine import read_transaction, write_transaction
+from console.sync import state as sync_state
+from console.sync.apply import apply_remote, mark_pushed
+from console.sync.client import CentreClient, GapError, SyncError
+from console.sync.protocol import PUSH_BATCH, wire_event
+
+
+@dataclass
+class Report:
+    pushed: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicate: int = 0
+    pulled: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def client_for(store, http=None) -> CentreClient:
+    values = sync_state.read_all(store)
+    if not values.get("centre_url") or not values.get("token"):
+        raise SyncError("this seat is not connected to a centre: run `hotline seat connect URL --token T`")
+    return CentreClient(values["centre_url"], values["token"], http=http)
+
+
+def pending_batch(store, limit: int = PUSH_BATCH) -> list[dict]:
+    with read_transaction(store.engine) as conn:
+        rows = conn.execute(text("SELECT e.* FROM outbox o JOIN events e ON e.id = o.event_id "
+                                 "ORDER BY o.seat_seq LIMIT :l"), {"l": limit}).mappings().all()
+        return [wire_event(r) for r in rows]
+
+
+def push_pending(store, client: CentreClient, report: Report | None = None, batch: int = PUSH_BATCH) -> Report:
+    """Push until the outbox is empty. A rejection is recorded and the queue moves on."""
+    report = report or Report()
+    gaps = 0
+    while True:
+        events = pending_batch(store, batch)
+        if not events:
+            return report
+        try:
+            answer = client.push(events)
+        except GapError as gap:
+            gaps += 1
+            if gaps > 3 or not requeue_from(store, gap.expected, events[0]["seat_seq"]):
+                raise SyncError(f"centre expects seat_seq {gap.expected}, this seat's next pending is "
+                                f"{events[0]['seat_seq']}: the seat and centre disagree; see docs/operations.md")
+            continue
+        counts = mark_pushed(store, answer["results"])
+        report.pushed += len(answer["results"])
+        for key, n in counts.items():
+            setattr(report, key, getattr(report, key) + n)
+        report.reasons += [r["reason"] for r in answer["results"] if r.get("reason")]
+        if not answer["results"]:
+            raise SyncError("centre accepted none of the batch")
+
+
+def requeue_from(store, expected: int, first_pending: int) -> bool:
+    """The centre lost events we had (restored from a backup): queue them again from `expected`."""
+    if expected >= first_pending:
+        return False
+    with write_transaction(store.engine) as conn:
+        seat = store._meta(conn, "seat")
+        conn.execute(text(
+            "INSERT INTO outbox (event_id, seat_seq, attempts) SELECT id, seat_seq, 0 FROM events "
+            "WHERE seat = :seat AND origin = 'local' AND seat_seq >= :e AND seat_seq < :f "
+            "AND id NOT IN (SELECT event_id FROM outbox)"), {"seat": seat, "e": expected, "f": first_pending})
+    return True
+
+
+def pull(store, client: CentreClient, wait: float = 0.0) -> int:
+    """One pull (long-polling up to `wait` s); returns how many events came."""
+    with read_transaction(store.engine) as conn:
+        cursor = int(sync_state.get(conn, "pull_cursor", "0"))
+    answer = client.pull(cursor, wait=wait)
+    apply_remote(store, answer["events"], answer["head"])
+    sync_state.update(store, last_pull=clock.iso(clock.now()))
+    return len(answer["events"])
+
+
+def pull_all(store, client: CentreClient) -> int:
+    total = 0
+    while True:
+        n = pull(store, client)
+        total += n
+        if n == 0:
+            return total
+
+
+def sync_reference(store, client: CentreClient) -> int:
+    """Units published by the centre since our version, upserted into the seat's directory."""
+    with read_transaction(store.engine) as conn:
+        after = int(sync_state.get(conn, "reference_version", "0"))
+    ref = client.reference(after)
+    with write_transaction(store.engine) as conn:
+        for u in ref["units"]:
+            conn.execute(
+                text("INSERT INTO units (code, name, short, kind, phone, keywords, initials, area) "
+                     "VALUES (:code, :name, :short, :kind, :phone, :keywords, :initials, :area) "
+                     "ON CONFLICT(code) DO UPDATE SET name=excluded.name, short=excluded.short, "
+                     "kind=excluded.kind, phone=excluded.phone, keywords=excluded.keywords, "
+                     "initials=excluded.initials, area=excluded.area"),
+                {**{k: u[k] for k in ("code", "name", "short", "kind", "phone", "initials", "area")},
+                 "keywords": json.dumps(u["keywords"], ensure_ascii=False)})
+        sync_state.put(conn, "reference_version", ref["version"])
+    store._unit_codes = None
+    return len(ref["units"])
+
+
+def sync_once(store, client: CentreClient) -> Report:
+    """Push everything, pull everything, refresh reference data; marks the seat online."""
+    report = Report()
+    try:
+        push_pending(store, client, report)
+        report.pulled = pull_all(store, client)
+        push_pending(store, client, report)  # anything written meanwhile
+        sync_reference(store, client)
+    except SyncError as exc:
+        sync_state.set_online(store, False, str(exc), client.clock_offset)
+        raise
+    sync_state.set_online(store, True, clock_offset=client.clock_offset)
+    return report

@@ -1,0 +1,51 @@
+"""What the screen header and `hotline sync status` show: read from the store only (no network),
+so it works offline and costs two small queries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import text
+
+from console.store.engine import read_transaction
+
+
+@dataclass
+class SyncStatus:
+    online: bool  # the last contact with the centre succeeded
+    since: str | None  # when online/offline last changed (ISO, China time)
+    pending: int  # events in the outbox
+    rejected: list[dict] = field(default_factory=list)  # this seat's events the centre refused, newest first
+    last_pull: str | None = None
+    clock_offset: float | None = None  # seconds the centre's clock is ahead of this seat's
+    connected: bool = False  # a centre URL and token are configured
+    centre: str | None = None
+    last_error: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def read_status(store, rejected_limit: int = 100) -> SyncStatus:
+    with read_transaction(store.engine) as conn:
+        values = dict(conn.execute(text("SELECT key, value FROM sync_state")).all())
+        pending = conn.execute(text("SELECT count(*) FROM outbox")).scalar_one()
+        rows = conn.execute(text(
+            "SELECT id, order_no, kind, operator, role, at, seq, sync_reason, sync_code, sync_at FROM events "
+            "WHERE sync_status = 'rejected' AND origin = 'local' ORDER BY sync_at DESC, seq DESC LIMIT :l"),
+            {"l": rejected_limit}).mappings().all()
+    rejected = [{"event_id": r["id"], "order": r["order_no"], "kind": r["kind"], "operator": r["operator"],
+                 "role": r["role"], "at": r["at"], "seq": r["seq"], "reason": r["sync_reason"],
+                 "code": r["sync_code"], "rejected_at": r["sync_at"]} for r in rows]
+    offset = values.get("clock_offset")
+    return SyncStatus(
+        online=values.get("online") == "1",
+        since=values.get("since"),
+        pending=pending,
+        rejected=rejected,
+        last_pull=values.get("last_pull"),
+        clock_offset=float(offset) if offset else None,
+        connected=bool(values.get("centre_url") and values.get("token")),
+        centre=values.get("centre_url"),
+        last_error=values.get("last_error"),
+    )

@@ -1,0 +1,103 @@
+"""SyncWorker: two plain threads beside the console (no textual here).
+
+- the pusher drains the outbox whenever woken by `notify()` (after a local write) and in any
+  case every `interval` seconds, so a failed push is retried on a timer, not on the next write;
+  failures back off with jitter;
+- the puller long-polls the centre and refreshes reference data now and then.
+Both record online/offline in the store, where `read_status()` finds it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from console.sync import state as sync_state
+from console.sync.backoff import Backoff
+from console.sync.client import CentreClient, SyncError
+from console.sync.session import client_for, pull, push_pending, sync_reference
+from console.sync.status import SyncStatus, read_status
+
+
+class SyncWorker:
+    def __init__(self, store, client: CentreClient | None = None, interval: float = 2.0, pull_wait: float = 10.0,
+                 reference_every: float = 300.0, backoff_cap: float = 30.0):
+        self.store = store
+        self.client = client
+        self.interval, self.pull_wait, self.reference_every = interval, pull_wait, reference_every
+        self.backoff_cap = backoff_cap
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.errors: list[str] = []  # the latest few, for logs and tests
+
+    # -- control -------------------------------------------------------------------------
+
+    def start(self) -> "SyncWorker":
+        if self._threads:
+            return self
+        if self.client is None:
+            self.client = client_for(self.store)
+        self._stop.clear()
+        for name, target in (("sync-push", self._push_loop), ("sync-pull", self._pull_loop)):
+            t = threading.Thread(target=target, name=name, daemon=True)
+            t.start()
+            self._threads.append(t)
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        for t in self._threads:
+            t.join(max(0.0, deadline - time.monotonic()))
+        self._threads = []
+
+    def notify(self) -> None:
+        """A local write happened: push soon."""
+        self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return any(t.is_alive() for t in self._threads)
+
+    def status(self) -> SyncStatus:
+        return read_status(self.store)
+
+    # -- loops ---------------------------------------------------------------------------
+
+    def _failed(self, exc: Exception, backoff: Backoff) -> float:
+        self.errors = (self.errors + [str(exc)])[-20:]
+        try:
+            sync_state.set_online(self.store, False, str(exc), self.client.clock_offset)
+        except Exception:  # the store is busy or closing: the next round records it
+            pass
+        if isinstance(exc, SyncError) and not exc.retry:
+            return max(self.backoff_cap, 30.0)  # token or version problem: a person must act
+        return backoff.next()
+
+    def _push_loop(self) -> None:
+        backoff = Backoff(cap=self.backoff_cap)
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                push_pending(self.store, self.client)
+                sync_state.set_online(self.store, True, clock_offset=self.client.clock_offset)
+                backoff.reset()
+                delay = self.interval
+            except Exception as exc:  # keep the thread alive whatever happens; the outbox is safe
+                delay = self._failed(exc, backoff)
+            self._wake.wait(delay)
+
+    def _pull_loop(self) -> None:
+        backoff = Backoff(cap=self.backoff_cap)
+        next_reference = 0.0
+        while not self._stop.is_set():
+            try:
+                if time.monotonic() >= next_reference:
+                    sync_reference(self.store, self.client)
+                    next_reference = time.monotonic() + self.reference_every
+                pull(self.store, self.client, wait=self.pull_wait)
+                backoff.reset()
+            except Exception as exc:
+                self._stop.wait(self._failed(exc, backoff))
