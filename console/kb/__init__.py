@@ -1,1 +1,20 @@
-"""Knowledge base: articles, announcements, Chinese search in SQLite FTS5."""
+"""Knowledge base: articles, announcements, Chinese search in SQLite FTS5.
+
+Light on import (no rjieba, no pypinyin, no SQLAlchemy): the entry points load what they need.
+"""
+
+from __future__ import annotations
+
+
+def seed_starter_kb(store) -> tuple[int, int]:
+    """Load kb_data/articles into the store; see console.kb.starter."""
+    from console.kb.starter import seed_starter_kb as seed
+
+    return seed(store)
+
+
+def search_similar_orders(store, text: str, address: str = "", limit: int = 10, open_only: bool = True):
+    """Earlier orders like this one (duplicates, R-11); see console.kb.order_index."""
+    from console.kb.order_index import search_similar_orders as similar
+
+    return similar(store, text, address, limit, open_only)

@@ -21,6 +21,7 @@ from console.domain.settings import Rules
 from console.store.engine import StoreError, check_sqlite_file, make_engine, read_transaction, write_transaction
 from console.store.ids import next_hlc, uuid7
 from console.store.migrations import migrate
+from console.kb.order_index import index_order, rebuild_order_index
 from console.store.projection import phone_key, projection_row, state_from_json
 
 
@@ -226,6 +227,7 @@ class Store:
             new_state = apply(state, event, self.rules)
             pending[number] = new_state
             conn.execute(_UPSERT_ORDER, projection_row(new_state, self.calendar, self.rules))
+            index_order(conn, new_state)  # duplicate search, same transaction
             if new.kind in (Kind.CREATED, Kind.AMENDED) and new_state.phone:
                 self._touch_caller(conn, new_state, at, new.kind == Kind.CREATED)
             result.orders.append(number)
@@ -372,6 +374,7 @@ class Store:
             conn.execute(text("DELETE FROM orders"))
             for row in rebuilt.values():
                 conn.execute(_UPSERT_ORDER, row)
+            rebuild_order_index(conn)
         return len(rebuilt)
 
     def recompute_deadlines(self) -> int:

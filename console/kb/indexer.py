@@ -1,0 +1,122 @@
+"""Write articles and their index rows: one upsert per article, FTS rows replaced by rowid.
+
+Pinyin (initials and full) of title and keyword words is computed here, at write time, never
+at start-up (pypinyin costs 0.4 s to import). Initials of every word-boundary suffix of the
+title are indexed too, so `gjjtq` finds 住房公积金提取 as a prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from console import clock
+from console.kb import segment
+from console.kb.db import raw
+from console.kb.model import Article
+
+_UPSERT = (
+    "INSERT INTO kb_articles (id, title, body, answer, department, content_class, keywords, valid_from, "
+    "valid_to, review_date, source, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT(id) DO UPDATE SET title=excluded.title, body=excluded.body, answer=excluded.answer, "
+    "department=excluded.department, content_class=excluded.content_class, keywords=excluded.keywords, "
+    "valid_from=excluded.valid_from, valid_to=excluded.valid_to, review_date=excluded.review_date, "
+    "source=excluded.source, updated_at=excluded.updated_at RETURNING rowid"
+)
+_MAX_SUFFIXES = 8
+
+
+def pinyin_tokens(title: str, keywords: list[str]) -> str:
+    from console.pinyin import full_pinyin, initials
+
+    tokens: list[str] = []
+    title_words = [w for w in segment.cut(title) if segment.is_han(w)]
+    inits = [initials(w) for w in title_words]
+    fulls = [full_pinyin(w) for w in title_words]
+    for i in range(min(len(title_words), _MAX_SUFFIXES)):
+        tokens.append("".join(inits[i:]))
+    tokens.extend(fulls)
+    if len(fulls) > 1:
+        tokens.append("".join(fulls[:3]))
+    for kw in keywords:
+        kw_words = [w for w in segment.cut(kw) if segment.is_han(w)]
+        if kw_words:
+            tokens.append("".join(initials(w) for w in kw_words))
+            tokens.append("".join(full_pinyin(w) for w in kw_words))
+    seen = dict.fromkeys(t for t in tokens if t)
+    return " ".join(seen)
+
+
+def head_row(a: Article) -> tuple[str, str, str, str]:
+    # The department is searchable with the keywords: callers ask for 医保局 as often as for a topic.
+    kw_text = " ".join([*a.keywords, a.department])
+    return (
+        segment.words(a.title),
+        segment.words(kw_text),
+        segment.bigrams(a.title + " " + kw_text),
+        pinyin_tokens(a.title, a.keywords),
+    )
+
+
+def body_row(a: Article) -> tuple[str, str]:
+    text = a.answer + "\n" + a.body if a.body != a.answer else a.answer
+    return segment.words(text), segment.bigrams(text)
+
+
+def upsert_articles(conn, articles: Iterable[Article]) -> int:
+    """Insert or replace articles by id, with their index rows, in the caller's transaction."""
+    db = raw(conn)
+    now = clock.iso(clock.now())
+    n = 0
+    for a in articles:
+        rowid = db.execute(_UPSERT, (
+            a.id, a.title, a.body, a.answer, a.department, a.content_class, ",".join(a.keywords),
+            a.valid_from, a.valid_to, a.review_date, a.source, now,
+        )).fetchone()[0]
+        _write_index(db, rowid, a)
+        n += 1
+    return n
+
+
+def _write_index(db, rowid: int, a: Article) -> None:
+    db.execute("DELETE FROM kb_head WHERE rowid = ?", (rowid,))
+    db.execute("DELETE FROM kb_body WHERE rowid = ?", (rowid,))
+    db.execute("INSERT INTO kb_head (rowid, title, keywords, bigrams, pinyin) VALUES (?,?,?,?,?)",
+               (rowid, *head_row(a)))
+    db.execute("INSERT INTO kb_body (rowid, words, bigrams) VALUES (?,?,?)", (rowid, *body_row(a)))
+
+
+def article_from_db(row) -> Article:
+    return Article(
+        id=row["id"], title=row["title"], body=row["body"], answer=row["answer"],
+        department=row["department"], content_class=row["content_class"],
+        keywords=[k for k in row["keywords"].split(",") if k], valid_from=row["valid_from"],
+        valid_to=row["valid_to"], review_date=row["review_date"], source=row["source"],
+    )
+
+
+def reindex(conn) -> int:
+    """Rebuild both FTS tables from kb_articles (after a dictionary or synonym change)."""
+    import sqlite3
+
+    db = raw(conn)
+    db.execute("DELETE FROM kb_head")
+    db.execute("DELETE FROM kb_body")
+    cur = db.cursor()
+    cur.row_factory = sqlite3.Row
+    n = 0
+    for row in cur.execute("SELECT * FROM kb_articles").fetchall():
+        _write_index(db, row["rowid"], article_from_db(row))
+        n += 1
+    db.execute("INSERT INTO kb_head(kb_head) VALUES ('optimize')")
+    db.execute("INSERT INTO kb_body(kb_body) VALUES ('optimize')")
+    return n
+
+
+def delete_article(conn, article_id: str) -> bool:
+    db = raw(conn)
+    row = db.execute("SELECT rowid FROM kb_articles WHERE id = ?", (article_id,)).fetchone()
+    if not row:
+        return False
+    for table in ("kb_head", "kb_body", "kb_articles"):
+        db.execute(f"DELETE FROM {table} WHERE rowid = ?", (row[0],))
+    return True
