@@ -1,0 +1,177 @@
+"""`hotline kb ...`: import articles, rebuild the index, counts, search from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from console.cli.common import add_data_dir, print_json
+from console.cli.errors import CliError
+
+
+def register(sub) -> None:
+    kb = sub.add_parser("kb", help="knowledge base: import, reindex, stats, search")
+    add_data_dir(kb)
+    cmds = kb.add_subparsers(dest="kb_command", metavar="ACTION")
+
+    p = cmds.add_parser("import", help="upsert articles by id from a JSON Lines or CSV file")
+    p.add_argument("file", metavar="FILE", help=".jsonl or .csv (fields: id, title, body, answer, department, "
+                   "content_class, keywords, valid_from, valid_to, review_date)")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_import)
+
+    p = cmds.add_parser("reindex", help="rebuild the search index (after editing the dictionary or synonyms)")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_reindex)
+
+    p = cmds.add_parser("stats", help="article and announcement counts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_stats)
+
+    p = cmds.add_parser("search", help="search articles (Chinese, or pinyin initials)")
+    p.add_argument("query", metavar="QUERY", nargs="?", help="what to look for")
+    p.add_argument("--queries", metavar="FILE", help="one query per line; with --json, one JSON line per query")
+    p.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
+    p.add_argument("--class", dest="content_class", help="only this content class (e.g. 城建环保)")
+    p.add_argument("--department", help="only this department")
+    p.add_argument("--address", default="", help="caller's address: matching announcements first")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_search)
+
+
+def _store_path(args) -> Path:
+    from console import paths
+
+    return paths.store_path(getattr(args, "data_dir", None))
+
+
+def _migrated(args) -> Path:
+    """Open the store once through Store.open so an older schema gets the KB tables."""
+    from console.store import Store
+
+    store = Store.open(getattr(args, "data_dir", None))
+    store.close()
+    return store.path
+
+
+def _read_conn(args):
+    import sqlite3
+
+    from console.kb.db import open_read
+
+    conn = open_read(_store_path(args))
+    try:
+        conn.execute("SELECT 1 FROM kb_articles LIMIT 1")
+    except sqlite3.OperationalError:
+        conn.close()
+        conn = open_read(_migrated(args))
+    return conn
+
+
+def cmd_import(args) -> int:
+    from console.kb.importer import import_file
+    from console.kb.model import RecordError
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"no file {path}")
+    db_path = _migrated(args)
+    try:
+        report = import_file(db_path, path)
+    except RecordError as exc:
+        raise CliError(str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    for err in report.errors:
+        print(f"hotline: {path.name} line {err.line}: {err.message}", file=sys.stderr)
+    print(f"imported {report.imported} articles from {path.name}"
+          + (f"; {len(report.errors)} rows rejected" if report.errors else ""))
+    return 1 if report.errors else 0
+
+
+def cmd_reindex(args) -> int:
+    from console.kb.indexer import reindex
+
+    conn = _read_conn(args)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        n = reindex(conn)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    print(f"reindexed {n} articles")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from console.kb.stats import stats
+
+    conn = _read_conn(args)
+    try:
+        data = stats(conn)
+    finally:
+        conn.close()
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"articles       {data['articles']} ({data['expired']} expired, {data['past_review']} past review date)")
+    print(f"departments    {data['departments']}")
+    print(f"announcements  {data['announcements']} ({data['announcements_active']} active)")
+    for name, n in data["by_class"].items():
+        print(f"  {name or '(none)':12} {n}")
+    return 0
+
+
+def _result_json(result) -> dict:
+    return {
+        "query": result.query,
+        "ids": [h.id for h in result.hits],
+        "titles": [h.title for h in result.hits],
+        "scores": [h.score for h in result.hits],
+        "took_ms": round(result.took_ms, 3),
+        "hits": [{"id": h.id, "title": h.title, "score": h.score, "department": h.department,
+                  "content_class": h.content_class, "stage": h.stage, "stale": h.stale} for h in result.hits],
+        "announcements": [{"id": a.announcement.id, "title": a.announcement.title, "area_match": a.area_match}
+                          for a in result.announcements],
+    }
+
+
+def cmd_search(args) -> int:
+    from console.kb.search import search
+
+    if args.limit < 1:
+        raise CliError(f"bad --limit {args.limit}: expected a whole number >= 1")
+    if bool(args.query) == bool(args.queries):
+        raise CliError("give either QUERY or --queries FILE")
+    if args.queries:
+        try:
+            queries = [q.strip() for q in Path(args.queries).read_text(encoding="utf-8").splitlines()]
+        except OSError as exc:
+            raise CliError(f"cannot read {args.queries}: {exc.strerror or exc}") from exc
+        queries = [q for q in queries if q]
+    else:
+        queries = [args.query]
+    conn = _read_conn(args)
+    try:
+        for q in queries:
+            result = search(conn, q, limit=args.limit, content_class=args.content_class,
+                            department=args.department, address=args.address, typing=False)
+            if args.json:
+                print_json(_result_json(result))
+                continue
+            if len(queries) > 1:
+                print(f"# {q}")
+            for a in result.announcements:
+                print(f"公告 {a.announcement.id}  {a.announcement.title}" + ("  (本区域)" if a.area_match else ""))
+            if not result.hits:
+                print("no articles found")
+            for i, h in enumerate(result.hits, 1):
+                mark = "  [待复核]" if h.stale else ""
+                print(f"{i:2}. {h.score:7.2f}  {h.id}  {h.title}  ({h.department}){mark}")
+            print(f"({result.took_ms:.1f} ms)")
+    finally:
+        conn.close()
+    return 0
