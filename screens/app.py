@@ -1,67 +1,282 @@
-"""The console app. Until the seat screens land, it shows the store's orders."""
+"""The seat console: one App, sign-in first, then one screen per task reached by F-keys.
+
+Contract (other screens build on it):
+- `HotlineApp(data_dir: Path, **kw)`; `app.store` is a console.store.Store opened in a worker after
+  the first screen paints (None until then); `app.actor` is the signed-in Actor (None before).
+- Global jumps (binding ids): F1 help [help], F2 受理 [intake], F3 知识库 [kb], F4 转办 [dispatch],
+  F6 回访 [callback], F7 督办 [supervision], Alt+R 退回件 [inbox], F10 退出 [quit]. Each desk is an
+  App mode whose screen is imported lazily (guarded: a placeholder says what is missing).
+- Every binding is in the footer, in the command palette (Ctrl+P) and remappable through
+  `<data dir>/config.toml` [keys] (binding id = "key").
+- Reference data the seat screens share: app.taxonomy, app.units, app.unit_names, app.phrasebook,
+  app.holiday, app.hotline_name; clocks app.monotonic() and app.wallclock() (injectable in tests).
+
+Extra keyword arguments (tests, bench): monotonic, wallclock, operator + role (+ trainee_no) to
+skip the sign-in screen.
+"""
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from pathlib import Path
+from typing import Callable, Iterable
 
-from rich.text import Text
-from textual.app import App, ComposeResult
+from textual import work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 
-PAGE = 200  # never load a whole store into one widget (TEXTUAL-NOTES: DataTable limits)
+from console import clock
+from screens.safe import content
+from screens.widgets.worker_errors import ReportsWorkerErrors
+
+HERE = Path(__file__).parent
+
+# mode -> (module, class, on-screen name); imported when first opened so start-up stays fast
+DESKS = {
+    "intake": ("screens.intake", "IntakeScreen", "受理"),
+    "kb": ("screens.kb", "KBScreen", "知识库"),
+    "dispatch": ("screens.dispatch", "DispatchScreen", "转办"),
+    "callback": ("screens.callback", "CallbackScreen", "回访"),
+    "supervision": ("screens.supervision", "SupervisionScreen", "督办"),
+    "inbox": ("screens.inbox", "InboxScreen", "退回件"),
+}
+HOME_OF_ROLE = {"agent": "intake", "dispatcher": "dispatch", "lead": "dispatch", "callback": "callback",
+                "supervisor": "supervision"}
+SYNC_REFRESH_SECONDS = 5
 
 
-class HotlineApp(App):
+def _css_paths() -> list[Path]:
+    extra = sorted(p for p in HERE.glob("*.tcss") if p.name != "hotline.tcss")
+    return [HERE / "hotline.tcss", *extra]  # other engineers' desk styles (desks.tcss …)
+
+
+def desk_available(mode: str) -> bool:
+    import importlib.util
+
+    module = DESKS[mode][0]
+    return importlib.util.find_spec(module) is not None
+
+
+class HotlineApp(ReportsWorkerErrors, App):
     TITLE = "12345 市民热线"
-    CSS_PATH = "hotline.tcss"
+    CSS_PATH = _css_paths()
+    ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f5", "refresh", "刷新", id="refresh"),
+        Binding("f1", "help", "帮助", id="help"),
+        Binding("f2", "desk('intake')", "受理", id="intake"),
+        Binding("f3", "desk('kb')", "知识库", id="kb"),
+        Binding("f4", "desk('dispatch')", "转办", id="dispatch"),
+        Binding("f6", "desk('callback')", "回访", id="callback"),
+        Binding("f7", "desk('supervision')", "督办", id="supervision"),
+        Binding("alt+r", "desk('inbox')", "退回件", id="inbox", show=False),
         Binding("f10", "quit", "退出", id="quit"),
     ]
 
-    def __init__(self, data_dir: Path, **kwargs) -> None:
+    def __init__(self, data_dir: Path, *, monotonic: Callable[[], float] | None = None,
+                 wallclock: Callable[[], datetime] | None = None, operator: str | None = None,
+                 role: str = "agent", trainee_no: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
-        self.data_dir = data_dir
+        self.data_dir = Path(data_dir)
         self.store = None
+        self.actor = None
+        self.trainee_no = trainee_no
+        self.monotonic = monotonic or time.monotonic
+        self.wallclock = wallclock or clock.now
+        self.operator_text = "未登录"
+        self.sync_text = "未连接中心"
+        self.sync_online = False
+        self._preset = (operator, role, trainee_no) if operator else None
+        self._load_reference()
+        for mode, (_module, _cls, _name) in DESKS.items():
+            self.add_mode(mode, self._desk_factory(mode))
 
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
-        yield Static("", id="summary")
-        yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    # -- reference data (fast: ~40 ms, no sqlmodel) ----------------------------------------
+
+    def _load_reference(self) -> None:
+        from console.calendar_source import calendar_for_data_dir
+        from console.config import ConfigError, read_config
+        from console.phrasing_source import load_phrasebook
+        from console.taxonomy_source import load_taxonomy
+        from console.units_source import load_units
+
+        self.config_error = ""
+        try:
+            self.config = read_config(self.data_dir)
+        except ConfigError as exc:
+            self.config, self.config_error = {}, str(exc)
+        self.taxonomy = load_taxonomy(self.config.get("taxonomy"))
+        self.units = load_units()
+        self.unit_names = {u.code: u.short or u.name for u in self.units}
+        self.phrasebook = load_phrasebook()
+        self.hotline_name = str(self.config.get("hotline_name") or self.phrasebook.hotline)
+        if self.config.get("hotline_name"):
+            from dataclasses import replace
+
+            self.phrasebook = replace(self.phrasebook, hotline=self.hotline_name)
+        try:
+            self.holiday = calendar_for_data_dir(self.data_dir).is_public_holiday(self.wallclock().date())
+        except Exception:  # a broken calendar file must not stop the phones
+            self.holiday = False
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        from screens.signin import SignInScreen
+
+        return SignInScreen(id="_default")
 
     def on_mount(self) -> None:
-        table = self.query_one("#orders", DataTable)
-        table.add_columns("工单编号", "状态", "受理时间", "性质", "分类", "主办单位", "时限", "诉求")
-        self.action_refresh()
+        keys = self.config.get("keys") or {}
+        if isinstance(keys, dict) and keys:
+            self.set_keymap({str(k): str(v) for k, v in keys.items()})
+        if self.config_error:
+            self.notify(f"配置文件有误，已使用默认设置：{self.config_error}", severity="error", markup=False)
+        self.call_after_refresh(self._open_store)
+        self.set_interval(SYNC_REFRESH_SECONDS, self.refresh_sync)
 
-    def action_refresh(self) -> None:
-        from console.domain.order import STATUS_LABELS, Status
+    def _open_store(self) -> None:
+        self._store_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="store")
+    def _store_worker(self) -> None:
         from console.store import Store
 
-        if self.store is None:
-            self.store = Store.open(self.data_dir)
-        self.sub_title = f"坐席 {self.store.seat}"
-        table = self.query_one("#orders", DataTable)
-        table.clear()
-        for row in self.store.list_orders(limit=PAGE):
-            due = row["unit_due"] or row["dispatch_due"] or ""
-            mark = "（预估）" if row["unit_due_provisional"] else ""
-            table.add_row(
-                Text(row["number"]),
-                Text(STATUS_LABELS[Status(row["status"])]),
-                Text(row["created_at"][5:16]),
-                Text(row["nature"]),
-                Text(row["content_class"]),
-                Text(row["lead_unit"] or "-"),
-                Text(due[5:16] + mark),
-                Text(row["description"][:40]),  # caller text: always Text, never markup
-                key=row["number"],
-            )
-        total = self.store.count_orders()
-        self.query_one("#summary", Static).update(Text(f"共 {total} 张工单，显示最新 {min(total, PAGE)} 张"))
+        store = Store.open(self.data_dir)
+        _ = store.seat, store.rules, store.calendar  # warm what the first save needs
+        self.call_from_thread(self._store_ready, store)
+
+    def _store_ready(self, store) -> None:
+        self.store = store
+        if self._preset:
+            operator, role, trainee_no = self._preset
+            self._preset = None
+            self.sign_in(operator, role, trainee_no)
+        elif self.actor is not None:  # signed in before the store was open: add the seat
+            self.sign_in(self.actor.operator, self.actor.role.value, self.trainee_no, switch=False)
+        self.refresh_sync()
+        try:
+            self.screen.post_message(StoreReady())
+        except Exception:
+            pass
+
+    def on_worker_failed(self, worker) -> None:
+        if worker.group == "store":
+            self.sync_text = "数据库无法打开"
+
+    # -- sign-in ----------------------------------------------------------------------------
+
+    def sign_in(self, operator: str, role: str, trainee_no: str = "", switch: bool = True) -> None:
+        from console.domain.roles import ROLE_LABELS, Actor
+
+        seat = self.store.seat if self.store is not None else ""
+        self.actor = Actor.parse(operator, role, seat)
+        self.trainee_no = trainee_no
+        who = f"{operator}（{ROLE_LABELS[self.actor.role]}）"
+        if trainee_no:
+            who += f" 实习{trainee_no}号"
+        self.operator_text = f"{who}  坐席 {seat or '…'}"
+        if switch:
+            home = HOME_OF_ROLE.get(role, "intake")
+            self.switch_mode(home if desk_available(home) else "intake")
+
+    # -- desks ------------------------------------------------------------------------------
+
+    def _desk_factory(self, mode: str) -> Callable[[], Screen]:
+        def make() -> Screen:
+            import importlib
+
+            module_name, class_name, name = DESKS[mode]
+            try:
+                cls = getattr(importlib.import_module(module_name), class_name)
+            except (ImportError, AttributeError):
+                return MissingDesk(name)
+            return cls()
+
+        return make
+
+    def action_desk(self, mode: str) -> None:
+        if self.actor is None:
+            self.notify("请先登录", severity="warning", markup=False)
+            return
+        if isinstance(self.screen, Screen) and self.screen.is_modal:
+            self.pop_screen()
+        self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from screens.widgets.keys_help import KeysHelp, binding_rows
+
+        self.push_screen(KeysHelp(binding_rows(self, self.screen)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the current screen and the global jumps, by their Chinese names."""
+        done = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in done:
+                continue
+            done.add(binding.action)
+            label = self.get_key_display(Binding(key, ""))
+            node, action = active.node, binding.action
+
+            def run(node=node, action=action) -> None:
+                self.call_later(self.run_action, action, node)
+
+            yield SystemCommand(f"{binding.description}（{label}）", f"按键 {label} · 编号 {binding.id or '-'}", run)
+        yield from super().get_system_commands(screen)
+
+    # -- header figures ---------------------------------------------------------------------
+
+    def refresh_sync(self) -> None:
+        if self.store is not None:
+            self._sync_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync_status")
+    def _sync_worker(self) -> None:
+        try:
+            from console.sync.status import read_status
+        except ImportError:
+            read_status = None
+        if read_status is not None:
+            status = read_status(self.store, rejected_limit=1)
+            if status.online:
+                text = f"已连接中心 · 待上传 {status.pending}"
+            elif getattr(status, "connected", False):
+                text = f"中心离线 · 待上传 {status.pending}"
+            else:
+                text = f"未连接中心 · 待上传 {status.pending}"
+            if status.rejected:
+                text += " · 有被中心拒绝的记录"
+            online = status.online
+        else:
+            text, online = f"未连接中心 · 待上传 {self.store.outbox_count()}", False
+        self.call_from_thread(self._sync_shown, text, online)
+
+    def _sync_shown(self, text: str, online: bool) -> None:
+        self.sync_text, self.sync_online = text, online
 
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
+
+
+class StoreReady(Message):
+    """The store is open: screens that wait for it may query now."""
+
+
+class MissingDesk(Screen):
+    """Shown for a desk whose module has not landed yet."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.desk_name = name
+
+    def compose(self):
+        from screens.widgets.status_header import StatusHeader
+
+        yield StatusHeader()
+        yield Static(content(f"{self.desk_name}工作台尚未安装。按 F2 回到受理。"), id="missing-desk")
+        yield Footer()

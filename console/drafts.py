@@ -1,0 +1,59 @@
+"""Drafts of unsaved forms: nothing an agent typed is lost on an error, a crash or a screen switch.
+
+A draft is a flat JSON object kept in `<data dir>/drafts/<name>.json`. Writes are atomic (a
+temporary file in the same directory, fsync, os.replace), so a crash mid-write leaves the previous
+draft intact. Debouncing is the caller's business (the screen writes at most every half second).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+DRAFTS_DIR = "drafts"
+
+
+class Drafts:
+    def __init__(self, data_dir: Path | str, name: str):
+        self.directory = Path(data_dir) / DRAFTS_DIR
+        self.path = self.directory / f"{name}.json"
+
+    def save(self, fields: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+    def load(self) -> dict | None:
+        """The saved draft, or None when there is none (or it is unreadable)."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def clear(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def is_blank(fields: dict, defaults: tuple[str, ...] = ()) -> bool:
+    """True when a draft holds nothing the agent typed: keys starting with "_" and the keys in
+    `defaults` (values the form sets by itself) do not count."""
+    return not any(v for k, v in fields.items()
+                   if not k.startswith("_") and k not in defaults and isinstance(v, str) and v.strip())

@@ -1,0 +1,646 @@
+"""受理: the call-taker's work-order form with the standard-phrasing panel, the caller's history
+(R-11) and similar open orders (并单) beside it.
+
+Keys (ids in brackets, remappable): F5 save [save_order], F8 new call [new_call], F9 hold
+[toggle_hold], Alt+H hold phrase said [hold_said], Alt+P phrases [pick_phrase], Alt+T three-way
+call [three_way], Alt+Y caller history [caller_history], Alt+O open order [open_order], Alt+I
+progress inquiry [progress_inquiry], Alt+D link duplicate [link_duplicate], Alt+U undo link
+[unmerge], Alt+K knowledge panel [kb_panel].
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Checkbox, DataTable, Digits, Footer, Input, Label, RadioButton, RadioSet, Static, TextArea
+
+from console.domain.phone import PhoneError, normalise_phone
+from console.drafts import Drafts, is_blank
+from screens import intake_check
+from screens.safe import content
+from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
+from screens.widgets.order_panels import CallerHistory, SimilarOrders
+from screens.widgets.phrasing_panel import PhrasingPanel
+from screens.widgets.picker import Choice, Picker
+from screens.widgets.status_header import StatusHeader
+from screens.widgets.worker_errors import ReportsWorkerErrors
+
+try:  # the KB engineer's panel; the form works without it
+    from screens.widgets.kb_panel import KBPanel
+except ImportError:  # pragma: no cover - until the KB issue lands
+    KBPanel = None
+
+DRAFT_DELAY = 0.5
+SIMILAR_DELAY = 0.4
+TITLE_IDS = {"title-m": "先生", "title-f": "女士"}
+DEFAULTS = ("disposition",)  # set by the form itself: not something the agent typed
+
+
+class Done(Message):
+    """A store command finished (in a worker): what happened, for the handler to show."""
+
+    def __init__(self, what: str, recorded, extra: dict | None = None) -> None:
+        super().__init__()
+        self.what = what
+        self.recorded = recorded
+        self.extra = extra or {}
+
+
+class Found(Message):
+    def __init__(self, what: str, rows: list[dict], note: str = "", key: str = "") -> None:
+        super().__init__()
+        self.what = what
+        self.rows = rows
+        self.note = note
+        self.key = key
+
+
+class IntakeScreen(ReportsWorkerErrors, Screen):
+    BINDINGS = [
+        Binding("f5", "save_order", "保存", id="save_order"),
+        Binding("f8", "new_call", "新来电", id="new_call"),
+        Binding("f9", "toggle_hold", "保持", id="toggle_hold"),
+        Binding("alt+h", "hold_said", "已提示", id="hold_said"),
+        Binding("alt+p", "pick_phrase", "话术", id="pick_phrase"),
+        Binding("alt+t", "three_way", "三方通话", id="three_way"),
+        Binding("alt+y", "caller_history", "来电历史", id="caller_history"),
+        Binding("alt+o", "open_order", "查看工单", id="open_order"),
+        Binding("alt+i", "progress_inquiry", "查询进度", id="progress_inquiry"),
+        Binding("alt+d", "link_duplicate", "并单", id="link_duplicate"),
+        Binding("alt+u", "unmerge", "撤销并单", id="unmerge"),
+        Binding("alt+k", "kb_panel", "知识面板", id="kb_panel", show=False),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.saved_number: str | None = None
+        self.linked_number: str | None = None  # the last call linked as a duplicate (for Alt+U)
+        self.kb_article = ""
+        self.call_time = ""
+        self._draft_timer: Timer | None = None
+        self._similar_timer: Timer | None = None
+        self._history_key = ""
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield StatusHeader()
+        with Horizontal(id="intake-body"):
+            with VerticalScroll(id="form"):
+                with Vertical(id="order-banner"):
+                    yield Static("", id="order-banner-label")
+                    yield Digits("", id="order-number")
+                with Horizontal(classes="row"):
+                    yield Label("来电人", classes="field-label")
+                    yield Input(placeholder="姓名或姓", id="caller_name", max_length=20, compact=True)
+                    with RadioSet(id="caller_title", compact=True):
+                        yield RadioButton("先生", id="title-m")
+                        yield RadioButton("女士", id="title-f")
+                yield Static("", id="caller_name-error", classes="field-error")
+                yield Static("", id="caller_title-error", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label("联系电话", classes="field-label")
+                    yield Input(placeholder="手机或区号+固话，分机用“转”", id="phone", max_length=30, compact=True)
+                yield Static("", id="phone-error", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label("单位/地址", classes="field-label")
+                    yield Input(placeholder="单位名称或住址", id="address", max_length=100, compact=True)
+                yield Static("", id="address-error", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label("来电时间", classes="field-label")
+                    yield Static("", id="call_time")
+                yield Label("问题描述", classes="field-label")
+                yield TextArea(id="description", soft_wrap=True, tab_behavior="focus")
+                yield Static("", id="description-error", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label("性质分类", classes="field-label")
+                    yield Picker(nature_source(app.taxonomy), placeholder="如 ts 投诉", id="nature",
+                                 show_all_on_focus=True)
+                yield Static("", id="nature-error", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Label("内容分类", classes="field-label")
+                    yield Picker(content_source(app.taxonomy), placeholder="中文或拼音首字母，如 gs 供水",
+                                 id="content")
+                yield Static("", id="content-error", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Checkbox("需要回复", id="reply_wanted", compact=True)
+                    yield Picker(reply_method_source, placeholder="回复方式，如 dh 电话", id="reply_method",
+                                 show_all_on_focus=True)
+                yield Static("", id="reply_method-error", classes="field-error")
+                with Horizontal(classes="row"):
+                    yield Checkbox("紧急诉求", id="urgent", compact=True)
+                    yield Checkbox("来电人信息保密", id="confidential", compact=True)
+                yield Label("处置方式", classes="field-label")
+                with RadioSet(id="disposition", compact=True):
+                    for value, label in intake_check.DISPOSITIONS:
+                        yield RadioButton(label, id=f"disp-{value}", value=(value == "transfer"))
+                yield Static("", id="disposition-error", classes="field-error")
+                with Horizontal(classes="row", id="reason-row"):
+                    yield Label("不受理原因", classes="field-label")
+                    yield Input(placeholder="超出本级行政职权的事项等", id="reason", max_length=200, compact=True)
+                yield Static("", id="reason-error", classes="field-error")
+                with Horizontal(classes="row", id="answer-row"):
+                    yield Label("答复内容", classes="field-label")
+                    yield Input(placeholder="答复来电人的内容，或按 Alt+K 选用知识库", id="answer", compact=True)
+                yield Static("", id="kb-article")
+                yield Static("", id="answer-error", classes="field-error")
+                if KBPanel is not None:
+                    yield KBPanel(id="kb-panel")
+            with Vertical(id="side"):
+                yield PhrasingPanel(app.phrasebook, clock=app.monotonic, trainee_no=app.trainee_no,
+                                    holiday=app.holiday, id="phrasing")
+                yield Picker(phrase_source(app.phrasebook.keys()), placeholder="话术：拼音首字母，如 jsy 结束语",
+                             id="phrase-picker", show_all_on_focus=True)
+                yield CallerHistory(id="history")
+                yield SimilarOrders(id="similar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.drafts = Drafts(self.app.data_dir, "intake")
+        draft = self.drafts.load()
+        self._start_call(draft)
+        self.query_one("#caller_name", Input).focus()
+        self._show_disposition()
+        if draft and not is_blank(draft, DEFAULTS):
+            self.app.notify("已恢复上次未保存的受理内容", markup=False)
+
+    # -- reading and writing the form ------------------------------------------------------
+
+    @property
+    def panel(self) -> PhrasingPanel:
+        return self.query_one(PhrasingPanel)
+
+    def fields(self) -> dict:
+        q = self.query_one
+        title = q("#caller_title", RadioSet).pressed_button
+        disposition = q("#disposition", RadioSet).pressed_button
+        return {
+            "caller_name": q("#caller_name", Input).value,
+            "caller_title": TITLE_IDS.get(title.id, "") if title else "",
+            "phone": q("#phone", Input).value,
+            "address": q("#address", Input).value,
+            "description": q("#description", TextArea).text,
+            "nature": q("#nature", Picker).value,
+            "nature_text": q("#nature", Picker).text,
+            "content_path": q("#content", Picker).value,
+            "content_text": q("#content", Picker).text,
+            "reply_wanted": q("#reply_wanted", Checkbox).value,
+            "reply_method": q("#reply_method", Picker).value or "",
+            "urgent": q("#urgent", Checkbox).value,
+            "confidential": q("#confidential", Checkbox).value,
+            "disposition": disposition.id.removeprefix("disp-") if disposition else "",
+            "reason": q("#reason", Input).value,
+            "answer": q("#answer", Input).value,
+            "kb_article": self.kb_article,
+            "_call_time": self.call_time,
+        }
+
+    def fill(self, f: dict) -> None:
+        q = self.query_one
+        q("#caller_name", Input).value = f.get("caller_name") or ""
+        for button_id, title in TITLE_IDS.items():
+            q(f"#{button_id}", RadioButton).value = f.get("caller_title") == title
+        if not f.get("caller_title"):
+            for button_id in TITLE_IDS:
+                q(f"#{button_id}", RadioButton).value = False
+        q("#phone", Input).value = f.get("phone") or ""
+        q("#address", Input).value = f.get("address") or ""
+        q("#description", TextArea).text = f.get("description") or ""
+        nature = f.get("nature")
+        q("#nature", Picker).choose(Choice(nature, nature) if nature else None)
+        path = f.get("content_path")
+        q("#content", Picker).choose(Choice(list(path), f.get("content_text") or " / ".join(path)) if path else None)
+        q("#reply_wanted", Checkbox).value = bool(f.get("reply_wanted"))
+        method = f.get("reply_method")
+        q("#reply_method", Picker).choose(Choice(method, method) if method else None)
+        q("#urgent", Checkbox).value = bool(f.get("urgent"))
+        q("#confidential", Checkbox).value = bool(f.get("confidential"))
+        disposition = f.get("disposition") or "transfer"
+        q(f"#disp-{disposition}", RadioButton).value = True
+        q("#reason", Input).value = f.get("reason") or ""
+        q("#answer", Input).value = f.get("answer") or ""
+        self.kb_article = f.get("kb_article") or ""
+        q("#kb-article", Static).update(content(f"知识库条目：{self.kb_article}" if self.kb_article else ""))
+        self._show_disposition(disposition)
+
+    def _start_call(self, draft: dict | None = None) -> None:
+        self.saved_number = None
+        self.query_one("#order-banner").remove_class("-shown")
+        self.fill(draft or {})
+        self.call_time = (draft or {}).get("_call_time") or self.app.wallclock().isoformat(timespec="seconds")
+        self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")))
+        self.clear_errors()
+        self.query_one(CallerHistory).show([])
+        self.query_one(SimilarOrders).show([])
+        self._history_key = ""
+        self.panel.start_call()
+        if draft:
+            self._caller_changed()
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def clear_errors(self) -> None:
+        for widget in self.query(".field-error"):
+            widget.update("")
+            widget.remove_class("-shown")
+        for widget in self.query(".-invalid-field"):
+            widget.remove_class("-invalid-field")
+
+    def show_errors(self, errors: list[tuple[str, str]]) -> None:
+        self.clear_errors()
+        for name, message in errors:
+            slot = self.query_one(f"#{name}-error", Static)
+            slot.update(content(message))
+            slot.add_class("-shown")
+            self.query_one(f"#{name}").add_class("-invalid-field")
+        if errors:
+            self.focus_field(errors[0][0])
+
+    def focus_field(self, name: str) -> None:
+        widget = self.query_one(f"#{name}")
+        widget.focus()
+        widget.scroll_visible()
+
+    # -- change handlers --------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        """Any edit: the draft is written at most every DRAFT_DELAY seconds."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
+
+    def save_draft(self) -> None:
+        fields = self.fields()
+        if self.saved_number or is_blank(fields, DEFAULTS):
+            self.drafts.clear()
+        else:
+            self.drafts.save(fields)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    @on(RadioSet.Changed)
+    @on(Picker.Picked)
+    def _any_change(self, event) -> None:
+        self._changed()
+
+    @on(Input.Changed, "#phone")
+    def _phone_changed(self, event: Input.Changed) -> None:
+        slot = self.query_one("#phone-error", Static)
+        text = event.value.strip()
+        phone = None
+        try:
+            phone = normalise_phone(text)
+        except PhoneError as exc:
+            complete = len([c for c in text if c.isdigit()]) >= 11 or any(c.isalpha() for c in text)
+            message = str(exc) if (text and complete) else ""
+            slot.update(content(message))
+            slot.set_class(bool(message), "-shown")
+            slot.remove_class("-ok")
+        if phone is not None:
+            kind = "手机" if phone.kind == "mobile" else "固话"
+            slot.update(content(f"✓ {kind} {phone.number}"))
+            slot.add_class("-shown", "-ok")
+            self.query_one("#phone").remove_class("-invalid-field")
+            self.lookup_history(phone.number)
+        else:
+            slot.remove_class("-ok")
+
+    @on(Input.Changed, "#caller_name")
+    @on(RadioSet.Changed, "#caller_title")
+    def _caller_changed(self, event=None) -> None:
+        f = self.fields()
+        self.panel.set_caller(f["caller_name"], f["caller_title"])
+        if f["caller_name"].strip() and f["caller_title"] and self.panel.key in ("greeting", "ask_surname"):
+            self.panel.show("address_answer")
+
+    @on(Input.Changed, "#address")
+    @on(TextArea.Changed, "#description")
+    def _matter_changed(self, event) -> None:
+        if self._similar_timer is not None:
+            self._similar_timer.stop()
+        self._similar_timer = self.set_timer(SIMILAR_DELAY, self.lookup_similar)
+
+    @on(RadioSet.Changed, "#disposition")
+    def _disposition_changed(self, event: RadioSet.Changed) -> None:
+        self._show_disposition()
+
+    def _show_disposition(self, disposition: str | None = None) -> None:
+        disposition = disposition or self.fields()["disposition"]
+        form = self.query_one("#form")
+        for value, _label in intake_check.DISPOSITIONS:
+            form.set_class(value == disposition, f"-{value.replace('_', '-')}")
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget
+        if widget.id == "caller_name" and not self.query_one("#caller_name", Input).value.strip():
+            if self.panel.key == "greeting" and not self.panel.on_hold:
+                self.panel.show("ask_surname")
+        elif widget.id == "disposition" and self.panel.key in ("greeting", "ask_surname", "address_answer"):
+            self.panel.show("confirm")
+
+    # -- lookups (workers) ------------------------------------------------------------------
+
+    def lookup_history(self, phone: str) -> None:
+        if self.app.store is None or phone == self._history_key:
+            return
+        self._history_key = phone
+        self._history_worker(phone)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="history")
+    def _history_worker(self, phone: str) -> None:
+        rows = self.app.store.caller_orders(phone, limit=20)
+        self.post_message(Found("history", rows, key=phone))
+
+    def lookup_similar(self) -> None:
+        if self.app.store is None:
+            return
+        f = self.fields()
+        text, address = f["description"].strip(), f["address"].strip()
+        if len(text) < 4 and len(address) < 3:
+            self.query_one(SimilarOrders).show([])
+            return
+        self._similar_worker(text, address)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="similar")
+    def _similar_worker(self, text: str, address: str) -> None:
+        from screens.widgets.similar import similar_open_orders
+
+        rows, how = similar_open_orders(self.app.store, text, address, limit=8)
+        self.post_message(Found("similar", rows, note=how))
+
+    def on_found(self, message: Found) -> None:
+        if message.what == "history":
+            if message.key != self._history_key:
+                return
+            note = "该号码没有历史工单" if not message.rows else ""
+            self.query_one(CallerHistory).show(message.rows, note=note, units=self.app.unit_names)
+        else:
+            rows = [r for r in message.rows if r["number"] != self.saved_number]
+            self.query_one(SimilarOrders).show(rows, note="没有相似的在办工单" if not rows else "",
+                                               units=self.app.unit_names)
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def _ready(self) -> bool:
+        if self.app.store is None or self.app.actor is None:
+            self.app.notify("数据库正在打开，请稍候再保存（内容已保留）", severity="warning", markup=False)
+            self.save_draft()
+            return False
+        if self.saved_number:
+            self.app.notify(f"本次来电已保存为 {self.saved_number}；新来电请按 F8", markup=False)
+            return False
+        return True
+
+    def action_save_order(self) -> None:
+        f = self.fields()
+        self.save_draft()
+        errors = intake_check.check(f)
+        if errors:
+            self.show_errors(errors)
+            return
+        if f["disposition"] == "three_way":
+            self.action_three_way()
+            return
+        if not self._ready():
+            return
+        self.clear_errors()
+        payload = intake_check.payload(f, call_time=self.call_time, trainee_no=self.app.trainee_no)
+        self._save_worker(payload)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _save_worker(self, payload: dict) -> None:
+        from screens.order_commands import record_order
+
+        self.post_message(Done("save", record_order(self.app.store, payload, self.app.actor)))
+
+    def on_done(self, message: Done) -> None:
+        rec = message.recorded
+        if not rec.ok:
+            field = intake_check.FIELD_OF_CODE.get(rec.code)
+            if field:
+                self.show_errors([(field, rec.reason)])
+            self.app.notify(f"未保存：{rec.reason}", severity="error", markup=False)
+            return
+        if message.what in ("save", "duplicate", "three_way"):
+            self.order_saved(rec.orders[0], message.what, message.extra)
+        elif message.what == "inquiry":
+            self.app.notify(f"已记录对 {rec.orders[0]} 的进度查询，回访坐席可见", markup=False)
+            self.lookup_history_again()
+        elif message.what == "unmerge":
+            self.app.notify(f"已撤销并单：{rec.orders[0]} 恢复为独立工单", markup=False)
+            self.linked_number = None
+            self.query_one("#order-banner-label", Static).update(content(f"受理编号（已撤销并单）"))
+
+    def order_saved(self, number: str, what: str, extra: dict) -> None:
+        self.saved_number = number
+        self.drafts.clear()
+        label = "受理编号"
+        if what == "duplicate":
+            self.linked_number = number
+            label = f"受理编号（已并入 {extra.get('target')}，Alt+U 撤销）"
+        elif what == "three_way":
+            label = f"受理编号（三方通话：{extra.get('outcome_label', '')}）"
+        self.query_one("#order-banner-label", Static).update(content(label))
+        self.query_one("#order-number", Digits).update(number)
+        banner = self.query_one("#order-banner")
+        banner.add_class("-shown")
+        banner.scroll_visible()
+        self.panel.show("closing")
+        self.app.notify(f"已保存，受理编号 {number}", markup=False)
+
+    def lookup_history_again(self) -> None:
+        key, self._history_key = self._history_key, ""
+        if key:
+            self.lookup_history(key)
+
+    # -- call actions -----------------------------------------------------------------------
+
+    def action_new_call(self) -> None:
+        self.drafts.clear()
+        self.kb_article = ""
+        self.linked_number = None
+        self._start_call()
+        self.query_one("#caller_name", Input).focus()
+
+    def action_toggle_hold(self) -> None:
+        self.panel.toggle_hold()
+
+    def action_hold_said(self) -> None:
+        self.panel.hold_said()
+
+    def action_pick_phrase(self) -> None:
+        self.query_one("#phrase-picker", Picker).focus()
+
+    @on(Picker.Picked, "#phrase-picker")
+    def _phrase_picked(self, event: Picker.Picked) -> None:
+        if event.choice is not None:
+            self.panel.show(event.choice.value)
+            self.query_one("#phrase-picker", Picker).choose(None)
+
+    def action_caller_history(self) -> None:
+        table = self.query_one(CallerHistory).table
+        if table.row_count:
+            table.focus()
+        else:
+            self.app.notify("暂无来电历史：请先输入完整的联系电话", markup=False)
+
+    def _selected_panel(self):
+        similar = self.query_one(SimilarOrders)
+        if similar.table.has_focus and similar.selected:
+            return similar
+        return self.query_one(CallerHistory)
+
+    def action_open_order(self) -> None:
+        number = self._selected_panel().selected
+        if number:
+            self.open_order(number)
+        else:
+            self.app.notify("没有可查看的工单", markup=False)
+
+    @on(CallerHistory.Open)
+    def _open_from_panel(self, event) -> None:
+        self.open_order(event.number)
+
+    def open_order(self, number: str) -> None:
+        if self.app.store is None:
+            return
+        from screens.widgets.order_view import OrderView
+
+        row = self.app.store.order_row(number)
+        if row is None:
+            return
+        events = self.app.store.events_of(number)
+
+        def follow(what: str | None) -> None:
+            if what == "inquiry":
+                self.record_inquiry(number)
+            elif what == "link":
+                self.link_duplicate(number)
+
+        self.app.push_screen(OrderView(row, events, self.app.unit_names), follow)
+
+    def action_progress_inquiry(self) -> None:
+        number = self.query_one(CallerHistory).selected
+        if not number:
+            self.app.notify("请先在来电历史中选中要查询的工单（Alt+Y）", markup=False)
+            return
+        self.record_inquiry(number)
+
+    def record_inquiry(self, number: str) -> None:
+        if self.app.store is None or self.app.actor is None:
+            return
+        self._inquiry_worker(number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inquiry")
+    def _inquiry_worker(self, number: str) -> None:
+        from screens.order_commands import record_inquiry
+
+        self.post_message(Done("inquiry", record_inquiry(self.app.store, number, self.app.actor)))
+
+    def action_link_duplicate(self) -> None:
+        number = self.query_one(SimilarOrders).selected
+        if not number:
+            self.app.notify("没有选中的相似工单", markup=False)
+            return
+        self.link_duplicate(number)
+
+    def link_duplicate(self, target: str) -> None:
+        if not self._ready():
+            return
+        f = self.fields()
+        row = self.app.store.order_row(target) or {}
+        if not f["description"].strip():
+            f["description"] = f"来电反映的问题与工单 {target} 相同：{row.get('description', '')}"
+        if not f["address"].strip():
+            f["address"] = row.get("address") or ""
+        if not f["nature"] and row.get("nature"):
+            f["nature"] = row["nature"]
+        if not f["content_path"] and row.get("content_class"):
+            f["content_path"] = row["content_class"].split("/")
+        if f["disposition"] not in ("transfer", "report"):
+            f["disposition"] = "transfer"
+        errors = intake_check.check(f)
+        if errors:
+            self.show_errors(errors)
+            self.app.notify("并单前请补全来电人信息", severity="warning", markup=False)
+            return
+        payload = intake_check.payload(f, call_time=self.call_time, trainee_no=self.app.trainee_no)
+        self._duplicate_worker(payload, target)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _duplicate_worker(self, payload: dict, target: str) -> None:
+        from screens.order_commands import record_duplicate
+
+        rec = record_duplicate(self.app.store, payload, target, self.app.actor)
+        self.post_message(Done("duplicate", rec, {"target": target}))
+
+    def action_unmerge(self) -> None:
+        if not self.linked_number or self.app.store is None:
+            self.app.notify("本次来电没有并单可撤销", markup=False)
+            return
+        self._unmerge_worker(self.linked_number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _unmerge_worker(self, number: str) -> None:
+        from screens.order_commands import record_unmerge
+
+        self.post_message(Done("unmerge", record_unmerge(self.app.store, number, self.app.actor)))
+
+    # -- three-way call ---------------------------------------------------------------------
+
+    def action_three_way(self) -> None:
+        f = {**self.fields(), "disposition": "three_way"}
+        errors = intake_check.check(f)
+        if errors:
+            self.show_errors(errors)
+            self.app.notify("三方通话前请先记录来电人与诉求", severity="warning", markup=False)
+            return
+        if not self._ready():
+            return
+        from screens.three_way import ThreeWayScreen
+
+        payload = intake_check.payload(f, call_time=self.call_time, trainee_no=self.app.trainee_no)
+        self.app.push_screen(ThreeWayScreen(payload), self._three_way_done)
+
+    def _three_way_done(self, result) -> None:
+        if result is None:
+            return
+        rec, outcome_label = result
+        self.on_done(Done("three_way", rec, {"outcome_label": outcome_label}))
+
+    # -- knowledge base ---------------------------------------------------------------------
+
+    def action_kb_panel(self) -> None:
+        if KBPanel is None:
+            self.app.notify("知识库面板尚未安装", markup=False)
+            return
+        self.query_one("#kb-panel").focus()
+
+    def kb_answer_chosen(self, article_id, title: str, answer: str, department: str) -> None:
+        """KBPanel.AnswerChosen: the answer goes into the form as a direct answer (R-10)."""
+        self.kb_article = str(article_id)
+        self.query_one("#answer", Input).value = answer or ""
+        self.query_one("#kb-article", Static).update(content(f"知识库条目：{title}（{department}）"))
+        self.query_one("#disp-direct_answer", RadioButton).value = True
+        self._show_disposition("direct_answer")
+        self._changed()
+
+    if KBPanel is not None:
+
+        @on(KBPanel.AnswerChosen)
+        def _kb_chosen(self, message) -> None:
+            message.stop()
+            self.kb_answer_chosen(message.article_id, message.title, message.answer, message.department)
+
+    def on_unmount(self) -> None:
+        try:
+            self.save_draft()
+        except Exception:  # the store of last resort must not crash the exit
+            pass

@@ -1,0 +1,67 @@
+"""上岗登录: operator id, role and (for trainees) the trainee number. The seat code comes from the
+store. Enter in any field (or F5) signs in; the app then opens the role's desk."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+
+from console.domain.roles import ROLE_LABELS, Role
+from screens.safe import content
+from screens.widgets.status_header import StatusHeader
+
+ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)
+
+
+class SignInScreen(Screen):
+    BINDINGS = [Binding("f5", "sign_in", "登录", id="sign_in")]
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader()
+        with Vertical(id="signin"):
+            yield Static(content("上岗登录"), id="signin-title")
+            with Horizontal(classes="row"):
+                yield Label("工号", classes="field-label")
+                yield Input(placeholder="操作员工号", id="operator", max_length=20, compact=True)
+            with Horizontal(classes="row"):
+                yield Label("岗位", classes="field-label")
+                with RadioSet(id="role", compact=True):
+                    for role in ROLES:
+                        yield RadioButton(ROLE_LABELS[role], id=f"role-{role.value}", value=(role == Role.AGENT))
+            with Horizontal(classes="row"):
+                yield Label("实习编号", classes="field-label")
+                yield Input(placeholder="实习受理员填写，其他留空", id="trainee", max_length=6, restrict=r"[0-9]*", compact=True)
+            yield Static("", id="signin-error", classes="field-error")
+            yield Static("", id="signin-seat")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#operator", Input).focus()
+        self.set_interval(0.5, self._show_seat)
+        self._show_seat()
+
+    def _show_seat(self) -> None:
+        store = self.app.store
+        text = f"本机坐席：{store.seat}" if store is not None else "正在打开本机数据库……"
+        self.query_one("#signin-seat", Static).update(content(text))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.action_sign_in()
+
+    def action_sign_in(self) -> None:
+        operator = self.query_one("#operator", Input).value.strip()
+        error = self.query_one("#signin-error", Static)
+        if not operator:
+            error.update(content("请输入工号"))
+            error.add_class("-shown")
+            self.query_one("#operator", Input).focus()
+            return
+        pressed = self.query_one("#role", RadioSet).pressed_button
+        role = pressed.id.removeprefix("role-") if pressed else Role.AGENT.value
+        trainee = self.query_one("#trainee", Input).value.strip()
+        self.app.sign_in(operator, role, trainee)

@@ -1,0 +1,72 @@
+"""Picker sources: reference data (natures, content classes, units, phrases, reply methods) as
+`query -> [Choice]` functions that match Chinese text or pinyin initials."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from console.domain.taxonomy import Taxonomy
+from console.domain.units import Unit, match_units
+from screens.widgets.picker import Choice
+
+# Phrase keys of kb_data/phrasing.toml with their on-screen names and pinyin initials.
+PHRASE_LABELS: dict[str, tuple[str, str]] = {
+    "greeting": ("问候", "wh"),
+    "ask_surname": ("问姓", "wx"),
+    "ask_surname_alt": ("问称呼", "wch"),
+    "address_answer": ("称呼答复", "chdf"),
+    "confirm": ("确认", "qr"),
+    "ask_wait": ("请稍等", "qsd"),
+    "hold_prompt": ("保持提示", "bcts"),
+    "after_wait": ("感谢等待", "gxdd"),
+    "closing": ("结束语", "jsy"),
+    "silent_caller": ("无声电话", "wsdh"),
+}
+
+REPLY_METHODS: tuple[tuple[str, str], ...] = (("电话", "dh"), ("短信", "dx"), ("邮件", "yj"), ("书面", "sm"))
+
+
+def _hit(query: str, name: str, initials: str) -> bool:
+    q = query.strip().lower()
+    return not q or q in name or initials.startswith(q)
+
+
+def nature_source(taxonomy: Taxonomy) -> Callable[[str], list[Choice]]:
+    def source(query: str) -> list[Choice]:
+        return [Choice(n.name, n.name, n.initials) for n in taxonomy.natures if _hit(query, n.name, n.initials)]
+
+    return source
+
+
+def content_source(taxonomy: Taxonomy) -> Callable[[str], list[Choice]]:
+    def source(query: str) -> list[Choice]:
+        return [Choice(list(node.path), node.label, node.initials) for node in taxonomy.match(query, limit=12)]
+
+    return source
+
+
+def unit_source(units: Sequence[Unit]) -> Callable[[str], list[Choice]]:
+    def source(query: str) -> list[Choice]:
+        return [unit_choice(u) for u in match_units(units, query, limit=12)]
+
+    return source
+
+
+def unit_choice(unit: Unit) -> Choice:
+    return Choice(unit.code, unit.name, f"{unit.short} ☎ {unit.phone}")
+
+
+def phrase_source(keys: Sequence[str]) -> Callable[[str], list[Choice]]:
+    def source(query: str) -> list[Choice]:
+        out = []
+        for key in keys:
+            name, initials = PHRASE_LABELS.get(key, (key, key))
+            if _hit(query, name, initials):
+                out.append(Choice(key, name, initials))
+        return out
+
+    return source
+
+
+def reply_method_source(query: str) -> list[Choice]:
+    return [Choice(name, name, ini) for name, ini in REPLY_METHODS if _hit(query, name, ini)]

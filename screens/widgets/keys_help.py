@@ -1,0 +1,48 @@
+"""F1: every key active on the current screen and the global jumps, with its binding id (the name
+to use in config.toml [keys] to remap it)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from screens.safe import content
+
+
+def key_label(app, key: str) -> str:
+    return app.get_key_display(Binding(key, ""))
+
+
+def binding_rows(app, screen) -> list[tuple[str, str, str]]:
+    """(key, description, id) for each binding the user can press on `screen`, screen keys first."""
+    rows = []
+    seen = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or (binding.id or binding.action) in seen:
+            continue
+        seen.add(binding.id or binding.action)
+        rows.append((key_label(app, key), binding.description, binding.id or ""))
+    return rows
+
+
+class KeysHelp(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "dismiss_help", "关闭", id="help_close")]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="keys-help"):
+            yield Static(content("按键一览（可在 config.toml 的 [keys] 中按编号改键）"), id="keys-help-title")
+            with VerticalScroll():
+                for key, description, binding_id in self.rows:
+                    yield Static(content(f"{key:<10} {description:<10} {binding_id}"), classes="keys-help-row")
+            yield Footer()
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)
