@@ -29,6 +29,7 @@ VIEW_BINDINGS = [
     Binding("1", "view('queue')", "待转办", id="dispatch.view_queue"),
     Binding("2", "view('returns')", "单位退回", id="dispatch.view_returns"),
     Binding("3", "view('extensions')", "延期申请", id="dispatch.view_extensions"),
+    Binding("4", "view('inbox')", "受理退回", id="dispatch.view_inbox"),
 ]
 
 
@@ -70,8 +71,10 @@ def switch_view(screen, view: str) -> None:
     from screens.dispatch import DispatchScreen
     from screens.dispatch_extensions import ExtensionsScreen
     from screens.dispatch_returns import ReturnsScreen
+    from screens.inbox import InboxScreen
 
-    target = {"queue": DispatchScreen, "returns": ReturnsScreen, "extensions": ExtensionsScreen}[view]
+    target = {"queue": DispatchScreen, "returns": ReturnsScreen, "extensions": ExtensionsScreen,
+              "inbox": InboxScreen}[view]
     if isinstance(screen, target):
         return
     screen.app.switch_screen(target(now=screen._now))

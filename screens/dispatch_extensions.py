@@ -1,0 +1,122 @@
+"""Dispatch view 3 — extension requests (R-25): approve with the new deadline shown first, or
+reject with the reason; a second request needs the supervision office's notice, and says so."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from console import queues
+from console.domain.deadlines import extended_due
+from console.domain.decide import Context, unit_deadline
+from console.domain.order import Kind
+from console.store import NewEvent
+from screens.desk import DeskScreen, Page
+from screens.dispatch_common import REJECT_EXTENSION_REASONS, VIEW_BINDINGS, switch_view, unit_name
+from screens.safe import content, labelled, plain
+from screens.widgets.dispatch_reason import ConfirmModal, ReasonModal
+
+
+def extension_preview(store, state) -> tuple[str, str]:
+    """(text, warning): the current and the new deadline if approved, and the R-25 notice rule."""
+    pending = state.extension_pending or {}
+    days = int(pending.get("days") or 0)
+    current = unit_deadline(state, Context(calendar=store.calendar))
+    lines = [f"申请延期 {days} 个工作日（第{pending.get('n', 1)}次）：{pending.get('reason', '')}"]
+    if current is not None and days:
+        new = extended_due(current, days, store.calendar)
+        mark = "（预估）" if new.provisional else ""
+        lines.append(f"当前办结时限 {current.at:%Y-%m-%d %H:%M}")
+        lines.append(f"批准后办结时限 {new.at:%Y-%m-%d %H:%M}{mark}")
+    warning = ""
+    n = int(pending.get("n") or 1)
+    if n >= 2:
+        if state.supervision_notices < n - 1:
+            warning = f"第{n}次延期：须先有督办室通知和承办单位领导签字的申请表（R-25），督办室尚未通知，不能批准"
+        else:
+            warning = f"第{n}次延期：督办室已通知，可以审批"
+    return "\n".join(lines), warning
+
+
+class ExtensionsScreen(DeskScreen):
+    TITLE_TEXT = "延期申请"
+    HEADER_IDS = ("total", "view")
+    COLUMNS = (
+        ("number", "工单编号"), ("unit", "承办单位"), ("n", "次数"), ("days", "天数"), ("due", "当前时限"),
+        ("reason", "申请理由"),
+    )
+    BINDINGS = [
+        Binding("a", "approve", "批准", id="extensions.approve"),
+        Binding("x", "reject", "驳回", id="extensions.reject"),
+        *VIEW_BINDINGS,
+    ]
+
+    def compose_detail(self) -> ComposeResult:
+        yield Static("", id="ext-order")
+        yield Static("延期申请（R-25）", classes="detail-heading")
+        yield Static("", id="ext-request")
+        yield Static("", id="ext-warning", classes="detail-warning")
+
+    def fetch_page(self, offset: int, limit: int) -> Page:
+        rows = queues.extension_requests(self.store, limit=limit, offset=offset)
+        return Page(rows, queues.extension_count(self.store), offset)
+
+    def row_cells(self, row: dict) -> list:
+        t = self.table
+        n = row["ext_n"] or 1
+        return [
+            plain(row["number"]),
+            plain(unit_name(self.store, row["lead_unit"])),
+            t.styled(f"第{n}次", "queue--late" if n >= 2 else "queue--ok"),
+            plain(f"{row['ext_days']}天"),
+            plain((row["unit_due"] or "")[:10]),
+            plain((row["ext_reason"] or "")[:24]),
+        ]
+
+    def header_values(self) -> dict[str, tuple[str, str]]:
+        return {"total": (f"待审批 {self.page_total}", "-soon" if self.page_total else ""),
+                "view": (self.page_label(), "-muted")}
+
+    def show_detail(self, row: dict | None) -> None:
+        if row is None:
+            for name in ("order", "request", "warning"):
+                self.query_one(f"#ext-{name}", Static).update("")
+            return
+        state = self.store.get(row["number"])
+        self.query_one("#ext-order", Static).update(labelled(
+            state.number, f"{unit_name(self.store, state.lead_unit)}承办｜{state.description}"))
+        text, warning = extension_preview(self.store, state)
+        self.query_one("#ext-request", Static).update(content(text))
+        self.query_one("#ext-warning", Static).update(content(warning))
+
+    def action_view(self, view: str) -> None:
+        switch_view(self, view)
+
+    def action_approve(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        number = row["number"]
+        state = self.store.get(number)
+        text, warning = extension_preview(self.store, state)
+        days = int((state.extension_pending or {}).get("days") or 0)
+
+        def submit():
+            return self.record([NewEvent(Kind.EXTENSION_DECIDED, {"approve": True, "days": days}, self.actor, number)],
+                               f"{number} 已批准延期 {days} 个工作日")
+
+        preview = text + (f"\n{warning}" if warning else "") + "\n\n回车确认批准，Esc 取消"
+        self.app.push_screen(ConfirmModal(f"批准延期 {number}", preview, submit))
+
+    def action_reject(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        number = row["number"]
+
+        def submit(reason: str):
+            return self.record([NewEvent(Kind.EXTENSION_DECIDED, {"approve": False, "reason": reason}, self.actor, number)],
+                               f"{number} 已驳回延期：{reason}")
+
+        self.app.push_screen(ReasonModal(f"驳回延期 {number}（R-25）", REJECT_EXTENSION_REASONS, submit))

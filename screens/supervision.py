@@ -1,0 +1,141 @@
+"""F7 — supervision (R-31): overdue, leader-instructed, media-exposed, hot and bounced orders, with
+how late they are and who holds them; the office marks an order as supervised and issues the
+notice a second extension needs (R-25)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from console import queues
+from console.domain.order import STATUS_LABELS, Kind, Status
+from console.store import NewEvent
+from screens.desk import DeskScreen, Page
+from screens.dispatch_common import unit_name
+from screens.safe import content, labelled, plain
+from screens.widgets.dispatch_reason import ConfirmModal, ReasonModal
+
+SUPERVISE_REASONS = ("overdue", "leader", "media", "hot", "bounced", "other")
+
+
+def whose(store, row: dict) -> str:
+    """Who holds the order now: its lead unit, or the desk that has to act."""
+    status = row["status"]
+    if status in (Status.DISPATCHED, Status.UNIT_RETURNED):
+        name = unit_name(store, row["lead_unit"])
+        return f"{name}（单位已退回，待改派）" if status == Status.UNIT_RETURNED else name
+    if status == Status.ESCALATED:
+        return "转办负责人"
+    if status == Status.PENDING_DISPATCH:
+        return "转办坐席"
+    if status == Status.REPLIED:
+        return "回访坐席"
+    return STATUS_LABELS.get(Status(status), status)
+
+
+def reasons_of(row: dict, now: datetime) -> list[str]:
+    import json
+
+    codes = json.loads(row["reasons"] or "[]")
+    labels = [queues.SUPERVISION_LABELS.get(c, c) for c in codes]
+    if row["late_due"] and row["late_due"] < now.isoformat() and "逾期" not in labels:
+        labels.insert(0, "逾期")
+    if row["leader_report"] and "领导批示" not in labels:
+        labels.append("呈报领导")
+    return labels
+
+
+class SupervisionScreen(DeskScreen):
+    TITLE_TEXT = "督办"
+    HEADER_IDS = ("total", "view")
+    COLUMNS = (
+        ("why", "督办原因"), ("number", "工单编号"), ("status", "状态"), ("whose", "责任方"),
+        ("due", "时限"), ("late", "逾期"), ("desc", "诉求"),
+    )
+    BINDINGS = [
+        Binding("m", "supervise", "督办", id="supervision.supervise"),
+        Binding("t", "notice", "延期通知", id="supervision.notice"),
+    ]
+
+    def compose_detail(self) -> ComposeResult:
+        yield Static("", id="sup-order")
+        yield Static("", id="sup-why", classes="detail-warning")
+        yield Static("", id="sup-history")
+
+    def fetch_page(self, offset: int, limit: int) -> Page:
+        now = self.now()
+        rows = queues.supervision_list(self.store, now, limit=limit, offset=offset)
+        return Page(rows, queues.supervision_count(self.store, now), offset)
+
+    def row_cells(self, row: dict) -> list:
+        t = self.table
+        label, level = queues.countdown(row["late_due"], self.now())
+        return [
+            t.styled("、".join(reasons_of(row, self.now())), "queue--priority"),
+            plain(row["number"]),
+            plain(STATUS_LABELS[Status(row["status"])]),
+            plain(whose(self.store, row)),
+            plain((row["late_due"] or "")[5:16].replace("T", " ")),
+            t.deadline(label, level),
+            plain((row["description"] or "")[:20]),
+        ]
+
+    def header_values(self) -> dict[str, tuple[str, str]]:
+        return {"total": (f"督办事项 {self.page_total}", "-late" if self.page_total else ""),
+                "view": (self.page_label(), "-muted")}
+
+    def show_detail(self, row: dict | None) -> None:
+        if row is None:
+            for name in ("order", "why", "history"):
+                self.query_one(f"#sup-{name}", Static).update("")
+            return
+        state = self.store.get(row["number"])
+        self.query_one("#sup-order", Static).update(labelled(
+            state.number, f"{STATUS_LABELS[state.status]}｜责任方：{whose(self.store, row)}\n{state.description}"))
+        label, _level = queues.countdown(row["late_due"], self.now())
+        why = "、".join(reasons_of(row, self.now()))
+        pending = state.extension_pending or {}
+        extra = ""
+        if pending.get("n", 1) >= 2 and state.supervision_notices < pending["n"] - 1:
+            extra = f"\n第{pending['n']}次延期待督办室通知（按 t）"
+        self.query_one("#sup-why", Static).update(content(f"{why}｜{label}{extra}"))
+        notes = []
+        if state.leader_instruction:
+            notes.append(f"领导批示：{state.leader_instruction}")
+        for r in state.unit_returns:
+            notes.append(f"{r['at'][5:16].replace('T', ' ')} {unit_name(self.store, r['unit'])} 退回：{r['reason']}")
+        if state.escalated_reason:
+            notes.append(f"提交负责人：{state.escalated_reason}")
+        self.query_one("#sup-history", Static).update(content("\n".join(notes)))
+
+    def action_supervise(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        number = row["number"]
+        labels = [f"{code} {queues.SUPERVISION_LABELS[code]}" for code in SUPERVISE_REASONS]
+
+        def submit(value: str):
+            code = value.split(" ")[0].strip()
+            return self.record([NewEvent(Kind.SUPERVISED, {"reason": code}, self.actor, number)],
+                               f"{number} 已列入督办：{queues.SUPERVISION_LABELS.get(code, code)}")
+
+        self.app.push_screen(ReasonModal(f"督办 {number}（R-31）", labels, submit, value=labels[0]))
+
+    def action_notice(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        number = row["number"]
+        notice_no = f"督延-{number}"
+
+        def submit():
+            return self.record([NewEvent(Kind.SUPERVISION_NOTICE, {"notice_no": notice_no, "leader_form_signed": True},
+                                         self.actor, number)], f"{number} 已发延期通知 {notice_no}")
+
+        self.app.push_screen(ConfirmModal(
+            f"延期通知 {number}（R-25）",
+            f"通知编号 {notice_no}\n确认已收到承办单位领导签字的延期申请表？\n\n回车确认，Esc 取消", submit))

@@ -1,0 +1,70 @@
+"""Correct a returned order and send it back in one command (amended + resubmitted, R-20)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from console.domain.order import OrderState
+from screens.safe import content
+
+# (state field, label on screen)
+AMEND_FIELDS = (
+    ("caller_name", "联系人"),
+    ("caller_title", "称谓"),
+    ("phone", "联系电话"),
+    ("address", "单位或地址"),
+    ("reply_method", "回复方式"),
+    ("description", "问题描述"),
+)
+
+
+def changed_fields(state: OrderState, values: dict[str, str]) -> dict:
+    """Only what the agent changed, trimmed; the amended event carries nothing else."""
+    return {k: v.strip() for k, v in values.items() if v.strip() != (getattr(state, k) or "").strip()}
+
+
+class AmendModal(ModalScreen[bool]):
+    CSS_PATH = "../desks.tcss"
+    BINDINGS = [
+        Binding("f2", "submit", "保存并重新提交", id="amend.submit"),
+        Binding("escape", "cancel", "取消", id="amend.cancel"),
+    ]
+
+    def __init__(self, state: OrderState, submit: Callable[[dict], object]) -> None:
+        super().__init__()
+        self.state, self.submit = state, submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="modal-box"):
+            yield Label(f"修改 {self.state.number} 并重新提交转办", id="modal-title")
+            yield Static(content(f"退回原因：{self.state.returned_reason}"), id="modal-preview")
+            for name, label in AMEND_FIELDS:
+                with Horizontal(classes="amend-row"):
+                    yield Label(label, classes="amend-label")
+                    yield Input(value=getattr(self.state, name) or "", id=f"amend-{name}")
+            yield Static("", id="modal-status")
+        yield Footer()
+
+    def values(self) -> dict[str, str]:
+        return {name: self.query_one(f"#amend-{name}", Input).value for name, _ in AMEND_FIELDS}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def action_submit(self) -> None:
+        result = self.submit(changed_fields(self.state, self.values()))
+        if getattr(result, "ok", False):
+            self.dismiss(True)
+        else:
+            status = self.query_one("#modal-status", Static)
+            status.update(content(f"未执行：{getattr(result, 'reason', '')}"))
+            status.add_class("-error")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
