@@ -168,15 +168,17 @@ class DeskScreen(Screen):
 
     def record(self, events: list[NewEvent], done: str) -> Recorded:
         """One command through decide(); the reason of a rejection is shown and nothing changes."""
+        stamp = self.now()
+        for event in events:  # the desk's clock (fixed in tests) is the events' wall time
+            event.at = event.at or stamp
         result = self.store.record(events)
+        if not result.ok and len(events) > 1 and 0 <= result.index < len(events) and events[result.index].order:
+            result.reason = f"{events[result.index].order}：{result.reason}"
         if result.ok:
             self.say(done)
             self.reload()
         else:
-            where = ""
-            if len(events) > 1 and 0 <= result.index < len(events) and events[result.index].order:
-                where = f"{events[result.index].order}："
-            self.say(f"未执行：{where}{result.reason}", error=True)
+            self.say(f"未执行：{result.reason}", error=True)
         return result
 
     def say(self, message: str, error: bool = False) -> None:

@@ -204,12 +204,10 @@ class DispatchScreen(DeskScreen):
         def submit(choice):
             events = [NewEvent(Kind.DISPATCHED, {"lead_unit": choice.lead, "assist_units": list(choice.assists),
                                                  "complexity": choice.complexity}, self.actor, n) for n in numbers]
-            result = self.store.record(events)
+            result = self.record(events, f"已转办 {len(numbers)} 张给 {unit_name(self.store, choice.lead)}")
             if result.ok:
                 self.marked.clear()
-                self.say(f"已转办 {len(numbers)} 张给 {unit_name(self.store, choice.lead)}")
-                self.reload()
-            return _with_order(result, events)
+            return result
 
         title = f"转办 {len(numbers)} 张工单" if len(numbers) > 1 else f"转办 {numbers[0]}"
         self.app.push_screen(UnitPickerModal(states, directory(self.store), self.store.rules, self.store.calendar,
@@ -266,9 +264,3 @@ class DispatchScreen(DeskScreen):
     def _record_one(self, kind: str, payload: dict, number: str, done: str):
         return self.record([NewEvent(kind, payload, self.actor, number)], done)
 
-
-def _with_order(result, events):
-    """A rejected batch names the order it stopped at."""
-    if not result.ok and len(events) > 1 and 0 <= result.index < len(events):
-        result.reason = f"{events[result.index].order}：{result.reason}"
-    return result

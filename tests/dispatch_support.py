@@ -57,3 +57,61 @@ _OPERATORS = {
     Role.DISPATCHER: "D201", Role.LEAD: "L301", Role.CALLBACK: "C401", Role.SUPERVISOR: "S501",
     Role.AGENT: "A101",
 }
+
+
+async def settle(pilot) -> None:
+    """Let the screen's loading worker finish and its page be applied."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(screen, selector: str) -> str:
+    """The plain text a Static/Label shows."""
+    from textual.widgets import Static
+
+    return str(screen.query_one(selector, Static).content)
+
+
+def table_keys(screen) -> list[str]:
+    table = screen.table
+    return [row.key.value for row in table.ordered_rows]
+
+
+def add_order(data_dir: Path, at: datetime | None = None, **fields) -> str:
+    """One more order, recorded like an intake agent would (fields override a valid transfer)."""
+    from datetime import timedelta
+
+    from console.domain.order import Kind
+    from console.store import NewEvent
+
+    payload = {
+        "caller_name": "王明", "caller_title": "先生", "phone": "13912345678", "address": "幸福路88号3栋",
+        "description": "幸福路88号小区停水三天了，没有任何通知，请尽快恢复供水。", "nature": "求助",
+        "content_path": ["城建环保", "供水"], "reply_wanted": True, "reply_method": "电话",
+        "disposition": "transfer",
+    }
+    payload.update(fields)
+    payload = {k: v for k, v in payload.items() if v is not None}
+    store = Store.open(data_dir)
+    try:
+        result = store.record([NewEvent(Kind.CREATED, payload, Actor("A101", Role.AGENT), "",
+                                        at or NOW - timedelta(minutes=20))])
+        assert result.ok, result.reason
+        return result.orders[0]
+    finally:
+        store.close()
+
+
+def record(data_dir: Path, number: str, kind: str, payload: dict, role: Role, at: datetime | None = None,
+           unit: str | None = None):
+    from console.store import NewEvent
+
+    store = Store.open(data_dir)
+    try:
+        result = store.record([NewEvent(kind, payload, Actor(_OPERATORS.get(role, "U"), role, unit=unit), number,
+                                        at or NOW)])
+        assert result.ok, result.reason
+        return result
+    finally:
+        store.close()
