@@ -90,7 +90,7 @@ def apply_remote(store, events: list[dict], head: int) -> int:
                 local[r.id] = r
         numbers: set[str] = set()
         new_rows = []
-        for n, ev in enumerate(events):
+        for ev in events:
             if ev["seq"] <= cursor:
                 continue  # already applied (a retried pull)
             mine = local.get(ev["id"])
@@ -113,8 +113,6 @@ def apply_remote(store, events: list[dict], head: int) -> int:
             })
             numbers.add(ev["order_no"])
             hlc = max(hlc, ev["hlc"])
-            if n == len(events) // 2:
-                fault_point("seat.pull.mid_write")
         if new_rows:
             conn.execute(_INSERT_EVENT, new_rows)
             conn.execute(text("UPDATE events SET sync_status = 'accepted', sync_at = :at "
@@ -122,6 +120,7 @@ def apply_remote(store, events: list[dict], head: int) -> int:
                          {"at": now, "ids": json.dumps([r["id"] for r in new_rows])})
             stored = len(new_rows)
         refold(store, conn, numbers)
+        fault_point("seat.pull.mid_write")  # events and projection written, cursor not yet
         _touch_callers(store, conn, [r for r in new_rows if r["kind"] in (Kind.CREATED, Kind.AMENDED)])
         store._set_meta(conn, "log_pos", str(log_pos))
         store._set_meta(conn, "hlc", hlc)
