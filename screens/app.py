@@ -213,13 +213,15 @@ class HotlineApp(ReportsWorkerErrors, App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen and the global jumps, by their Chinese names."""
+        from screens.widgets.keys_help import key_label
+
         done = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in done:
+            if not binding.description or not binding.id or binding.action in done:
                 continue
             done.add(binding.action)
-            label = self.get_key_display(Binding(key, ""))
+            label = key_label(self, key)
             node, action = active.node, binding.action
 
             def run(node=node, action=action) -> None:

@@ -289,6 +289,12 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     @on(Picker.Picked)
     def _any_change(self, event) -> None:
         self._changed()
+        panel = self.panel
+        control = getattr(event, "control", None)
+        typed = control is not None and (control.has_focus or control.has_focus_within)
+        if typed and panel.key == "greeting" and not panel.on_hold and not self.saved_number:
+            if not self.query_one("#caller_name", Input).value.strip():
+                panel.show("ask_surname")  # the caller has started: ask who is calling
 
     @on(Input.Changed, "#phone")
     def _phone_changed(self, event: Input.Changed) -> None:
@@ -339,10 +345,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
-        if widget.id == "caller_name" and not self.query_one("#caller_name", Input).value.strip():
-            if self.panel.key == "greeting" and not self.panel.on_hold:
-                self.panel.show("ask_surname")
-        elif widget.id == "disposition" and self.panel.key in ("greeting", "ask_surname", "address_answer"):
+        if widget.id == "disposition" and self.panel.key in ("greeting", "ask_surname", "address_answer"):
             self.panel.show("confirm")
 
     # -- lookups (workers) ------------------------------------------------------------------

@@ -13,7 +13,9 @@ from screens.safe import content
 
 
 def key_label(app, key: str) -> str:
-    return app.get_key_display(Binding(key, ""))
+    """"f5" -> "F5", "alt+h" -> "Alt+H": how docs/keyboard.md and the help name keys."""
+    parts = key.split("+")
+    return "+".join(p.upper() if len(p) == 1 or (p[0] == "f" and p[1:].isdigit()) else p.capitalize() for p in parts)
 
 
 def binding_rows(app, screen) -> list[tuple[str, str, str]]:
@@ -22,9 +24,9 @@ def binding_rows(app, screen) -> list[tuple[str, str, str]]:
     seen = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or (binding.id or binding.action) in seen:
+        if not binding.description or not binding.id or binding.id in seen:
             continue
-        seen.add(binding.id or binding.action)
+        seen.add(binding.id)
         rows.append((key_label(app, key), binding.description, binding.id or ""))
     return rows
 

@@ -56,7 +56,7 @@ class Picker(Vertical):
         self.show_all_on_focus = show_all_on_focus
         self.value: Any = None
         self._choices: list[Choice] = []
-        self._setting = False
+        self._label: str | None = None  # the text shown for the picked value
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, classes="picker-input", compact=True)
@@ -80,10 +80,10 @@ class Picker(Vertical):
 
     def choose(self, choice: Choice | None) -> None:
         """Set the picked value programmatically (drafts, a transfer filled in from three-way)."""
-        self._setting = True
         self.value = None if choice is None else choice.value
+        self._label = None if choice is None else choice.label
         self.input.value = "" if choice is None else choice.label
-        self._setting = False
+        self.input.cursor_position = len(self.input.value)
         self._close()
 
     def _refresh(self, query: str) -> None:
@@ -104,8 +104,9 @@ class Picker(Vertical):
     @on(Input.Changed, ".picker-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._setting:
-            return
+        if self._label is not None and event.value == self._label:
+            return  # the echo of a pick, not typing
+        self._label = None
         if self.value is not None:
             self.value = None
             self.post_message(self.Picked(self, None))

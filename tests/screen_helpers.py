@@ -1,0 +1,76 @@
+"""Shared set-up for the seat-screen tests: a real store in a temp dir, fixed clocks, and helpers
+that wait for the app's workers. Nothing here is mocked: the app runs on a real SQLite store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from console.store import NewEvent, Store
+from console.domain.roles import Actor, Role
+
+FIXED_NOW = datetime(2026, 11, 26, 10, 0, 0)  # a Thursday, a working day
+AGENT = Actor("A99", Role.AGENT, "S01")
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def make_store(data_dir: Path, seat: str = "S01") -> Store:
+    store = Store.init(data_dir, seat=seat)
+    return store
+
+
+def seed_order(store: Store, **fields) -> str:
+    payload = {
+        "caller_name": "李四", "caller_title": "先生", "phone": "13900001111", "address": "幸福路88号幸福家园",
+        "description": "幸福家园3栋旁边的河道发黑发臭，已经一个多月了", "nature": "投诉",
+        "content_path": ["城建环保", "环境卫生"], "disposition": "transfer",
+    }
+    payload.update(fields)
+    rec = store.record([NewEvent("created", payload, AGENT)])
+    assert rec.ok, rec.reason
+    return rec.orders[0]
+
+
+def make_app(data_dir: Path, clock: FakeClock | None = None, signed_in: bool = True, **kw):
+    from screens.app import HotlineApp
+
+    if signed_in:
+        kw.setdefault("operator", "A01")
+        kw.setdefault("role", "agent")
+    return HotlineApp(data_dir, monotonic=clock or FakeClock(), wallclock=lambda: FIXED_NOW, **kw)
+
+
+async def settle(pilot, times: int = 2) -> None:
+    """Let workers finish and their messages be handled."""
+    for _ in range(times):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def ready(pilot):
+    """Wait until the store is open (and, with a preset operator, the intake form is up)."""
+    app = pilot.app
+    for _ in range(100):
+        await settle(pilot, 1)
+        if app.store is not None and (app.actor is None or type(app.screen).__name__ != "SignInScreen"):
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+    return app.screen
+
+
+def no_blink(app) -> None:
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
