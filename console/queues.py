@@ -208,6 +208,9 @@ SUPERVISION_LABELS = {
     "other": "其他",
 }
 _OPEN_WITH_UNIT = "('dispatched', 'unit_returned')"
+# R-25: a second (or later) extension request waits for the supervision office's notice.
+_NEEDS_NOTICE = ("status = 'dispatched' AND json_extract(state, '$.extension_pending.n') >= 2 "
+                 "AND json_extract(state, '$.supervision_notices') < json_extract(state, '$.extension_pending.n') - 1")
 
 
 def _supervision_where() -> str:
@@ -215,7 +218,8 @@ def _supervision_where() -> str:
         f"((supervised OR leader_report) AND status NOT IN ('answered', 'not_accepted', 'closed', 'merged')) "
         f"OR (status IN {_OPEN_WITH_UNIT} AND unit_due < :now) "
         "OR (status IN ('pending_dispatch', 'escalated') AND dispatch_due < :now) "
-        "OR (status = 'replied' AND callback_due < :now)"
+        "OR (status = 'replied' AND callback_due < :now) "
+        f"OR ({_NEEDS_NOTICE})"
     )
 
 
@@ -226,6 +230,7 @@ def supervision_list(store, now: datetime, limit: int = 100, offset: int = 0) ->
     who holds the order (the lead unit, or the dispatch / callback desk)."""
     sql = (
         f"SELECT {LIST_COLUMNS}, json_extract(state, '$.supervision_reasons') AS reasons, "
+        f"coalesce({_NEEDS_NOTICE}, 0) AS needs_notice, "
         "CASE WHEN status IN ('dispatched', 'unit_returned') THEN unit_due "
         "WHEN status = 'replied' THEN callback_due ELSE dispatch_due END AS late_due "
         f"FROM orders WHERE {_supervision_where()} "

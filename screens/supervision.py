@@ -43,6 +43,8 @@ def reasons_of(row: dict, now: datetime) -> list[str]:
     labels = [queues.SUPERVISION_LABELS.get(c, c) for c in codes]
     if row["late_due"] and row["late_due"] < now.isoformat() and "逾期" not in labels:
         labels.insert(0, "逾期")
+    if row.get("needs_notice"):
+        labels.append("待延期通知")
     if row["leader_report"] and "领导批示" not in labels:
         labels.append("呈报领导")
     return labels

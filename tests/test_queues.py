@@ -125,4 +125,4 @@ def test_supervision_list_has_overdue_and_sensitive_orders(store):
     assert rows and queues.supervision_count(store, NOW) == len(rows)
     late = [r for r in rows if r["late_due"] and r["late_due"] < NOW.isoformat()]
     assert late and rows[: len(late)] == late  # overdue first
-    assert all(r["supervised"] or r["leader_report"] for r in rows if r not in late)
+    assert all(r["supervised"] or r["leader_report"] or r["needs_notice"] for r in rows if r not in late)

@@ -66,7 +66,11 @@ class ReasonModal(ModalScreen[bool]):
 
     @on(Input.Submitted, "#modal-input")
     def _typed(self, event: Input.Submitted) -> None:
-        self._submit(event.value.strip())
+        typed = event.value.strip()
+        highlighted = self.query_one("#modal-options", OptionList).highlighted
+        if not typed and self.reasons and highlighted is not None:
+            typed = self.reasons[highlighted]  # nothing typed: the highlighted standard reason
+        self._submit(typed)
 
     def _submit(self, reason: str) -> None:
         result = self.submit(reason)
