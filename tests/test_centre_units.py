@@ -1,0 +1,51 @@
+"""The units' side: `hotline unit ...` commands against a real centre, the simulator, and the
+self-contained run behind `hotline demo --units`."""
+
+from __future__ import annotations
+
+import json
+
+from console.centre.unit_sim import run_demo_units
+from console.cli import main
+from console.sync.session import sync_once
+from sync_support import CentreThread, assert_converged, client, create_order, dispatch, make_seat, new_centre
+
+
+def test_unit_commands_list_reply_return_and_extend(tmp_path, capsys, monkeypatch):
+    centre = new_centre(str(tmp_path / "centre.db"))
+    with CentreThread(centre) as server:
+        store = make_seat(tmp_path, "S01", centre, server.url)
+        numbers = [create_order(store, i) for i in range(3)]
+        for n in numbers:
+            assert dispatch(store, n, "U002").ok
+        sync_once(store, client(store))
+        token = centre.enroll("UNIT-U002", "unit", unit="U002")
+        monkeypatch.setenv("HOTLINE_CENTRE_URL", server.url)
+        monkeypatch.setenv("HOTLINE_UNIT_TOKEN", token)
+        assert main(["unit", "orders", "--json"]) == 0
+        listed = json.loads(capsys.readouterr().out)
+        assert [o["number"] for o in listed] == numbers and listed[0]["unit_due"]
+        assert main(["unit", "reply", numbers[0], "已恢复供水"]) == 0
+        assert main(["unit", "return", numbers[1], "不属于我单位职责"]) == 0
+        assert main(["unit", "extend", numbers[2], "3", "需协调多部门"]) == 0
+        assert main(["unit", "extend", numbers[2], "3", "再次申请"]) == 1
+        assert "已有一份延期申请待审批" in capsys.readouterr().err
+        monkeypatch.setenv("HOTLINE_UNIT_TOKEN", "hl1_bogus")
+        assert main(["unit", "orders"]) == 1
+        sync_once(store, client(store))
+        assert [store.get(n).status for n in numbers] == ["replied", "unit_returned", "dispatched"]
+        assert_converged(centre, [store])
+    centre.engine.dispose()
+
+
+def test_demo_units_runs_a_centre_and_units_and_brings_the_answers_home(tmp_path):
+    store = make_seat(tmp_path, "S01")
+    numbers = [create_order(store, i) for i in range(12)]
+    for i, n in enumerate(numbers):
+        assert dispatch(store, n, ("U001", "U002", "U003")[i % 3]).ok
+    summary = run_demo_units(store, rounds=2, seed=3)
+    assert summary["units"] == 3
+    assert summary["replied"] + summary["returned"] + summary["extension_requested"] > 0
+    statuses = {store.get(n).status for n in numbers}
+    assert statuses & {"replied", "unit_returned"}
+    assert store.outbox_count() == 0 and store.projection_differences() == []
