@@ -172,7 +172,8 @@ class DeskScreen(Screen):
         for event in events:  # the desk's clock (fixed in tests) is the events' wall time
             event.at = event.at or stamp
         result = self.store.record(events)
-        if not result.ok and len(events) > 1 and 0 <= result.index < len(events) and events[result.index].order:
+        several = len({event.order for event in events}) > 1
+        if not result.ok and several and 0 <= result.index < len(events) and events[result.index].order:
             result.reason = f"{events[result.index].order}：{result.reason}"
         if result.ok:
             self.say(done)

@@ -1,0 +1,126 @@
+"""Callback desk (F6; R-32, R-33, R-02) — pressing real keys."""
+
+from datetime import timedelta
+
+import pytest
+
+from console.domain.order import Kind, Status
+from console.domain.roles import Role
+from console.store import Store
+from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, screen_text, settle, table_keys
+from screens.callback import CallbackScreen
+
+SIZE = (160, 45)
+
+
+@pytest.fixture
+def data(tmp_path):
+    return demo_dir(tmp_path)
+
+
+def stored(data, number):
+    store = Store.open(data)
+    try:
+        return store.get(number), [e["kind"] for e in store.events_of(number)]
+    finally:
+        store.close()
+
+
+def app_for(data):
+    return DeskApp(data, CallbackScreen, role=Role.CALLBACK)
+
+
+async def test_queue_by_due_time_with_number_reply_and_phrases(data):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        keys = table_keys(screen)
+        dues = [screen.page_rows[k]["callback_due"] for k in keys]
+        assert dues == sorted(dues)
+        first = screen.page_rows[keys[0]]
+        assert screen_text(screen, "#cb-caller").startswith(f"回访电话 {first['phone_norm']}")
+        assert screen_text(screen, "#cb-reply") == "经现场核查，问题已处理完毕，已与来电人沟通。"
+        script = screen_text(screen, "#cb-script")
+        assert script.startswith(f"{first['caller_name'][0]}{first['caller_title']}，您好，关于")
+        assert script.endswith("感谢您的来电，再见！")
+
+
+async def test_satisfied_closes_the_order(data):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+        await pilot.press("y")
+        await settle(pilot)
+        assert number not in table_keys(app.screen)
+        assert screen_text(app.screen, "#desk-status") == f"{number} 回访满意，已办结"
+    state, kinds = stored(data, number)
+    assert state.status == Status.CLOSED and state.callback_result == "满意"
+    assert kinds[-2:] == ["callback_attempted", "callback_done"]
+
+
+async def test_two_failed_attempts_make_the_caller_unreachable(data):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+        await pilot.press("w")
+        await settle(pilot)
+        assert str(app.screen.table.get_cell(number, "tries")) == "1"
+        assert "再有一次未接通将记为无法联系" in screen_text(app.screen, "#cb-attempts")
+        await pilot.press("b")
+        await settle(pilot)
+        assert "已记为无法联系（R-32）" in screen_text(app.screen, "#desk-status")
+        assert number not in table_keys(app.screen)
+    state, _ = stored(data, number)
+    assert state.status == Status.CLOSED and state.unreachable
+
+
+async def test_unsatisfied_sends_it_back_for_rework_with_the_callers_words_in_one_command(data):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+        unit = app.screen.page_rows[number]["lead_unit"]
+        await pilot.press("u")
+        await pilot.pause()
+        app.screen.query_one("#modal-input").value = "污水还在直排，根本没人来看过"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert number not in table_keys(app.screen)
+    state, kinds = stored(data, number)
+    assert state.status == Status.DISPATCHED and state.lead_unit == unit and state.rework_count == 1
+    assert state.callback_words == "污水还在直排，根本没人来看过"
+    assert kinds[-3:] == ["callback_attempted", "callback_done", "rework"]
+    store = Store.open(data)
+    seqs = {e["recorded_at"] for e in store.events_of(number)[-3:]}
+    store.close()
+    assert len(seqs) == 1  # one command
+
+
+async def test_unsatisfied_without_words_is_refused(data):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+        await pilot.press("u")
+        await pilot.pause()
+        app.screen.query_one("#modal-input").value = ""
+        app.screen.query_one("#modal-options").display = False
+        app.screen.reasons = []
+        await pilot.press("enter")
+        assert screen_text(app.screen, "#modal-status") == "未执行：不满意须记录来电人的意见（R-33）"
+    state, _ = stored(data, number)
+    assert state.status == Status.REPLIED
+
+
+async def test_confidential_callers_are_not_called(data):
+    secret = add_order(data, confidential=True, at=NOW - timedelta(days=4))
+    record(data, secret, Kind.DISPATCHED, {"lead_unit": "U001"}, Role.DISPATCHER, at=NOW - timedelta(days=4))
+    record(data, secret, Kind.UNIT_REPLIED, {"reply": "已处理"}, Role.UNIT, unit="U001", at=NOW - timedelta(days=4))
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert secret not in table_keys(app.screen)
+        assert all(not r["confidential"] for r in app.screen.page_rows.values())
