@@ -2,7 +2,8 @@
 
 Pinyin (initials and full) of title and keyword words is computed here, at write time, never
 at start-up (pypinyin costs 0.4 s to import). Initials of every word-boundary suffix of the
-title are indexed too, so `gjjtq` finds 住房公积金提取 as a prefix.
+title (word starts, and starts of dictionary words inside long words) are indexed too, so
+`gjjtq` finds 住房公积金提取 as a prefix.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _UPSERT = (
     "valid_from=excluded.valid_from, valid_to=excluded.valid_to, review_date=excluded.review_date, "
     "source=excluded.source, updated_at=excluded.updated_at RETURNING rowid"
 )
-_MAX_SUFFIXES = 8
+_MAX_INITIALS = 12  # a typed initials query longer than this is rare
 
 
 def pinyin_tokens(title: str, keywords: list[str]) -> str:
@@ -30,17 +31,22 @@ def pinyin_tokens(title: str, keywords: list[str]) -> str:
 
     tokens: list[str] = []
     title_words = [w for w in segment.cut(title) if segment.is_han(w)]
-    inits = [initials(w) for w in title_words]
+    # One initial per Han character, so a word start is also an offset into this string.
+    inits = "".join(initials(w) for w in title_words)
+    starts: set[int] = set()
+    offset = 0
+    for w in title_words:
+        starts.update(offset + i for i in segment.sub_word_starts(w))
+        offset += len(w)
+    tokens.extend(inits[i : i + _MAX_INITIALS] for i in sorted(starts) if i < len(inits))
     fulls = [full_pinyin(w) for w in title_words]
-    for i in range(min(len(title_words), _MAX_SUFFIXES)):
-        tokens.append("".join(inits[i:]))
     tokens.extend(fulls)
     if len(fulls) > 1:
         tokens.append("".join(fulls[:3]))
     for kw in keywords:
         kw_words = [w for w in segment.cut(kw) if segment.is_han(w)]
         if kw_words:
-            tokens.append("".join(initials(w) for w in kw_words))
+            tokens.append("".join(initials(w) for w in kw_words)[:_MAX_INITIALS])
             tokens.append("".join(full_pinyin(w) for w in kw_words))
     seen = dict.fromkeys(t for t in tokens if t)
     return " ".join(seen)

@@ -86,6 +86,18 @@ def cut(text: str) -> list[str]:
     return out
 
 
+def sub_word_starts(word: str) -> list[int]:
+    """Where the dictionary words inside a long word begin: 住房公积金 -> 0 (住房), 2 (公积金), 3."""
+    starts = {0}
+    if len(word) >= 3:
+        for sub in _instance().cut_for_search(word, False):
+            i = word.find(sub)
+            while i != -1:
+                starts.add(i)
+                i = word.find(sub, i + 1)
+    return sorted(starts)
+
+
 def words(text: str) -> str:
     """The index form: words separated by spaces."""
     return " ".join(cut(text))

@@ -2,11 +2,12 @@
 
 Widget API (the intake form mounts it; the KB screen fills the window with it):
     KBPanel(*, db_path: Path | None = None, address: str = "", limit: int = 20,
-            id: str | None = None, classes: str | None = None)
+            show_timing: bool = True, id: str | None = None, classes: str | None = None)
         db_path   the seat's store file; default `app.store.path` when the search runs
         address   the caller's address; announcements for that area are listed first.
                   The form keeps it current: `panel.address = value` (reactive, re-searches).
         limit     how many articles to list
+        show_timing  the status line shows the search time (off for snapshots)
     panel.set_query(text)         put text in the search box (searches after the debounce)
     panel.focus_query()           focus the search box
     panel.current                 the highlighted Hit or ActiveAnnouncement (None when empty)
@@ -99,8 +100,9 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
             self.classes, self.departments = classes, departments
 
     def __init__(self, *, db_path: Path | None = None, address: str = "", limit: int = 20,
-                 id: str | None = None, classes: str | None = None) -> None:
+                 show_timing: bool = True, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self._show_timing = show_timing
         self._db_path = Path(db_path) if db_path else None
         self._limit = limit
         self._generation = 0
@@ -251,7 +253,8 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
         self._show_answer()
         count = len(result.hits)
         if result.query.strip():
-            self._status(f"{count} 条  {result.took_ms:.1f} 毫秒" if count else "没有找到相关条目")
+            timing = f"  {result.took_ms:.1f} 毫秒" if self._show_timing else ""
+            self._status(f"{count} 条{timing}" if count else "没有找到相关条目")
         else:
             self._status("")
         self.post_message(self.ResultsShown(result.query, count, result.took_ms))
