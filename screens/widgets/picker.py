@@ -138,7 +138,7 @@ class Picker(Vertical):
         self.call_after_refresh(self._close_unless_focused)
 
     def _close_unless_focused(self) -> None:
-        if not self.has_focus_within:
+        if self.is_mounted and self.query(OptionList) and not self.has_focus_within:
             self._close()
 
     def action_move(self, step: int) -> None:
