@@ -24,6 +24,7 @@ from console import clock
 from console.store import NewEvent, Recorded
 from screens.safe import content
 from screens.widgets.queue_table import QueueTable
+from screens.widgets.status_header import StatusHeader
 
 PAGE = 100
 
@@ -70,16 +71,17 @@ class DeskScreen(Screen):
         return self.app.actor
 
     def now(self) -> datetime:
-        source = self._now or getattr(self.app, "now", None) or clock.now
+        source = self._now or getattr(self.app, "wallclock", None) or clock.now
         return source()
 
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield StatusHeader()
         with Horizontal(id="desk-header"):
             yield Label(self.TITLE_TEXT, id="desk-title")
             for name in self.HEADER_IDS:
-                yield Label("", id=f"hdr-{name}", classes="desk-count")
+                yield Label("", id=f"cnt-{name}", classes="desk-count")
         if self.SEARCHABLE:
             yield Input(placeholder="搜索：工单号、诉求、地址、来电人、单位（回车回到列表）", id="desk-search")
         with Horizontal(id="desk-body"):
@@ -120,10 +122,20 @@ class DeskScreen(Screen):
         return {}
 
     def reload(self) -> None:
+        if self.store is None:  # the app opens the store in a worker; StoreReady follows
+            self.say("正在打开数据库……")
+            return
         self._load(self.page_offset)
 
+    def on_store_ready(self, _message) -> None:
+        self.reload()
+
+    def _load(self, offset: int) -> None:
+        if self.store is not None:
+            self._load_worker(offset)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="desk-load")
-    def _load(self, offset: int) -> Page:
+    def _load_worker(self, offset: int) -> Page:
         return self.fetch_page(offset, PAGE)
 
     @on(Worker.StateChanged)
@@ -147,7 +159,7 @@ class DeskScreen(Screen):
 
     def refresh_header(self) -> None:
         for name, (value, cls) in self.header_values().items():
-            label = self.query_one(f"#hdr-{name}", Label)
+            label = self.query_one(f"#cnt-{name}", Label)
             label.update(content(value))
             label.set_classes(f"desk-count {cls}".strip())
 
@@ -200,6 +212,11 @@ class DeskScreen(Screen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "leave":  # in the seat app each desk is a mode of its own: nothing to go back to
+            return len(self.app.screen_stack) > 1
+        return True
 
     def action_leave(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -37,13 +37,13 @@ def demo_dir(tmp_path: Path) -> Path:
 
 
 class DeskApp(App):
-    """Stands in for screens.app.HotlineApp: `store`, `actor`, `now` and one pushed screen."""
+    """Stands in for screens.app.HotlineApp: `store`, `actor`, `wallclock` and one pushed screen."""
 
     def __init__(self, data_dir: Path, screen_factory, role: Role = Role.DISPATCHER, now=NOW, **kwargs):
         super().__init__(**kwargs)
         self.store = Store.open(data_dir)
         self.actor = Actor(_OPERATORS[role], role)
-        self.now = lambda: now
+        self.wallclock = lambda: now
         self._factory = screen_factory
 
     def on_mount(self) -> None:

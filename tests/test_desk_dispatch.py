@@ -43,10 +43,10 @@ async def test_queue_shows_priority_first_with_countdowns_and_header_counts(data
         assert str(screen.table.get_cell(keys[0], "left")) == "剩 1:30:00"
         overdue = [k for k in keys if str(screen.table.get_cell(k, "left")).startswith("超")]
         assert overdue
-        assert screen_text(screen, "#hdr-overdue") == f"已超时 {len(overdue)}"
-        assert screen.query_one("#hdr-overdue").has_class("-late")
-        assert screen_text(screen, "#hdr-next") == "距12:00截止 1:30:00"
-        assert screen_text(screen, "#hdr-noon").startswith("12:00前 ")
+        assert screen_text(screen, "#cnt-overdue") == f"已超时 {len(overdue)}"
+        assert screen.query_one("#cnt-overdue").has_class("-late")
+        assert screen_text(screen, "#cnt-next") == "距12:00截止 1:30:00"
+        assert screen_text(screen, "#cnt-noon").startswith("12:00前 ")
 
 
 async def test_dispatch_to_the_suggested_unit_shows_the_time_limit_first(data):
@@ -100,7 +100,7 @@ async def test_several_marked_orders_go_to_one_unit_in_one_action(data):
         await settle(pilot)
         keys = table_keys(app.screen)
         await pilot.press("space", "space", "space")  # marks the first three, cursor moves down
-        assert "已选 3" in screen_text(app.screen, "#hdr-view")
+        assert "已选 3" in screen_text(app.screen, "#cnt-view")
         await pilot.press("d")
         await pilot.pause()
         assert app.screen.query_one("#modal-title").content == "转办 3 张工单"
@@ -209,12 +209,12 @@ async def test_sort_and_filter_keys_requery(data):
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        assert "截止时间" in screen_text(app.screen, "#hdr-view")
+        assert "截止时间" in screen_text(app.screen, "#cnt-view")
         dues = [app.screen.page_rows[k]["dispatch_due"] for k in table_keys(app.screen)]
         assert dues == sorted(dues)
         await pilot.press("f")
         await settle(pilot)
-        assert "紧急/领导" in screen_text(app.screen, "#hdr-view")
+        assert "紧急/领导" in screen_text(app.screen, "#cnt-view")
         rows = [app.screen.page_rows[k] for k in table_keys(app.screen)]
         assert rows and all(r["urgent"] or r["leader_day"] or r["leader_report"] for r in rows)
         await pilot.press("slash")
