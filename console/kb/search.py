@@ -28,6 +28,8 @@ HEAD_WEIGHTS = "10.0, 6.0, 2.0, 3.0"
 BODY_WEIGHTS = "1.0, 0.5"
 HEAD_CAP = 400
 BODY_CAP = 200
+ANY_PASS_BELOW = 3
+ANY_CAP = 120  # bm25 over many OR'ed phrases is the costliest per row
 
 
 @dataclass
@@ -110,9 +112,11 @@ def search(conn, text: str, *, limit: int = 10, content_class: str | None = None
             ("title-bigram", "kb_head", HEAD_WEIGHTS, kbq.bigrams_expr(q) if q.has_han else "", HEAD_CAP),
             ("body", "kb_body", BODY_WEIGHTS, kbq.words_expr(q) if q.has_han else "", BODY_CAP),
             ("body-bigram", "kb_body", BODY_WEIGHTS, kbq.bigrams_expr(q) if q.has_han else "", BODY_CAP),
-            ("any", "kb_head", HEAD_WEIGHTS, kbq.words_expr(q, " OR ") if len(q.words) > 1 else "", HEAD_CAP),
+            ("any", "kb_head", HEAD_WEIGHTS, kbq.words_expr(q, " OR ") if len(q.words) > 1 else "", ANY_CAP),
         ]
         for stage, table, weights, expr, cap in passes:
+            if stage == "any" and len(found) >= ANY_PASS_BELOW:
+                break  # the OR pass is a fallback for long spoken questions, and the costliest
             rows = _run_pass(db, table, weights, expr, cap * cap_boost, limit - len(found), where, params, seen)
             for r in rows:
                 seen.add(r[0])

@@ -1,0 +1,301 @@
+"""Knowledge-base benchmark: import time, search and per-keystroke latency, recall@5, cold start,
+and whoosh on the same corpus and queries. Prints its figures; never asserts a time.
+
+    python bench/kb_bench.py                       # taipei FAQ, policy-qa-5000, synthetic 20k
+    python bench/kb_bench.py --sizes 20000,100000  # synthetic sizes
+    python bench/kb_bench.py --whoosh              # also whoosh-reloaded (pip install whoosh-reloaded)
+    python bench/kb_bench.py --only taipei,policy  # real data only
+
+Queries are derived from titles (seeded): the whole title, a 4-8 character fragment of it, and
+pinyin initials of its first words; recall@5 counts the source article among the top five.
+Per-keystroke: each query typed one character at a time (typing=True, prefix on the last token),
+every prefix searched, each timed. Real data is read from ../shared/data (or $HOTLINE_SHARED_DATA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = Path(os.environ.get("HOTLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+N_QUERIES = 200
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import sqlite3
+
+    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"SQLite {sqlite3.sqlite_version}")
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+# -- corpora ------------------------------------------------------------------------------------
+
+DISTRICTS = ["城东区", "城西区", "高新区", "南湖区", "北山区", "江北区", "开发区", "滨海新区"]
+STREETS = ["解放路", "人民路", "建设路", "和平路", "幸福路", "长江路", "黄河路", "中山路", "文化路", "新华路",
+           "光明街", "胜利街", "青年路", "朝阳路", "友谊路"]
+PLACES = ["幸福家园", "阳光花园", "和平里小区", "东方花园", "锦绣江南", "翠湖苑", "金色家园", "春晖小区",
+          "世纪城", "龙湖小区", "丽景湾", "书香门第"]
+TOPICS = {
+    "住房公积金": ["提取条件", "贷款额度", "缴存比例", "转移接续", "账户冻结", "租房提取"],
+    "自来水": ["停水", "水压低", "水质发黄", "水费异常", "水表更换", "管道漏水"],
+    "供电": ["停电", "电压不稳", "电费异常", "电表故障", "线路老化", "充电桩安装"],
+    "燃气": ["停气", "燃气泄漏", "燃气开户", "燃气费", "燃气表故障", "安全检查"],
+    "供暖": ["暖气不热", "供暖费", "报停供暖", "暖气漏水", "供暖时间", "室温不达标"],
+    "物业服务": ["物业费", "电梯故障", "垃圾清运", "绿化维护", "保安管理", "维修基金"],
+    "噪声": ["夜间施工", "装修噪音", "广场舞", "商铺音响", "工厂噪声", "车辆鸣笛"],
+    "停车": ["停车费", "车位不足", "占用消防通道", "僵尸车", "违章停车", "地下车库"],
+    "社会保险": ["养老保险", "失业保险金", "工伤认定", "社保卡补办", "灵活就业参保", "社保转移"],
+    "医疗保险": ["异地就医", "门诊报销", "医保缴费", "慢特病认定", "医保卡丢失", "生育报销"],
+    "户籍": ["户口迁入", "身份证补办", "居住证办理", "新生儿落户", "户口注销", "集体户口"],
+    "低保": ["低保申请", "低保标准", "特困供养", "临时救助", "低保复核", "残疾人补贴"],
+    "教育入学": ["小学报名", "初中划片", "幼儿园收费", "转学手续", "学区房", "随迁子女入学"],
+    "劳动纠纷": ["拖欠工资", "劳动仲裁", "不签合同", "违法解除", "加班费", "经济补偿"],
+    "市容环境": ["占道经营", "违章建筑", "油烟扰民", "垃圾堆放", "路灯不亮", "井盖缺失"],
+    "公共交通": ["公交改线", "公交甩站", "出租车拒载", "地铁运营", "网约车投诉", "共享单车"],
+    "市场监管": ["食品安全", "预付卡退费", "价格欺诈", "网购退货", "虚假宣传", "计量不准"],
+    "税务": ["个税汇算", "发票开具", "退税进度", "社保费缴纳", "车船税", "房产税"],
+}
+TEMPLATES = ["{place}{subject}{issue}怎么办", "{subject}{issue}怎么处理（{place}）", "关于{place}{subject}{issue}的问题",
+             "{place}居民咨询{subject}{issue}", "{subject}{issue}需要什么材料", "{district}{subject}{issue}政策"]
+FILLER = ["请携带身份证和相关材料到服务窗口办理", "可通过政务服务网在线申请", "工作日内答复", "由属地街道负责协调",
+          "相关部门将在规定时限内处理", "具体以最新政策为准", "如有疑问可拨打服务热线咨询", "办理结果将短信告知",
+          "涉及费用的按标准收取", "情况紧急的请直接报警"]
+
+
+def synthetic(n: int, seed: int = 7) -> list[dict]:
+    rnd = random.Random(seed)
+    subjects = list(TOPICS)
+    rows = []
+    for i in range(n):
+        subject = rnd.choice(subjects)
+        issue = rnd.choice(TOPICS[subject])
+        district, street, place = rnd.choice(DISTRICTS), rnd.choice(STREETS), rnd.choice(PLACES)
+        where = rnd.choice([district + street, street + place, district + place, place])
+        title = rnd.choice(TEMPLATES).format(place=where, subject=subject, issue=issue, district=district)
+        if rnd.random() < 0.5:
+            title += f"（{rnd.randint(2019, 2026)}年）"
+        other = rnd.choice(subjects)
+        body = "。".join([f"{district}{street}{place}居民反映{subject}{issue}问题", rnd.choice(FILLER),
+                          f"{subject}相关事项由{district}负责", rnd.choice(FILLER), f"另涉及{other}{rnd.choice(TOPICS[other])}",
+                          rnd.choice(FILLER)]) + "。"
+        rows.append({"id": f"S{i:06d}", "title": title, "answer": body[:60], "body": body,
+                     "department": f"市{subject}管理部门", "keywords": [subject, issue]})
+    return rows
+
+
+def taipei() -> list[dict]:
+    path = SHARED / "taipei-1999-faq.jsonl"
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def policy() -> list[dict]:
+    path = SHARED / "policy-qa-5000.tsv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [{"id": r["id"], "title": r["question"], "answer": r["answer"]}
+                for r in csv.DictReader(fh, delimiter="\t")]
+
+
+def title_of(row: dict) -> str:
+    return row.get("title") or row.get("question") or ""
+
+
+def derive_queries(rows: list[dict], seed: int = 11) -> list[tuple[str, str, str]]:
+    """(kind, query, expected id): whole title, a fragment, initials of the first words."""
+    from console.kb import segment
+    from console.pinyin import initials
+
+    rnd = random.Random(seed)
+    picks = rnd.sample(rows, min(N_QUERIES, len(rows)))
+    out = []
+    for r in picks:
+        title = title_of(r)
+        out.append(("title", title, r["id"]))
+        han = "".join(ch for ch in title if "\u4e00" <= ch <= "\u9fff")
+        if len(han) >= 6:
+            size = rnd.randint(4, min(8, len(han)))
+            start = rnd.randint(0, len(han) - size)
+            out.append(("fragment", han[start:start + size], r["id"]))
+        words = [w for w in segment.cut(title) if segment.is_han(w)][:3]
+        if words:
+            out.append(("initials", "".join(initials(w) for w in words), r["id"]))
+    return out
+
+
+# -- measurements ---------------------------------------------------------------------------------
+
+
+def build_store(rows: list[dict], workdir: Path) -> tuple[Path, float]:
+    from console.kb.importer import import_file
+    from console.store import Store
+
+    store = Store.init(workdir, "B01")
+    path = store.path
+    store.close()
+    src = workdir / "corpus.jsonl"
+    with open(src, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    t0 = time.perf_counter()
+    report = import_file(path, src)
+    took = time.perf_counter() - t0
+    if report.errors:
+        print(f"  ({len(report.errors)} rows rejected, first: line {report.errors[0].line}: {report.errors[0].message})")
+    return path, took
+
+
+def run_queries(db_path: Path, queries) -> dict:
+    from console.kb.db import open_read
+    from console.kb.search import search
+
+    conn = open_read(db_path)
+    search(conn, "预热")
+    times, hits = {}, {}
+    for kind, q, expected in queries:
+        t0 = time.perf_counter()
+        result = search(conn, q, limit=5, typing=False, with_announcements=False)
+        times.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
+        hits.setdefault(kind, []).append(expected in [h.id for h in result.hits])
+    keystrokes = []
+    for kind, q, _ in queries:
+        for i in range(1, len(q) + 1):
+            t0 = time.perf_counter()
+            search(conn, q[:i], limit=10, typing=True)
+            keystrokes.append((time.perf_counter() - t0) * 1000)
+    conn.close()
+    all_times = [t for v in times.values() for t in v]
+    return {
+        "query_p50": statistics.median(all_times), "query_p95": pct(all_times, 95),
+        "key_p50": statistics.median(keystrokes), "key_p95": pct(keystrokes, 95), "keystrokes": len(keystrokes),
+        "recall": {k: sum(v) / len(v) for k, v in hits.items()},
+    }
+
+
+def cold_start(db_path: Path) -> float:
+    """A fresh interpreter: import, open the store, first query (rjieba dictionary load included)."""
+    code = ("import time, sys; t=time.perf_counter(); sys.path.insert(0, %r); "
+            "from console.kb.db import open_read; from console.kb.search import search; "
+            "c=open_read(%r); search(c, '公积金提取'); print(time.perf_counter()-t)") % (str(ROOT), str(db_path))
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def whoosh_run(rows: list[dict], queries, workdir: Path) -> dict | None:
+    try:
+        from whoosh import index
+        from whoosh.analysis import Token, Tokenizer
+        from whoosh.fields import ID, TEXT, Schema
+        from whoosh.qparser import OrGroup, QueryParser
+    except ImportError:
+        return None
+    from console.kb import segment
+
+    class RjiebaTokenizer(Tokenizer):
+        def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                     start_pos=0, start_char=0, mode="", **kwargs):
+            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            for pos, w in enumerate(segment.cut(value)):
+                t.original = t.text = w
+                t.boost = 1.0
+                if positions:
+                    t.pos = start_pos + pos
+                yield t
+
+    analyzer = RjiebaTokenizer()
+    schema = Schema(id=ID(stored=True), title=TEXT(analyzer=analyzer, field_boost=3.0), body=TEXT(analyzer=analyzer))
+    ixdir = workdir / "whoosh"
+    ixdir.mkdir()
+    ix = index.create_in(str(ixdir), schema)
+    t0 = time.perf_counter()
+    writer = ix.writer(limitmb=256)
+    for r in rows:
+        writer.add_document(id=r["id"], title=title_of(r), body=(r.get("answer") or "") + " " + (r.get("body") or ""))
+    writer.commit()
+    build = time.perf_counter() - t0
+    times, hits = [], {}
+    with ix.searcher() as searcher:
+        parser = QueryParser("title", schema, group=OrGroup)
+        for kind, q, expected in queries:
+            if kind == "initials":
+                continue  # whoosh has no pinyin here
+            t0 = time.perf_counter()
+            res = searcher.search(parser.parse(" ".join(segment.cut(q))), limit=5)
+            found = [h["id"] for h in res]
+            times.append((time.perf_counter() - t0) * 1000)
+            hits.setdefault(kind, []).append(expected in found)
+    return {"build_s": build, "query_p50": statistics.median(times), "query_p95": pct(times, 95),
+            "recall": {k: sum(v) / len(v) for k, v in hits.items()}}
+
+
+def bench(name: str, rows: list[dict], with_whoosh: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        workdir = Path(tmp)
+        db_path, build = build_store(rows, workdir)
+        queries = derive_queries(rows)
+        m = run_queries(db_path, queries)
+        cold = cold_start(db_path)
+        size_mb = db_path.stat().st_size / 1e6
+        rec = "  ".join(f"{k} {v:.3f}" for k, v in m["recall"].items())
+        print(f"{name:>14}  n={len(rows):>6}  import {build:6.1f} s  store {size_mb:6.1f} MB  "
+              f"query p50/p95 {m['query_p50']:.2f}/{m['query_p95']:.2f} ms  "
+              f"keystroke p50/p95 {m['key_p50']:.2f}/{m['key_p95']:.2f} ms ({m['keystrokes']})  "
+              f"cold open+first query {cold:.2f} s  recall@5 {rec}", flush=True)
+        if with_whoosh:
+            w = whoosh_run(rows, queries, workdir)
+            if w is None:
+                print(f"{'whoosh':>14}  not installed (pip install whoosh-reloaded)")
+            else:
+                rec = "  ".join(f"{k} {v:.3f}" for k, v in w["recall"].items())
+                print(f"{'whoosh ' + name:>14}  build {w['build_s']:6.1f} s  query p50/p95 "
+                      f"{w['query_p50']:.2f}/{w['query_p95']:.2f} ms  recall@5 {rec}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="20000", help="synthetic corpus sizes, comma separated (default 20000)")
+    ap.add_argument("--only", default="taipei,policy,synthetic", help="which corpora")
+    ap.add_argument("--whoosh", action="store_true", help="also run whoosh-reloaded on the same corpus")
+    args = ap.parse_args()
+    which = set(args.only.split(","))
+    print(machine(), flush=True)
+    if {"taipei", "policy"} & which and not SHARED.is_dir():
+        print(f"real data not found at {SHARED}: skipping taipei/policy")
+        which -= {"taipei", "policy"}
+    if "taipei" in which:
+        bench("taipei-faq", taipei(), args.whoosh)
+    if "policy" in which:
+        bench("policy-qa", policy(), args.whoosh)
+    if "synthetic" in which:
+        for n in (int(s) for s in args.sizes.split(",") if s):
+            bench(f"synthetic", synthetic(n), args.whoosh)
+
+
+if __name__ == "__main__":
+    main()
