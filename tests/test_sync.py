@@ -190,3 +190,37 @@ def _wait(predicate, timeout: float = 20.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
         time.sleep(0.05)
+
+
+def test_kb_articles_and_announcements_published_at_the_centre_reach_the_seat(centre, server, tmp_path, capsys):
+    from console.kb.search import search
+    from console.sync.session import sync_reference
+
+    store = make_seat(tmp_path, "S01", centre, server.url)
+    sync_reference(store, client(store))
+    with store.engine.connect() as conn:
+        starter = conn.exec_driver_sql("SELECT count(*) FROM kb_articles").scalar_one()
+    assert starter > 0  # the centre publishes its starter base on init
+    articles = tmp_path / "new.jsonl"
+    articles.write_text(json.dumps({"id": "C-0001", "title": "犬只登记办理流程", "body": "携带犬只免疫证明到派出所办理",
+                                    "department": "市公安局", "keywords": "养狗,犬证"}, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    db = str(tmp_path / "centre.db")
+    assert main(["centre", "publish-kb", str(articles), "--db", db]) == 0
+    assert "published 1 articles" in capsys.readouterr().out
+    assert sync_reference(store, client(store)) == 1  # only what changed since the last pull
+    with store.engine.connect() as conn:
+        hits = search(conn, "犬证").hits
+    assert [h.id for h in hits][:1] == ["C-0001"]
+
+
+def test_orders_pulled_from_other_seats_are_in_the_duplicate_search(centre, server, tmp_path):
+    from console.kb.order_index import search_similar_orders
+
+    a = make_seat(tmp_path, "SA", centre, server.url)
+    b = make_seat(tmp_path, "SB", centre, server.url)
+    number = create_order(a, 7)
+    sync_once(a, client(a))
+    sync_once(b, client(b))
+    found = search_similar_orders(b, "小区停水三天了", "幸福路88号幸福家园3栋")
+    assert number in [f.number for f in found]

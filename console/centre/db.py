@@ -87,6 +87,22 @@ units = Table(
     Column("version", BigInteger, nullable=False),  # the reference counter when last published
 )
 
+# Knowledge base published to every seat: the record as JSON (console.kb.model), versioned by
+# the `reference` counter so a seat asks only for what changed since its last pull.
+kb_articles = Table(
+    "c_kb_articles", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
+kb_announcements = Table(
+    "c_kb_announcements", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
 
 def normalise_url(db: str) -> str:
     """`--db` accepts a SQLAlchemy URL or a plain file path (SQLite)."""

@@ -177,6 +177,9 @@ class Centre:
 
                 units = load_units()
             self.publish_units(units)
+            from console.kb.starter import load_starter
+
+            self.publish_kb(*load_starter())
 
     def enroll(self, seat: str, roles: str, unit: str | None = None) -> str:
         """A new token for the seat (replacing an old one); the seat keeps its seat_seq."""
@@ -455,12 +458,32 @@ class Centre:
         self._unit_codes = None
         return version
 
+    def publish_kb(self, articles=(), announcements=()) -> int:
+        """Articles and announcements (console.kb.model records) to every seat, by id."""
+        import dataclasses
+
+        with self._write() as conn, conn.begin():
+            version = self._lock_counter(conn, "reference") + 1
+            self._set_counter(conn, "reference", version)
+            for table, items in ((db.kb_articles, articles), (db.kb_announcements, announcements)):
+                for item in items:
+                    data = json.dumps(dataclasses.asdict(item), ensure_ascii=False, sort_keys=True)
+                    if conn.execute(select(table.c.id).where(table.c.id == item.id)).first() is None:
+                        conn.execute(table.insert().values(id=item.id, data=data, version=version))
+                    else:
+                        conn.execute(update(table).where(table.c.id == item.id).values(data=data, version=version))
+        return version
+
     def reference(self, after: int) -> dict:
+        """Reference data changed since version `after`: units, KB articles, announcements."""
         with self.engine.connect() as conn:
             version = conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
             rows = conn.execute(select(db.units).where(db.units.c.version > after).order_by(db.units.c.code)).mappings()
             units = [dict(r, keywords=json.loads(r["keywords"])) for r in rows]
-        return {"version": version, "units": units, "kb_articles": []}
+            kb = {name: [json.loads(r.data) for r in conn.execute(
+                      select(table.c.data).where(table.c.version > after).order_by(table.c.id))]
+                  for name, table in (("kb_articles", db.kb_articles), ("announcements", db.kb_announcements))}
+        return {"version": version, "units": units, **kb}
 
     # -- checks used by tests and `hotline centre check` --------------------------------
 

@@ -44,6 +44,11 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_seats)
 
+    p = with_db(cmds.add_parser("publish-kb", help="publish KB articles (and announcements) to every seat"))
+    p.add_argument("file", metavar="FILE", nargs="?", help="articles, .jsonl or .csv (see hotline kb import)")
+    p.add_argument("--announcements", metavar="FILE", help="announcements, .jsonl or .csv")
+    p.set_defaults(func=cmd_publish_kb)
+
     p = with_db(cmds.add_parser("check", help="check the log: gap-free seq, projection = fold"))
     p.set_defaults(func=cmd_check)
 
@@ -127,6 +132,34 @@ def cmd_seats(args) -> int:
         state = "revoked" if r["revoked"] else "active"
         print(f"{r['seat']:<12} {state:<8} next seat_seq {r['next_seat_seq']:<8} roles {r['roles']}"
               + (f" unit {r['unit']}" if r["unit"] else ""))
+    return 0
+
+
+def cmd_publish_kb(args) -> int:
+    from pathlib import Path
+
+    from console.kb.importer import ImportReport, parse_file, read_rows
+    from console.kb.model import RecordError, announcement_from_row
+
+    if not args.file and not args.announcements:
+        raise CliError("nothing to publish: give an articles FILE and/or --announcements FILE")
+    report = ImportReport()
+    try:
+        articles = list(parse_file(Path(args.file), report)) if args.file else []
+        announcements = []
+        for line_no, row, error in (read_rows(Path(args.announcements)) if args.announcements else ()):
+            try:
+                if row is None:
+                    raise RecordError(error)
+                announcements.append(announcement_from_row(row))
+            except RecordError as exc:
+                raise CliError(f"{args.announcements} line {line_no}: {exc}", 1)
+    except (OSError, RecordError) as exc:
+        raise CliError(f"cannot read: {exc}", 1)
+    for err in report.errors:
+        print(f"skipped line {err.line}: {err.message}")
+    version = open_centre(args).publish_kb(articles, announcements)
+    print(f"published {len(articles)} articles and {len(announcements)} announcements (reference version {version})")
     return 0
 
 

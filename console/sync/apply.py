@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from console import clock
 from console.domain.order import Kind, fold
+from console.kb.order_index import index_order
 from console.store.engine import write_transaction
 from console.store.projection import projection_row
 from console.store.store import _INSERT_EVENT, _UPSERT_ORDER
@@ -32,8 +33,12 @@ def refold(store, conn: Connection, numbers: set[str]) -> None:
     seen = set()
     for number, events in store._events_by_order(conn, numbers):
         seen.add(number)
-        conn.execute(_UPSERT_ORDER, projection_row(fold(events, store.rules), store.calendar, store.rules))
+        state = fold(events, store.rules)
+        conn.execute(_UPSERT_ORDER, projection_row(state, store.calendar, store.rules))
+        index_order(conn, state)  # duplicate search sees orders from other seats too
     for number in numbers - seen:  # every event of the order was rejected (e.g. its intake)
+        conn.execute(text("DELETE FROM orders_fts WHERE rowid = (SELECT rowid FROM orders WHERE number = :n)"),
+                     {"n": number})
         conn.execute(text("DELETE FROM orders WHERE number = :n"), {"n": number})
 
 

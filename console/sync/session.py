@@ -98,7 +98,7 @@ def pull_all(store, client: CentreClient) -> int:
 
 
 def sync_reference(store, client: CentreClient) -> int:
-    """Units published by the centre since our version, upserted into the seat's directory."""
+    """Units, KB articles and announcements published since our version, upserted into the store."""
     with read_transaction(store.engine) as conn:
         after = int(sync_state.get(conn, "reference_version", "0"))
     ref = client.reference(after)
@@ -112,9 +112,22 @@ def sync_reference(store, client: CentreClient) -> int:
                      "initials=excluded.initials, area=excluded.area"),
                 {**{k: u[k] for k in ("code", "name", "short", "kind", "phone", "initials", "area")},
                  "keywords": json.dumps(u["keywords"], ensure_ascii=False)})
+        _upsert_kb(conn, ref.get("kb_articles", ()), ref.get("announcements", ()))
         sync_state.put(conn, "reference_version", ref["version"])
     store._unit_codes = None
-    return len(ref["units"])
+    return len(ref["units"]) + len(ref.get("kb_articles", ())) + len(ref.get("announcements", ()))
+
+
+def _upsert_kb(conn, articles, announcements) -> None:
+    """KB records from the centre, indexed in the same transaction (console.kb owns the tables)."""
+    from console.kb.announcements import upsert_announcements
+    from console.kb.indexer import upsert_articles
+    from console.kb.model import Announcement, Article
+
+    if articles:
+        upsert_articles(conn, [Article(**a) for a in articles])
+    if announcements:
+        upsert_announcements(conn, [Announcement(**a) for a in announcements])
 
 
 def sync_once(store, client: CentreClient) -> Report:
