@@ -299,3 +299,11 @@ def test_console_kb_does_not_import_textual():
     code = ("import sys, console.kb.search, console.kb.importer, console.kb.order_index, console.cli.kb_cmd; "
             "assert 'textual' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_kb_answers_for_an_order_text(store):
+    from console.kb import kb_answers_for
+
+    seed_starter_kb(store)
+    hits = kb_answers_for(store, "来电人咨询住房公积金提取需要什么条件")
+    assert hits and hits[0].id == "KB-C01-019" and hits[0].department == "市住房公积金管理中心"

@@ -18,3 +18,16 @@ def search_similar_orders(store, text: str, address: str = "", limit: int = 10, 
     from console.kb.order_index import search_similar_orders as similar
 
     return similar(store, text, address, limit, open_only)
+
+
+def kb_answers_for(store, text: str, limit: int = 3, address: str = ""):
+    """Articles that already answer this matter (R-21: the dispatch review returns such orders to
+    intake with "<department>知识库已有明确答复"). Returns console.kb.search.Hit objects."""
+    from console.kb.db import open_read
+    from console.kb.search import search
+
+    conn = open_read(store.path)
+    try:
+        return search(conn, text, limit=limit, address=address, typing=False, with_announcements=False).hits
+    finally:
+        conn.close()
