@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from console import clock
 from console.store import NewEvent, Recorded
+from screens.desk_style import DESKS_TCSS
 from screens.safe import content
 from screens.widgets.queue_table import QueueTable
 from screens.widgets.status_header import StatusHeader
@@ -38,7 +39,7 @@ class Page:
 
 
 class DeskScreen(Screen):
-    CSS_PATH = "desks.tcss"
+    CSS_PATH = DESKS_TCSS
     TITLE_TEXT = ""
     HEADER_IDS: tuple[str, ...] = ()
     COLUMNS: tuple[tuple[str, str], ...] = ()  # (key, label)

@@ -59,10 +59,21 @@ _OPERATORS = {
 }
 
 
+async def wait_workers(app) -> None:
+    """Wait for every worker; a cancelled one (a newer exclusive lookup replaced it) is fine."""
+    from textual.worker import WorkerCancelled, WorkerFailed
+
+    for worker in list(app.workers):
+        try:
+            await worker.wait()
+        except (WorkerCancelled, WorkerFailed):
+            pass
+
+
 async def settle(pilot) -> None:
     """Let the screen's loading worker finish and its page be applied."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await wait_workers(pilot.app)
     await pilot.pause()
 
 

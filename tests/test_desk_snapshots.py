@@ -7,7 +7,7 @@ from datetime import datetime
 from textual.widgets import Input
 
 from console.domain.roles import Role
-from dispatch_support import DeskApp, add_order, demo_dir
+from dispatch_support import DeskApp, add_order, demo_dir, wait_workers
 from screens.callback import CallbackScreen
 from screens.dispatch import DispatchScreen
 
@@ -18,7 +18,7 @@ async def _settle(pilot):
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await wait_workers(pilot.app)
     await pilot.pause()
 
 

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.desk_style import DESKS_TCSS
 from screens.safe import content, plain
 
 
@@ -23,7 +24,7 @@ class ReasonModal(ModalScreen[bool]):
     """A list of standard reasons and an input: Enter in the input submits what is typed (or the
     highlighted reason when the input is empty); ↑↓ pick a standard reason."""
 
-    CSS_PATH = "../desks.tcss"
+    CSS_PATH = DESKS_TCSS
     BINDINGS = [
         Binding("escape", "cancel", "取消", id="reason.cancel"),
         Binding("up", "move(-1)", "上一条", id="reason.up", show=False),
@@ -88,7 +89,7 @@ class ReasonModal(ModalScreen[bool]):
 class ConfirmModal(ModalScreen[bool]):
     """Shows what will happen (e.g. the new deadline) and records it on Enter."""
 
-    CSS_PATH = "../desks.tcss"
+    CSS_PATH = DESKS_TCSS
     BINDINGS = [
         Binding("enter", "confirm", "确认", id="confirm.ok"),
         Binding("escape", "cancel", "取消", id="confirm.cancel"),

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from console.domain.order import OrderState
+from screens.desk_style import DESKS_TCSS
 from screens.safe import content
 
 # (state field, label on screen)
@@ -30,7 +31,7 @@ def changed_fields(state: OrderState, values: dict[str, str]) -> dict:
 
 
 class AmendModal(ModalScreen[bool]):
-    CSS_PATH = "../desks.tcss"
+    CSS_PATH = DESKS_TCSS
     BINDINGS = [
         Binding("f2", "submit", "保存并重新提交", id="amend.submit"),
         Binding("escape", "cancel", "取消", id="amend.cancel"),

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from console.domain.deadlines import unit_due
 from console.domain.order import OrderState
 from console.domain.units import Unit, match_units, suggest_units
+from screens.desk_style import DESKS_TCSS
 from screens.safe import content, plain
 
 COMPLEXITY_LABELS = {"general": "一般件", "complex": "复杂件"}
@@ -62,7 +63,7 @@ class UnitPickerModal(ModalScreen[bool]):
         Binding("f2", "confirm", "确认转办", id="picker.confirm"),
         Binding("escape", "cancel", "取消", id="picker.cancel"),
     ]
-    CSS_PATH = "../desks.tcss"
+    CSS_PATH = DESKS_TCSS
 
     def __init__(self, orders: Sequence[OrderState], units: Sequence[Unit], rules, calendar, now: datetime,
                  submit: Callable[[DispatchChoice], object], title: str = "转办", exclude: Sequence[str] = ()) -> None:
