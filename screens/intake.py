@@ -73,7 +73,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         Binding("alt+i", "progress_inquiry", "查询进度", id="progress_inquiry"),
         Binding("alt+d", "link_duplicate", "并单", id="link_duplicate"),
         Binding("alt+u", "unmerge", "撤销并单", id="unmerge"),
-        Binding("alt+k", "kb_panel", "知识面板", id="kb_panel", show=False),
+        Binding("alt+k", "kb_panel", "知识库", id="kb_panel"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -151,7 +151,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 yield Static("", id="kb-article")
                 yield Static("", id="answer-error", classes="field-error")
                 if KBPanel is not None:
-                    yield KBPanel(id="kb-panel")
+                    yield KBPanel(id="kb-panel", show_timing=False)
             with Vertical(id="side"):
                 yield PhrasingPanel(app.phrasebook, clock=app.monotonic, trainee_no=app.trainee_no,
                                     holiday=app.holiday, id="phrasing")
@@ -624,7 +624,19 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         if KBPanel is None:
             self.app.notify("知识库面板尚未安装", markup=False)
             return
-        self.query_one("#kb-panel").focus()
+        panel = self.query_one("#kb-panel", KBPanel)
+        panel.scroll_visible()
+        description = self.query_one("#description", TextArea).text.strip()
+        box = panel.query("Input")
+        if description and box and not box.first().value.strip():
+            panel.set_query(description[:30])
+        panel.focus_query()
+
+    @on(Input.Changed, "#address")
+    def _address_to_kb(self, event: Input.Changed) -> None:
+        if KBPanel is not None and event.input.id == "address":
+            for panel in self.query("#kb-panel"):
+                panel.address = event.value.strip()
 
     def kb_answer_chosen(self, article_id, title: str, answer: str, department: str) -> None:
         """KBPanel.AnswerChosen: the answer goes into the form as a direct answer (R-10)."""
