@@ -26,20 +26,20 @@ _MARK = text("UPDATE events SET seq = :seq, sync_status = :status, sync_reason =
              "sync_at = :at WHERE id = :id")
 
 
-def refold(store, conn: Connection, numbers: set[str]) -> None:
-    """Rebuild the projection rows of `numbers` from their foldable events."""
+def refold(store, conn: Connection, numbers: set[str]) -> dict:
+    """Rebuild the projection rows of `numbers` from their foldable events; returns the states."""
+    states = {}
     if not numbers:
-        return
-    seen = set()
+        return states
     for number, events in store._events_by_order(conn, numbers):
-        seen.add(number)
-        state = fold(events, store.rules)
+        state = states[number] = fold(events, store.rules)
         conn.execute(_UPSERT_ORDER, projection_row(state, store.calendar, store.rules))
         index_order(conn, state)  # duplicate search sees orders from other seats too
-    for number in numbers - seen:  # every event of the order was rejected (e.g. its intake)
+    for number in numbers - set(states):  # every event of the order was rejected (e.g. its intake)
         conn.execute(text("DELETE FROM orders_fts WHERE rowid = (SELECT rowid FROM orders WHERE number = :n)"),
                      {"n": number})
         conn.execute(text("DELETE FROM orders WHERE number = :n"), {"n": number})
+    return states
 
 
 def _outcome(result: dict) -> tuple[str, str | None, str | None]:
@@ -48,25 +48,37 @@ def _outcome(result: dict) -> tuple[str, str | None, str | None]:
 
 
 def mark_pushed(store, results: list[dict]) -> dict[str, int]:
-    """The centre's per-event answers: set seq and status, drop the events from the outbox."""
+    """The centre's per-event answers: set seq and status, drop the events from the outbox.
+
+    An accepted event keeps its place in the fold (it was the first pending one and becomes the
+    last numbered one) unless a pulled event of the same order already has a higher seq; only
+    then, or for a rejection, is the order re-folded."""
     counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
     now = clock.iso(clock.now())
     with write_transaction(store.engine) as conn:
-        numbers = set()
-        for i, r in enumerate(results):
+        ids = json.dumps([r["id"] for r in results])
+        local = {row.id: row for row in conn.execute(text(
+            "SELECT id, order_no, seq, sync_status FROM events WHERE id IN (SELECT value FROM json_each(:ids))"),
+            {"ids": ids})}
+        marks, numbers = [], set()
+        for r in results:
             status, reason, code = _outcome(r)
             counts["duplicate" if r["status"] == "duplicate" else status] += 1
-            row = conn.execute(text("SELECT order_no, seq, sync_status FROM events WHERE id = :id"),
-                               {"id": r["id"]}).first()
-            if row is None:
+            row = local.get(r["id"])
+            if row is None or (row.seq, row.sync_status) == (r["seq"], status):
                 continue
-            conn.execute(_MARK, {"seq": r["seq"], "status": status, "reason": reason, "code": code, "at": now,
-                                 "id": r["id"]})
-            conn.execute(text("DELETE FROM outbox WHERE event_id = :id"), {"id": r["id"]})
-            if row.seq != r["seq"] or row.sync_status != status:
+            marks.append({"seq": r["seq"], "status": status, "reason": reason, "code": code, "at": now, "id": r["id"]})
+            if status != "accepted" or row.sync_status != "pending" or conn.execute(
+                    text("SELECT 1 FROM events WHERE order_no = :o AND seq > :s LIMIT 1"),
+                    {"o": row.order_no, "s": r["seq"]}).first():
                 numbers.add(row.order_no)
-            if i == len(results) // 2:
-                fault_point("seat.push.mid_write")
+        half = len(marks) // 2
+        if marks:
+            conn.execute(_MARK, marks[:half] or marks)
+            fault_point("seat.push.mid_write")
+            if half:
+                conn.execute(_MARK, marks[half:])
+        conn.execute(text("DELETE FROM outbox WHERE event_id IN (SELECT value FROM json_each(:ids))"), {"ids": ids})
         refold(store, conn, numbers)
     return counts
 
@@ -124,19 +136,19 @@ def apply_remote(store, events: list[dict], head: int) -> int:
                               "WHERE id IN (SELECT value FROM json_each(:ids))"),
                          {"at": now, "ids": json.dumps([r["id"] for r in new_rows])})
             stored = len(new_rows)
-        refold(store, conn, numbers)
+        states = refold(store, conn, numbers)
         fault_point("seat.pull.mid_write")  # events and projection written, cursor not yet
-        _touch_callers(store, conn, [r for r in new_rows if r["kind"] in (Kind.CREATED, Kind.AMENDED)])
+        _touch_callers(store, conn, states, [r for r in new_rows if r["kind"] in (Kind.CREATED, Kind.AMENDED)])
         store._set_meta(conn, "log_pos", str(log_pos))
         store._set_meta(conn, "hlc", hlc)
         sync_state.put(conn, "pull_cursor", max(head, cursor))
     return stored
 
 
-def _touch_callers(store, conn: Connection, rows: list[dict]) -> None:
+def _touch_callers(store, conn: Connection, states: dict, rows: list[dict]) -> None:
     from datetime import datetime
 
     for r in rows:
-        state = store._state(conn, r["order_no"])
+        state = states.get(r["order_no"])
         if state is not None and state.phone:
             store._touch_caller(conn, state, datetime.fromisoformat(r["at"]), r["kind"] == Kind.CREATED)
