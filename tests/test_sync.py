@@ -224,3 +224,44 @@ def test_orders_pulled_from_other_seats_are_in_the_duplicate_search(centre, serv
     sync_once(b, client(b))
     found = search_similar_orders(b, "小区停水三天了", "幸福路88号幸福家园3栋")
     assert number in [f.number for f in found]
+
+
+def test_dispatchers_claim_orders_with_leases_and_work_on_when_offline(centre, server, tmp_path):
+    from console.sync.leases import claim, release
+    from sync_support import free_port
+
+    a = make_seat(tmp_path, "SA", centre, server.url)
+    b = make_seat(tmp_path, "SB", centre, server.url)
+    number = create_order(a)
+    first = claim(a, number, "D201")
+    assert first.granted and first.fence >= 1 and first.holder == "D201@SA"
+    other = claim(b, number, "D202")
+    assert other.granted is False and other.holder == "D201@SA"
+    assert release(a, number, first.fence)
+    assert claim(b, number, "D202").fence > first.fence
+    offline = make_seat(tmp_path, "SC", centre, f"http://127.0.0.1:{free_port()}")
+    assert claim(offline, number, "D203").granted is None  # no answer: work proceeds, the centre decides
+
+
+def test_hotline_sync_runs_until_interrupted_and_drains_the_outbox(centre, server, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sync_support import ROOT
+
+    store = make_seat(tmp_path, "S01", centre, server.url)
+    create_order(store)
+    proc = subprocess.Popen([sys.executable, "-m", "console", "sync", "--interval", "0.2", "--data-dir",
+                             str(tmp_path / "S01")], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        _wait(lambda: read_status(store).pending == 0 and read_status(store).online)
+        create_order(store, 1)  # written by another process (the console): the timer picks it up
+        _wait(lambda: read_status(store).pending == 0)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0 and "syncing seat S01" in out
+    assert_converged(centre, [store])
