@@ -279,3 +279,24 @@ def test_wire_event_round_trips(centre_env, tmp_path):
     ev = pending_batch(store)[0]
     assert ev["seat"] == "S01" and ev["seat_seq"] == 1 and isinstance(ev["payload"], dict)
     assert wire_event(ev)["payload"] == ev["payload"]
+
+
+def test_temporary_trouble_answers_503_and_nothing_advances(centre_env, tmp_path):
+    from sqlalchemy import text
+
+    from console.sync.client import Unavailable
+
+    centre, server = centre_env
+    store, _ = seat_with_orders(tmp_path, centre, server, n=2)
+    with centre.engine.begin() as conn:  # the log table goes away for a moment (a botched restore, say)
+        conn.execute(text("ALTER TABLE c_events RENAME TO c_events_away"))
+    try:
+        with pytest.raises(Unavailable, match="503"):
+            push_pending(store, CentreClient(server.url, _token(store)))
+        assert centre.head() == 0 and centre.seats()[0]["next_seat_seq"] == 1
+        assert store.outbox_count() == 2
+    finally:
+        with centre.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE c_events_away RENAME TO c_events"))
+    report = push_pending(store, CentreClient(server.url, _token(store)))
+    assert report.accepted == 2 and centre.head() == 2

@@ -265,3 +265,23 @@ def test_hotline_sync_runs_until_interrupted_and_drains_the_outbox(centre, serve
         out, _ = proc.communicate(timeout=20)
     assert proc.returncode == 0 and "syncing seat S01" in out
     assert_converged(centre, [store])
+
+
+def test_a_store_from_before_sync_keeps_its_pending_events_through_the_migration(centre, server, tmp_path):
+    from sqlalchemy import text
+
+    from console.store.engine import write_transaction
+
+    store = make_seat(tmp_path, "S01", centre, server.url)
+    number = create_order(store)
+    with write_transaction(store.engine) as conn:  # make it look like a schema v2 store
+        conn.execute(text("DROP INDEX ix_events_sync_status"))
+        for column in ("sync_status", "sync_reason", "sync_code", "sync_at"):
+            conn.execute(text(f"ALTER TABLE events DROP COLUMN {column}"))
+        conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
+    store.close()
+    reopened = Store.open(tmp_path / "S01")
+    assert reopened.meta("schema_version") == "3"
+    assert reopened.outbox_count() == 1 and reopened.events_of(number)[0]["sync_status"] == "pending"
+    sync_once(reopened, client(reopened))
+    assert_converged(centre, [reopened])

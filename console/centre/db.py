@@ -114,7 +114,7 @@ def normalise_url(db: str) -> str:
 def make_engine(db: str) -> Engine:
     url = normalise_url(db)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
 
         @event.listens_for(engine, "connect")
         def _configure(dbapi_conn, _record):
@@ -122,7 +122,7 @@ def make_engine(db: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA busy_timeout=10000")  # then 503, before the seat gives up
             cur.close()
 
         @event.listens_for(engine, "begin")
