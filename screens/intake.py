@@ -439,17 +439,17 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         elif message.what == "unmerge":
             self.app.notify(f"已撤销并单：{rec.orders[0]} 恢复为独立工单", markup=False)
             self.linked_number = None
-            self.query_one("#order-banner-label", Static).update(content(f"受理编号（已撤销并单）"))
+            self.query_one("#order-banner-label", Static).update(content(f"受理编号 {rec.orders[0]}（已撤销并单）"))
 
     def order_saved(self, number: str, what: str, extra: dict) -> None:
         self.saved_number = number
         self.drafts.clear()
-        label = "受理编号"
+        label = f"受理编号 {number}"
         if what == "duplicate":
             self.linked_number = number
-            label = f"受理编号（已并入 {extra.get('target')}，Alt+U 撤销）"
+            label += f"（已并入 {extra.get('target')}，Alt+U 撤销）"
         elif what == "three_way":
-            label = f"受理编号（三方通话：{extra.get('outcome_label', '')}）"
+            label += f"（三方通话：{extra.get('outcome_label', '')}）"
         self.query_one("#order-banner-label", Static).update(content(label))
         self.query_one("#order-number", Digits).update(number)
         banner = self.query_one("#order-banner")

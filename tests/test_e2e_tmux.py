@@ -1,0 +1,72 @@
+"""End to end: run `hotline` in tmux, sign in and record an order with keystrokes only, then
+check the store. Keys are sent one by one with a short pause, like a person typing (a burst of
+keys sent in one write can reach a field before a Tab's focus change lands)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from console.store import Store
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+HOTLINE = Path(sys.executable).parent / "hotline"
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
+
+
+def wait_for(session: str, text: str, timeout: float = 10.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        if text in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{screen}")
+
+
+def test_record_an_order_with_keystrokes_only(tmp_path):
+    Store.init(tmp_path, seat="S09").close()
+    session = f"hotline-e2e-{tmp_path.name}"[:60]
+    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
+    tmux("resize-window", "-t", session, "-x", "160", "-y", "48")
+    try:
+        wait_for(session, "上岗登录")
+        wait_for(session, "本机坐席：S09")
+
+        def keys(*items: str) -> None:
+            for item in items:
+                tmux("send-keys", "-t", session, item)
+                time.sleep(0.3)
+
+        keys("A07", "Enter")
+        wait_for(session, "A07（受理坐席）")
+        keys("孙", "Tab", "Right", "Enter", "Tab", "13912345678")
+        wait_for(session, "✓ 手机 13912345678")
+        keys("Tab", "建设路12号", "Tab", "建设路12号楼下饭店油烟很大，一个多月了")
+        keys("Tab", "ts", "Enter", "Tab", "hjws", "Enter")
+        keys("F5")
+        screen = wait_for(session, "受理编号 ")
+        number = screen.split("受理编号 ", 1)[1].split()[0]
+    finally:
+        tmux("kill-session", "-t", session)
+    store = Store.open(tmp_path)
+    try:
+        state = store.get(number)
+        assert state is not None, number
+        assert (state.caller_name, state.caller_title, state.phone) == ("孙", "女士", "13912345678")
+        assert state.address == "建设路12号" and state.description.startswith("建设路12号楼下饭店油烟很大")
+        assert state.nature == "投诉" and state.content_path == ["城建环保", "环境卫生"]
+        assert state.status.value == "pending_dispatch" and state.intake_operator == "A07"
+    finally:
+        store.close()
