@@ -26,15 +26,17 @@ _MARK = text("UPDATE events SET seq = :seq, sync_status = :status, sync_reason =
              "sync_at = :at WHERE id = :id")
 
 
-def refold(store, conn: Connection, numbers: set[str]) -> dict:
-    """Rebuild the projection rows of `numbers` from their foldable events; returns the states."""
+def refold(store, conn: Connection, numbers: set[str], text_changed: set[str] | None = None) -> dict:
+    """Rebuild the projection rows of `numbers` from their foldable events; returns the states.
+    The duplicate-search index is rewritten for `text_changed` orders (all when None)."""
     states = {}
     if not numbers:
         return states
     for number, events in store._events_by_order(conn, numbers):
         state = states[number] = fold(events, store.rules)
         conn.execute(_UPSERT_ORDER, projection_row(state, store.calendar, store.rules))
-        index_order(conn, state)  # duplicate search sees orders from other seats too
+        if text_changed is None or number in text_changed:
+            index_order(conn, state)  # duplicate search sees orders from other seats too
     for number in numbers - set(states):  # every event of the order was rejected (e.g. its intake)
         conn.execute(text("DELETE FROM orders_fts WHERE rowid = (SELECT rowid FROM orders WHERE number = :n)"),
                      {"n": number})
@@ -136,7 +138,8 @@ def apply_remote(store, events: list[dict], head: int) -> int:
                               "WHERE id IN (SELECT value FROM json_each(:ids))"),
                          {"at": now, "ids": json.dumps([r["id"] for r in new_rows])})
             stored = len(new_rows)
-        states = refold(store, conn, numbers)
+        texts = {r["order_no"] for r in new_rows if r["kind"] in (Kind.CREATED, Kind.AMENDED)}
+        states = refold(store, conn, numbers, texts | (numbers - {r["order_no"] for r in new_rows}))
         fault_point("seat.pull.mid_write")  # events and projection written, cursor not yet
         _touch_callers(store, conn, states, [r for r in new_rows if r["kind"] in (Kind.CREATED, Kind.AMENDED)])
         store._set_meta(conn, "log_pos", str(log_pos))
