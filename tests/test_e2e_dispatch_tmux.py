@@ -49,13 +49,15 @@ def test_dispatcher_dispatches_a_demo_order_with_keystrokes_only(tmp_path):
     session = f"e2e-{uuid.uuid4().hex[:8]}"
     _tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "45",
           f"{HOTLINE} --data-dir {data}; sleep 30")
+    subprocess.run(["tmux", "set-option", "-t", session, "window-size", "manual"], capture_output=True)
+    subprocess.run(["tmux", "resize-window", "-t", session, "-x", "160", "-y", "45"], capture_output=True)
     try:
         _wait_for(session, "上岗登录")
         _keys(session, "D201", "Tab", "Down", "Enter", "F5")  # operator, role 转办坐席, sign in
-        _wait_for(session, r"D201（转办坐席）")
+        _wait_for(session, r"D201（转办坐席")
         _keys(session, "F4")
         _wait_for(session, r"转办队列\s+待转办 (\d+)")
-        number = _wait_for(session, r"工单 (\d{8}-S01-\d{4})（待转办）").group(1)
+        number = _wait_for(session, r"(\d{8}-S01-\d{4})（待转办）").group(1)
         _keys(session, "d")
         _wait_for(session, r"拼音首字母、名称或编码")
         _keys(session, "Enter")  # the suggested unit becomes the lead unit
