@@ -46,7 +46,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}; load average at start {load}")
 
 
 def intake(i: int) -> dict:
@@ -193,6 +195,7 @@ def main() -> None:
                   f"   push {statistics.median(r['push'] for r in runs):.2f} s,"
                   f" pull {statistics.median(r['pull'] for r in runs):.2f} s")
             runs = [offline_day(kind, tmp) for _ in range(args.runs)]
+            print(f"[{kind:8}] (load average now {os.getloadavg()[0]:.1f})")
             print(f"[{kind:8}] a day offline, 15,000 events to converge (budget 30 s): "
                   f"{summary([r['total'] for r in runs])}")
 

@@ -62,6 +62,7 @@ def test_conflicting_dispatch_is_shown_to_the_loser_with_who_when_and_which_unit
     status = read_status(b)
     assert isinstance(status, SyncStatus) and status.online and status.pending == 0
     (rej,) = status.rejected
+    assert status.rejected_count == 1 and read_status(b, rejected_limit=0).rejected == []
     assert rej["order"] == number and rej["kind"] == "dispatched" and rej["operator"] == "D201"
     assert "D201@SA" in rej["reason"] and "U001" in rej["reason"] and "11-27 10:00" in rej["reason"]
     assert b.get(number).lead_unit == "U001"  # the centre's answer is final

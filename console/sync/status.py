@@ -21,6 +21,7 @@ class SyncStatus:
     connected: bool = False  # a centre URL and token are configured
     centre: str | None = None
     last_error: str | None = None
+    rejected_count: int = 0  # all of them, however few `rejected` lists
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -30,6 +31,8 @@ def read_status(store, rejected_limit: int = 100) -> SyncStatus:
     with read_transaction(store.engine) as conn:
         values = dict(conn.execute(text("SELECT key, value FROM sync_state")).all())
         pending = conn.execute(text("SELECT count(*) FROM outbox")).scalar_one()
+        rejected_count = conn.execute(text(
+            "SELECT count(*) FROM events WHERE sync_status = 'rejected' AND origin = 'local'")).scalar_one()
         rows = conn.execute(text(
             "SELECT id, order_no, kind, operator, role, at, seq, sync_reason, sync_code, sync_at FROM events "
             "WHERE sync_status = 'rejected' AND origin = 'local' ORDER BY sync_at DESC, seq DESC LIMIT :l"),
@@ -48,4 +51,5 @@ def read_status(store, rejected_limit: int = 100) -> SyncStatus:
         connected=bool(values.get("centre_url") and values.get("token")),
         centre=values.get("centre_url"),
         last_error=values.get("last_error"),
+        rejected_count=rejected_count,
     )
