@@ -167,6 +167,19 @@ def bench_sql(store: Store, runs: int) -> None:
         queues.queue_counts(store, NOW)
         samples.append((time.perf_counter() - t0) * 1000)
     stats("SQL header counts", samples, "-")
+    for label, fn in (("SQL unit returns page + count", lambda: (queues.unit_returns(store), queues.unit_returns_count(store))),
+                      ("SQL extension requests page + count", lambda: (queues.extension_requests(store),
+                                                                        queues.extension_count(store))),
+                      ("SQL supervision page + count", lambda: (queues.supervision_list(store, NOW),
+                                                                queues.supervision_count(store, NOW))),
+                      ("SQL callback page + count", lambda: (queues.callback_queue(store), queues.callback_count(store))),
+                      ("SQL monthly returns per unit", lambda: queues.monthly_returns(store, "2026-11"))):
+        samples = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - t0) * 1000)
+        stats(label, samples, "-")
 
 
 def bench_dispatch(store: Store, runs: int) -> None:
