@@ -237,6 +237,8 @@ def whoosh_run(rows: list[dict], queries, workdir: Path) -> dict | None:
         from whoosh.qparser import OrGroup, QueryParser
     except ImportError:
         return None
+    from console.kb import segment
+
     analyzer = RjiebaTokenizer()
     schema = Schema(id=ID(stored=True), title=TEXT(analyzer=analyzer, field_boost=3.0), body=TEXT(analyzer=analyzer))
     ixdir = workdir / "whoosh"
