@@ -300,3 +300,16 @@ def test_temporary_trouble_answers_503_and_nothing_advances(centre_env, tmp_path
             conn.execute(text("ALTER TABLE c_events_away RENAME TO c_events"))
     report = push_pending(store, CentreClient(server.url, _token(store)))
     assert report.accepted == 2 and centre.head() == 2
+
+
+def test_a_malformed_event_is_rejected_alone_and_does_not_block_the_queue(centre_env, tmp_path):
+    centre, server = centre_env
+    store, _ = seat_with_orders(tmp_path, centre, server, n=2)
+    good = pending_batch(store)
+    poison = {"id": "0190f000-0000-7000-8000-00000000dead", "seat": "S01", "seat_seq": 1, "kind": "dispatched",
+              "payload": ["not", "an", "object"], "role": "no-such-role"}
+    shifted = [dict(e, seat_seq=e["seat_seq"] + 1) for e in good]
+    answer = CentreClient(server.url, _token(store)).push([poison] + shifted)
+    assert [r["status"] for r in answer["results"]] == ["rejected", "accepted", "accepted"]
+    assert answer["results"][0]["code"] == "bad_event"
+    assert centre.check() == []

@@ -111,6 +111,18 @@ def _state_json(state: OrderState) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
+_TEXT_FIELDS = ("order_no", "kind", "operator", "role", "seat", "hlc", "at", "recorded_at")
+
+
+def _log_fields(ev: dict) -> dict:
+    """The log row for an event as sent, even a malformed one (it is logged as rejected)."""
+    row = {k: str(ev.get(k) or "")[:200] for k in _TEXT_FIELDS}
+    unit = ev.get("unit")
+    row.update(id=ev["id"], seat_seq=ev["seat_seq"], unit=str(unit)[:32] if unit else None,
+               payload=json.dumps(ev.get("payload"), ensure_ascii=False, sort_keys=True, default=str))
+    return row
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -269,10 +281,7 @@ class Centre:
                     seq += 1
                     expected += 1
                     status, reason, code = self._decide(conn, seat, ev, states, ctx)
-                    rows.append({**{k: ev[k] for k in ("id", "order_no", "kind", "operator", "role", "unit",
-                                                       "seat", "seat_seq", "hlc", "at", "recorded_at")},
-                                 "payload": json.dumps(ev["payload"], ensure_ascii=False, sort_keys=True),
-                                 "seq": seq, "received_at": now, "status": status, "reason": reason or None,
+                    rows.append({**_log_fields(ev), "seq": seq, "received_at": now, "status": status, "reason": reason or None,
                                  "code": code or None})
                     outcome.results.append({"id": ev["id"], "status": status, "seq": seq, "reason": reason,
                                             "code": code})
@@ -327,10 +336,14 @@ class Centre:
         if role == Role.UNIT and seat.unit and event.actor.unit != seat.unit:
             return "rejected", f"只能代表本单位（{seat.unit}）操作", "seat_role"
         state = self._state(conn, event.order, states)
-        decision = decide(state, event, event.actor, ctx)
+        try:
+            decision = decide(state, event, event.actor, ctx)
+            new_state = apply(state, event, self.rules) if decision.ok else None
+        except Exception as exc:  # a poison event is refused and logged, never retried forever
+            return "rejected", f"中心无法处理此事件：{type(exc).__name__}: {exc}"[:300], "internal"
         if not decision.ok:
             return "rejected", decision.reason, decision.code
-        states.states[event.order] = apply(state, event, self.rules)
+        states.states[event.order] = new_state
         states.dirty.add(event.order)
         return "accepted", "", ""
 
@@ -474,7 +487,6 @@ class Centre:
 
     def publish_kb(self, articles=(), announcements=()) -> int:
         """Articles and announcements (console.kb.model records) to every seat, by id."""
-
         with self._write() as conn, conn.begin():
             version = self._lock_counter(conn, "reference") + 1
             self._set_counter(conn, "reference", version)
