@@ -114,6 +114,17 @@ async def test_matched_words_are_highlighted_with_spans(store):
         assert marked == {"停水"}
 
 
+async def test_pinyin_query_marks_the_characters_it_spelled(store):
+    app = PanelApp(store)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.press("g", "j", "j")
+        await settle(pilot)
+        results = app.query_one("#kb-results", OptionList)
+        for i in range(results.option_count):
+            prompt = results.get_option_at_index(i).prompt
+            assert {prompt.plain[s.start:s.end] for s in prompt.spans if "reverse" in str(s.style)} == {"公积金"}
+
+
 async def test_f9_posts_answer_chosen_and_is_in_the_footer(store):
     app = PanelApp(store)
     async with app.run_test(size=(100, 36)) as pilot:

@@ -46,6 +46,7 @@ class Hit:
     score: float  # higher is better
     stage: str  # which pass found it: title, title-bigram, body, body-bigram, any
     stale: bool = False  # past its review date: offered, but marked
+    marks: list = field(default_factory=list)  # (start, end) title spans a pinyin query spelled
 
     @property
     def spoken_answer(self) -> str:

@@ -45,9 +45,12 @@ DEBOUNCE_SECONDS = 0.08
 HIGHLIGHT = "bold reverse"
 
 
-def highlighted(value: str, terms: list[str], style: str = "") -> Text:
-    """Plain text with every occurrence of the terms marked by a style span (no markup parsing)."""
+def highlighted(value: str, terms: list[str], style: str = "", spans=()) -> Text:
+    """Plain text with every occurrence of the terms (and the given character spans) marked by a
+    style span; never parsed as markup."""
     text = plain(value, style)
+    for start, end in spans:
+        text.stylize(HIGHLIGHT, start, end)
     lower = text.plain.lower()
     for term in terms:
         if not term:
@@ -200,6 +203,11 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
                             department=q.department, address=q.address)
         finally:
             conn.close()
+        if not result.terms and result.hits:  # a pinyin query: mark the characters it spelled
+            from console.kb.marks import pinyin_marks
+
+            for hit in result.hits:
+                hit.marks = pinyin_marks(hit.title, q.text)
         self.post_message(self._Results(q.generation, result))
 
     @work(thread=True, group="kb-choices", exit_on_error=False)
@@ -239,7 +247,7 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
             options.append(Option(label))
             self._items.append(ann)
         for hit in result.hits:
-            label = highlighted(hit.title, self._terms)
+            label = highlighted(hit.title, self._terms, spans=hit.marks)
             label.append_text(plain(f"  {hit.department}", "dim"))
             if hit.stale:
                 label.append_text(plain("  [待复核]", "italic"))
@@ -279,7 +287,7 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
             text.append_text(highlighted(a.answer, self._terms))
             text.append_text(plain(f"\n—— {a.department}", "dim"))
         else:
-            text = highlighted(item.title, self._terms, "bold")
+            text = highlighted(item.title, self._terms, "bold", spans=item.marks)
             text.append_text(plain("\n统一口径：", "bold"))
             text.append_text(highlighted(item.spoken_answer, self._terms))
             meta = f"\n—— {item.department}  {item.content_class}"
