@@ -5,7 +5,8 @@ Keys (ids in brackets, remappable): F5 save [save_order], F8 new call [new_call]
 [toggle_hold], Alt+H hold phrase said [hold_said], Alt+P phrases [pick_phrase], Alt+T three-way
 call [three_way], Alt+Y caller history [caller_history], Alt+O open order [open_order], Alt+I
 progress inquiry [progress_inquiry], Alt+D link duplicate [link_duplicate], Alt+U undo link
-[unmerge], Alt+K knowledge panel [kb_panel].
+[unmerge], Alt+K knowledge panel [kb_panel] (the KB engineer's KBPanel, mounted in the form on first
+use so the form stays light; F9 inside the panel is its own "答复" key).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from screens.widgets.choices import content_source, nature_source, phrase_source
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.picker import Choice, Picker
+from screens.widgets.slots import show as show_text
 from screens.widgets.status_header import StatusHeader
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
@@ -150,8 +152,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                     yield Input(placeholder="答复来电人的内容，或按 Alt+K 选用知识库", id="answer", compact=True)
                 yield Static("", id="kb-article")
                 yield Static("", id="answer-error", classes="field-error")
-                if KBPanel is not None:
-                    yield KBPanel(id="kb-panel", show_timing=False)
+                yield Vertical(id="kb-slot")  # the KB panel is mounted here on first use (Alt+K)
             with Vertical(id="side"):
                 yield PhrasingPanel(app.phrasebook, clock=app.monotonic, trainee_no=app.trainee_no,
                                     holiday=app.holiday, id="phrasing")
@@ -247,7 +248,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def clear_errors(self) -> None:
         for widget in self.query(".field-error"):
-            widget.update("")
+            show_text(widget, "")
             widget.remove_class("-shown")
         for widget in self.query(".-invalid-field"):
             widget.remove_class("-invalid-field")
@@ -256,7 +257,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.clear_errors()
         for name, message in errors:
             slot = self.query_one(f"#{name}-error", Static)
-            slot.update(content(message))
+            show_text(slot, message)
             slot.add_class("-shown")
             self.query_one(f"#{name}").add_class("-invalid-field")
         if errors:
@@ -306,12 +307,12 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         except PhoneError as exc:
             complete = len([c for c in text if c.isdigit()]) >= 11 or any(c.isalpha() for c in text)
             message = str(exc) if (text and complete) else ""
-            slot.update(content(message))
+            show_text(slot, message)
             slot.set_class(bool(message), "-shown")
             slot.remove_class("-ok")
         if phone is not None:
             kind = "手机" if phone.kind == "mobile" else "固话"
-            slot.update(content(f"✓ {kind} {phone.number}"))
+            show_text(slot, f"✓ {kind} {phone.number}")
             slot.add_class("-shown", "-ok")
             self.query_one("#phone").remove_class("-invalid-field")
             self.lookup_history(phone.number)
@@ -624,10 +625,19 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         if KBPanel is None:
             self.app.notify("知识库面板尚未安装", markup=False)
             return
+        if not self.query("#kb-panel"):
+            address = self.query_one("#address", Input).value.strip()
+            panel = KBPanel(id="kb-panel", show_timing=False, address=address)
+            self.query_one("#kb-slot").mount(panel)
+            self.call_after_refresh(self._kb_focus)
+            return
+        self._kb_focus()
+
+    def _kb_focus(self) -> None:
         panel = self.query_one("#kb-panel", KBPanel)
         panel.scroll_visible()
         description = self.query_one("#description", TextArea).text.strip()
-        box = panel.query("Input")
+        box = panel.query("#kb-query")
         if description and box and not box.first().value.strip():
             panel.set_query(description[:30])
         panel.focus_query()

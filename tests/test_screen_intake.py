@@ -296,3 +296,29 @@ async def test_keys_are_remapped_from_the_config_file(data_dir):
         assert screen.saved_number
         await pilot.press("alt+n")
         assert screen.saved_number is None
+
+
+async def test_kb_answer_fills_a_direct_answer(data_dir):
+    from screens.widgets.kb_panel import KBPanel
+
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        screen.query_one("#description", TextArea).text = "咨询公积金提取需要什么材料"
+        await pilot.press("alt+k")
+        await settle(pilot)
+        panel = screen.query_one(KBPanel)
+        assert app.focused.id == "kb-query"
+        # the KB engineer's panel announces the chosen article; the form takes it as a direct answer
+        panel.post_message(KBPanel.AnswerChosen("KB-0001", "公积金提取", "带身份证和银行卡到窗口办理", "公积金中心", False))
+        await pilot.pause()
+        f = screen.fields()
+        assert f["disposition"] == "direct_answer" and f["kb_article"] == "KB-0001"
+        assert f["answer"] == "带身份证和银行卡到窗口办理"
+        screen.query_one("#nature", Picker).focus()
+        await pilot.press("z", "x", "enter")
+        screen.query_one("#content", Picker).focus()
+        await pilot.press(*"hjws", "enter", "f5")
+        await settle(pilot)
+        state = app.store.get(screen.saved_number)
+        assert state.status.value == "answered" and state.kb_article == "KB-0001"

@@ -50,6 +50,10 @@ class OrderPanel(Vertical):
         return str(key.value)
 
     def show(self, rows: list[dict], note: str = "", units: dict[str, str] | None = None) -> None:
+        signature = (note, tuple((r["number"], r.get("status"), r.get("updated_at")) for r in rows))
+        if signature == getattr(self, "_signature", None):
+            return  # the same list: no re-layout while the agent types
+        self._signature = signature
         table = self.table
         table.clear()
         for row in rows:

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from console.domain.phrasing import Phrasebook, PhraseContext
-from screens.safe import content
+from screens.widgets.slots import show as show_text
 from screens.widgets.choices import PHRASE_LABELS
 
 HOLD_REMINDER_SECONDS = 30
@@ -120,24 +120,30 @@ class PhrasingPanel(Vertical):
             return self.book.greeting(self.context())
         return self.book.render(key, self.context())
 
+    def ack_key(self) -> str:
+        """The key bound to "hold_said" (remappable in config.toml), as the help names it."""
+        from screens.widgets.keys_help import key_label
+
+        keymap = getattr(self.app, "_keymap", {}) or {}
+        return key_label(self.app, (keymap.get("hold_said") or "alt+h").split(",")[0])
+
     def refresh_panel(self) -> None:
         if not self.is_mounted:
             return
         now = self.clock()
         due = self.hold_due
-        self.query_one("#call-timer", Static).update(content(f"通话 {mmss(now - self.call_started)}"))
+        show_text(self.query_one("#call-timer", Static), f"通话 {mmss(now - self.call_started)}")
         hold = self.query_one("#hold-timer", Static)
         if self.hold_started is None:
-            hold.update(content("未保持"))
+            show_text(hold, "未保持")
         else:
-            hold.update(content(f"保持 {mmss(now - self.hold_started)}"))
+            show_text(hold, f"保持 {mmss(now - self.hold_started)}")
         hold.set_class(self.hold_started is not None, "-holding")
         hold.set_class(due, "-due")
         key = "hold_prompt" if due else self.key
         label = PHRASE_LABELS.get(key, (key, ""))[0]
         if due:
-            label = f"请立即说（保持已 {int(now - self.hold_started)} 秒，说完按 Alt+H）"
-        self.query_one("#phrase-label", Static).update(content(f"【{label}】"))
-        line = self.query_one("#phrase-line", Static)
-        line.update(content(self.line()))
+            label = f"请立即说（保持已 {int(now - self.hold_started)} 秒，说完按 {self.ack_key()}）"
+        show_text(self.query_one("#phrase-label", Static), f"【{label}】")
+        show_text(self.query_one("#phrase-line", Static), self.line())
         self.set_class(due, "-due")

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from screens.safe import content
+from screens.widgets.slots import show as show_text
 
 
 class StatusHeader(Horizontal):
@@ -35,10 +35,10 @@ class StatusHeader(Horizontal):
     def refresh_header(self) -> None:
         app = self.app
         hotline = getattr(app, "hotline_name", "市民热线")
-        self.query_one("#hdr-title", Static).update(content(f"12345 {hotline}"))
-        self.query_one("#hdr-operator", Static).update(content(getattr(app, "operator_text", "未登录")))
+        show_text(self.query_one("#hdr-title", Static), f"12345 {hotline}")
+        show_text(self.query_one("#hdr-operator", Static), getattr(app, "operator_text", "未登录"))
         sync = self.query_one("#hdr-sync", Static)
-        sync.update(content(getattr(app, "sync_text", "未连接中心")))
+        show_text(sync, getattr(app, "sync_text", "未连接中心"))
         sync.set_class(not getattr(app, "sync_online", False), "-offline")
         clock = self.wallclock or getattr(app, "wallclock", None) or datetime.now
-        self.query_one("#hdr-clock", Static).update(content(clock().strftime("%Y-%m-%d %H:%M:%S")))
+        show_text(self.query_one("#hdr-clock", Static), clock().strftime("%Y-%m-%d %H:%M:%S"))
