@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from console import clock
@@ -266,6 +266,7 @@ class Centre:
                 expected = seat_row.next_seat_seq
                 known = self._known(conn, [ev["id"] for ev in batch])
                 states = _Batch()
+                self._prefetch(conn, {str(ev.get("order_no") or "") for ev in batch}, states)
                 ctx = self._context(conn, states)
                 rows, now = [], clock.iso(clock.now())
                 for ev in batch:
@@ -347,16 +348,32 @@ class Centre:
         states.dirty.add(event.order)
         return "accepted", "", ""
 
+    def _prefetch(self, conn: Connection, numbers: set[str], states: "_Batch") -> None:
+        """Read the batch's orders in a few queries instead of one per event."""
+        wanted = sorted(n for n in numbers if n and n not in states.states)
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            found = dict(conn.execute(select(db.orders.c.number, db.orders.c.state)
+                                      .where(db.orders.c.number.in_(chunk))).all())
+            for number in chunk:
+                states.states[number] = state_from_json(found[number]) if number in found else None
+            states.stored.update(found)
+
     def _save_states(self, conn: Connection, states: "_Batch", seq: int) -> None:
-        loaded = states.stored
+        inserts, updates = [], []
         for number in sorted(states.dirty):
             s = states.states[number]
             values = dict(status=s.status.value, lead_unit=s.lead_unit or "", last_seq=seq, state=_state_json(s))
-            if number in loaded:
-                conn.execute(update(db.orders).where(db.orders.c.number == number).values(**values))
+            if number in states.stored:
+                updates.append({"b_number": number, **{f"b_{k}": v for k, v in values.items()}})
             else:
-                conn.execute(db.orders.insert().values(number=number, **values))
-                loaded.add(number)
+                inserts.append(dict(number=number, **values))
+                states.stored.add(number)
+        if inserts:
+            conn.execute(db.orders.insert(), inserts)
+        if updates:
+            conn.execute(update(db.orders).where(db.orders.c.number == bindparam("b_number")).values(
+                **{k: bindparam(f"b_{k}") for k in ("status", "lead_unit", "last_seq", "state")}), updates)
         states.dirty.clear()
 
     # -- pull ----------------------------------------------------------------------------

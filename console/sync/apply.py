@@ -62,6 +62,10 @@ def mark_pushed(store, results: list[dict]) -> dict[str, int]:
         local = {row.id: row for row in conn.execute(text(
             "SELECT id, order_no, seq, sync_status FROM events WHERE id IN (SELECT value FROM json_each(:ids))"),
             {"ids": ids})}
+        orders = json.dumps(sorted({row.order_no for row in local.values()}))
+        top = dict(conn.execute(text(
+            "SELECT order_no, max(seq) FROM events WHERE order_no IN (SELECT value FROM json_each(:o)) "
+            "GROUP BY order_no"), {"o": orders}).all())
         marks, numbers = [], set()
         for r in results:
             status, reason, code = _outcome(r)
@@ -70,9 +74,7 @@ def mark_pushed(store, results: list[dict]) -> dict[str, int]:
             if row is None or (row.seq, row.sync_status) == (r["seq"], status):
                 continue
             marks.append({"seq": r["seq"], "status": status, "reason": reason, "code": code, "at": now, "id": r["id"]})
-            if status != "accepted" or row.sync_status != "pending" or conn.execute(
-                    text("SELECT 1 FROM events WHERE order_no = :o AND seq > :s LIMIT 1"),
-                    {"o": row.order_no, "s": r["seq"]}).first():
+            if status != "accepted" or row.sync_status != "pending" or (top.get(row.order_no) or 0) > r["seq"]:
                 numbers.add(row.order_no)
         half = len(marks) // 2
         if marks:
