@@ -92,7 +92,8 @@ def parse_roles(text: str) -> frozenset[str]:
     if "all" in names:
         names = (names - {"all"}) | {r.value for r in SEAT_ROLES}
     for name in names:
-        Role(name)  # ValueError for an unknown role
+        if name not in {r.value for r in Role}:
+            raise ValueError(f"unknown role {name!r}: expected all or some of {', '.join(r.value for r in Role)}")
     if not names:
         raise ValueError("no role given")
     return frozenset(names)

@@ -64,10 +64,15 @@ def open_centre(args, create: bool = False):
     from sqlalchemy import inspect
     from sqlalchemy.exc import DBAPIError
 
-    from console.centre.db import make_engine
+    from console.centre.db import make_engine, normalise_url
     from console.centre.service import Centre
 
     url = db_url(args)
+    if not create and normalise_url(url).startswith("sqlite:///"):
+        from pathlib import Path
+
+        if not Path(normalise_url(url)[len("sqlite:///"):]).exists():  # do not create an empty file
+            raise CliError(f"no centre database at {url}: run `hotline centre init --db {url}` first", 1)
     try:
         engine = make_engine(url)
         if create:

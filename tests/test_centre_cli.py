@@ -1,0 +1,37 @@
+"""`hotline centre ...` commands on a real database file."""
+
+from __future__ import annotations
+
+import json
+
+from console.cli import main
+
+
+def test_init_enroll_list_revoke_and_check(tmp_path, capsys):
+    db = str(tmp_path / "c" / "centre.db")
+    assert main(["centre", "enroll", "S07", "--role", "all", "--db", db]) == 1
+    assert "hotline centre init" in capsys.readouterr().err
+    assert main(["centre", "init", "--db", db]) == 0
+    assert main(["centre", "init", "--db", db]) == 0  # idempotent
+    capsys.readouterr()
+    assert main(["centre", "enroll", "S07", "--role", "agent,dispatcher", "--db", db]) == 0
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("hl1_") and len(token) > 30
+    assert main(["centre", "enroll", "S08", "--role", "boss", "--db", db]) == 2
+    assert "unknown role 'boss'" in capsys.readouterr().err
+    assert main(["centre", "enroll", "S09", "--role", "agent", "--unit", "U001", "--db", db]) == 2
+    capsys.readouterr()
+    assert main(["centre", "seats", "--json", "--db", db]) == 0
+    (seat,) = json.loads(capsys.readouterr().out)
+    assert seat["seat"] == "S07" and seat["roles"] == "agent,dispatcher" and not seat["revoked"]
+    assert main(["centre", "revoke", "S07", "--db", db]) == 0
+    assert main(["centre", "revoke", "S99", "--db", db]) == 1
+    assert main(["centre", "check", "--db", db]) == 0
+    assert "consistent" in capsys.readouterr().out
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path, capsys):
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    assert main(["centre", "init", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("hotline: cannot open centre database") and "Traceback" not in err
