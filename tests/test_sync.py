@@ -91,6 +91,10 @@ def test_worker_retries_on_a_timer_when_the_centre_comes_back(centre, tmp_path):
             worker.notify()
             _wait(lambda: read_status(store).pending == 0 and read_status(store).last_pull is not None)
             _wait(lambda: len(centre_events_ids(centre)) == 2)
+        # the centre goes away with nothing to push: the seat notices (its pull fails) and stays offline
+        _wait(lambda: not read_status(store).online)
+        time.sleep(0.6)
+        assert not read_status(store).online
     finally:
         worker.stop()
     assert not worker.running

@@ -81,8 +81,8 @@ class SyncWorker:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                push_pending(self.store, self.client)
-                sync_state.set_online(self.store, True, clock_offset=self.client.clock_offset)
+                if push_pending(self.store, self.client).pushed:  # an empty outbox proves nothing
+                    sync_state.set_online(self.store, True, clock_offset=self.client.clock_offset)
                 backoff.reset()
                 delay = self.interval
             except Exception as exc:  # keep the thread alive whatever happens; the outbox is safe
@@ -98,6 +98,7 @@ class SyncWorker:
                     sync_reference(self.store, self.client)
                     next_reference = time.monotonic() + self.reference_every
                 pull(self.store, self.client, wait=self.pull_wait)
+                sync_state.set_online(self.store, True, clock_offset=self.client.clock_offset)
                 backoff.reset()
             except Exception as exc:
                 self._stop.wait(self._failed(exc, backoff))
