@@ -49,3 +49,18 @@ def test_demo_units_runs_a_centre_and_units_and_brings_the_answers_home(tmp_path
     statuses = {store.get(n).status for n in numbers}
     assert statuses & {"replied", "unit_returned"}
     assert store.outbox_count() == 0 and store.projection_differences() == []
+
+
+def test_demo_units_twice_on_a_reset_store_starts_a_fresh_centre(tmp_path):
+    from console.store import Store
+
+    store = make_seat(tmp_path, "S01")
+    assert dispatch(store, create_order(store, 1), "U001").ok
+    run_demo_units(store, rounds=1, seed=1)
+    store.close()
+    for suffix in ("", "-wal", "-shm"):  # what `hotline demo --reset` does to the seat's store
+        (tmp_path / "S01" / f"seat.db{suffix}").unlink(missing_ok=True)
+    store = Store.init(tmp_path / "S01", "S01")
+    assert dispatch(store, create_order(store, 2), "U002").ok
+    summary = run_demo_units(store, rounds=1, seed=1)
+    assert summary["units"] == 1 and store.outbox_count() == 0

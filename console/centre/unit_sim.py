@@ -68,7 +68,8 @@ def enroll_units(centre, codes) -> dict[str, str]:
 def run_demo_units(store, rounds: int = 3, seed: int | None = None) -> dict:
     """For `hotline demo --units`: a centre (SQLite, `centre.db` beside the seat's store) served
     on loopback for the duration; the seat's orders go up, the units answer for `rounds` rounds,
-    the answers come back into the seat's store. The seat is left disconnected afterwards (run
+    the answers come back into the seat's store. An older demo centre there is replaced. The seat
+    is left disconnected afterwards (run
     `hotline centre serve --db <data dir>/centre.db` and `hotline seat connect` to keep going)."""
     from console.centre.db import make_engine
     from console.centre.local import LocalCentre
@@ -76,7 +77,10 @@ def run_demo_units(store, rounds: int = 3, seed: int | None = None) -> dict:
     from console.sync import state as sync_state
     from console.sync.session import sync_once
 
-    centre = Centre(make_engine(str(store.data_dir / "centre.db")))
+    path = store.data_dir / "centre.db"
+    for suffix in ("", "-wal", "-shm"):  # a demo centre starts afresh with the (new) demo store
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    centre = Centre(make_engine(str(path)))
     centre.init()
     token = centre.enroll(store.seat, "all,unit,system")
     counts = SimCounts()
