@@ -125,6 +125,8 @@ class HotlineApp(ReportsWorkerErrors, App):
     # -- start-up ---------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
+        if self._preset:  # signed in already (tests, benches): no sign-in form to build
+            return Screen(id="_default")
         from screens.signin import SignInScreen
 
         return SignInScreen(id="_default")
@@ -135,6 +137,10 @@ class HotlineApp(ReportsWorkerErrors, App):
             self.set_keymap({str(k): str(v) for k, v in keys.items()})
         if self.config_error:
             self.notify(f"配置文件有误，已使用默认设置：{self.config_error}", severity="error", markup=False)
+        if self._preset:  # tests and benches: straight to the desk; the store opens behind it
+            operator, role, trainee_no = self._preset
+            self._preset = None
+            self.sign_in(operator, role, trainee_no)
         self.call_after_refresh(self._open_store)
         self.set_interval(SYNC_REFRESH_SECONDS, self.refresh_sync)
 
@@ -143,6 +149,7 @@ class HotlineApp(ReportsWorkerErrors, App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="store")
     def _store_worker(self) -> None:
+        import screens.intake  # noqa: F401  (import the form's code while the agent signs in)
         from console.store import Store
 
         store = Store.open(self.data_dir)
@@ -151,11 +158,7 @@ class HotlineApp(ReportsWorkerErrors, App):
 
     def _store_ready(self, store) -> None:
         self.store = store
-        if self._preset:
-            operator, role, trainee_no = self._preset
-            self._preset = None
-            self.sign_in(operator, role, trainee_no)
-        elif self.actor is not None:  # signed in before the store was open: add the seat
+        if self.actor is not None:  # signed in before the store was open: add the seat
             self.sign_in(self.actor.operator, self.actor.role.value, self.trainee_no, switch=False)
         self.refresh_sync()
         try:

@@ -165,7 +165,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def on_mount(self) -> None:
         self.drafts = Drafts(self.app.data_dir, "intake")
         draft = self.drafts.load()
-        self._start_call(draft)
+        self._start_call(draft, fill=draft is not None)
         self.query_one("#caller_name", Input).focus()
         self._show_disposition()
         if draft and not is_blank(draft, DEFAULTS):
@@ -230,10 +230,11 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         q("#kb-article", Static).update(content(f"知识库条目：{self.kb_article}" if self.kb_article else ""))
         self._show_disposition(disposition)
 
-    def _start_call(self, draft: dict | None = None) -> None:
+    def _start_call(self, draft: dict | None = None, fill: bool = True) -> None:
         self.saved_number = None
         self.query_one("#order-banner").remove_class("-shown")
-        self.fill(draft or {})
+        if fill:  # a fresh form needs no filling (start-up cost)
+            self.fill(draft or {})
         self.call_time = (draft or {}).get("_call_time") or self.app.wallclock().isoformat(timespec="seconds")
         self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")))
         self.clear_errors()

@@ -1,0 +1,89 @@
+"""Start-up budget (issue 4): process start to an interactive form <= 0.8 s.
+
+Spawns a fresh `python` per run (so imports are cold for the interpreter, warm for the OS cache)
+and measures, from just before the spawn, to the moment the first screen has painted with the
+focus in its first field:
+  - sign-in form   (`hotline` as a user starts it: the operator signs in first)
+  - intake form    (operator preset, which also waits for the store to open in its worker)
+Prints median and p95. Usage: .venv/bin/python bench/startup_bench.py [--runs 15] [--data-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from screens.app import HotlineApp
+
+class Bench(HotlineApp):
+    def on_mount(self):
+        super().on_mount()
+        self.set_interval(0.005, self._check)
+
+    def _check(self):
+        focused = self.focused
+        if focused is None or not focused.id:
+            return
+        if {want!r} == "intake" and focused.id != "caller_name":
+            return
+        self.call_after_refresh(self._done)
+
+    def _done(self):
+        print(f"READY {{time.time():.6f}}", flush=True)
+        self.exit()
+
+kw = dict(operator="B01") if {want!r} == "intake" else {{}}
+Bench(Path({data_dir!r}), **kw).run(headless=True)
+"""
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def one(data_dir: Path, want: str) -> float:
+    code = CHILD.format(root=str(ROOT), data_dir=str(data_dir), want=want)
+    t0 = time.time()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    for line in out.splitlines():
+        if line.startswith("READY "):
+            return (float(line.split()[1]) - t0) * 1000
+    raise RuntimeError(f"child did not report ready: {out[-500:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--data-dir", type=Path)
+    args = parser.parse_args()
+    data_dir = args.data_dir
+    if data_dir is None:
+        data_dir = Path(tempfile.mkdtemp(prefix="hotline-startup-"))
+        subprocess.run([sys.executable, "-m", "console", "--data-dir", str(data_dir), "init", "--seat", "B01"],
+                       check=True, capture_output=True, cwd=ROOT)
+    print(f"machine: {platform.node()} · {platform.machine()} · {os.cpu_count()} cores · "
+          f"Python {platform.python_version()} · load {os.getloadavg()[0]:.1f}")
+    for want, label in (("signin", "process start -> sign-in form"), ("intake", "process start -> intake form")):
+        one(data_dir, want)  # warm the OS file cache
+        times = [one(data_dir, want) for _ in range(args.runs)]
+        verdict = "ok" if pct(times, 95) <= 800 else "OVER BUDGET"
+        print(f"{label:<34} n={len(times):<3} median {statistics.median(times):6.0f} ms   "
+              f"p95 {pct(times, 95):6.0f} ms   (budget <= 800 ms: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
