@@ -1,7 +1,7 @@
 """Turn what the agent typed into FTS5 match expressions (one per search pass).
 
-- Words: rjieba cut, stopwords dropped, each word OR its synonyms (a multi-word synonym is a
-  phrase); the last word is a prefix while the agent is still typing.
+- Words: rjieba cut, stopwords dropped, all required; synonyms are already in the index (see
+  indexer.with_synonyms); the last word is a prefix while the agent is still typing.
 - Bigrams: the overlapping pairs of the Han text, all required; a trailing lone character is a
   prefix. Catches what the word cut splits differently from the article.
 - Pinyin: an ascii token is also tried as a prefix of the indexed pinyin (`tstd` -> 停水停电).
@@ -87,7 +87,7 @@ def words_expr(q: ParsedQuery, joiner: str = " AND ") -> str:
             # ascii: a word in the text, or pinyin initials / full pinyin typed without an IME
             groups.append(_quote(w) + ("*" if prefix or w.isalpha() else ""))
         else:
-            groups.append(_word_group(w, q.alternatives.get(w, []), prefix))
+            groups.append(_word_group(w, [], prefix))  # synonyms were expanded at index time
     return joiner.join(groups)
 
 
