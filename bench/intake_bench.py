@@ -130,13 +130,13 @@ async def press_to_paint(app, key: str, timeout: float = 2.0) -> float:
     return ((app.paints[-1] if app.paints else time.perf_counter()) - t0) * 1000
 
 
-async def bench_keys(directory: Path, n: int) -> tuple[list[float], list[float]]:
+async def bench_keys(directory: Path, n: int) -> tuple[list[float], list[float], list[float]]:
     from textual.widgets import Input, TextArea
 
     from screens.app import HotlineApp
 
     app = _painting_app(HotlineApp, directory, operator="B01")
-    phone_times, text_times = [], []
+    phone_times, text_times, tab_times = [], [], []
     async with app.run_test(size=(160, 50)) as pilot:
         for _ in range(200):
             await pilot.pause(0.05)
@@ -146,19 +146,21 @@ async def bench_keys(directory: Path, n: int) -> tuple[list[float], list[float]]
         screen = app.screen
         for i in range(n):
             screen.query_one("#phone", Input).value = "1380000"
-            screen.query_one("#phone", Input).focus()
-            await pilot.pause(0.05)
+            screen.query_one("#address", Input).focus()
+            await pilot.pause(0.2)
+            tab_times.append(await press_to_paint(app, "shift+tab"))  # Tab back to the phone field
+            await pilot.pause(0.2)  # a person does not type the same millisecond the focus moves
             for key in "0012":  # the last key completes a number with history: a lookup starts
                 phone_times.append(await press_to_paint(app, key))
                 await asyncio.sleep(0.03)  # a fast typist: ~30 keys a second
             screen.query_one("#description", TextArea).focus()
-            await pilot.pause(0.05)
+            await pilot.pause(0.2)
             for key in "路灯坏了":
                 text_times.append(await press_to_paint(app, key))
                 await asyncio.sleep(0.03)
             await app.workers.wait_for_complete()
             screen.query_one("#description", TextArea).text = "幸福路"
-    return phone_times, text_times
+    return phone_times, text_times, tab_times
 
 
 async def bench_baseline(n: int) -> list[float]:
@@ -192,9 +194,10 @@ def main() -> None:
     print(f"store: {directory} ({args.orders} orders)")
     build_store(directory, args.orders)
     report("save an order (check + record)", bench_saves(directory, args.saves), 20)
-    phone, text = asyncio.run(bench_keys(directory, args.keys))
+    phone, text, tabs = asyncio.run(bench_keys(directory, args.keys))
     report("keystroke -> screen, phone field", phone, 50)
     report("keystroke -> screen, description field", text, 50)
+    report("Tab to the next field (focus + footer)", tabs, 50)
     report("(reference: bare Textual Input, same measure)", asyncio.run(bench_baseline(60)), 50)
 
 
