@@ -67,7 +67,7 @@ def kb_answer(store, text: str):
 
 
 def switch_view(screen, view: str) -> None:
-    """Replace the current dispatch view with another (no stacking of screens)."""
+    """Show another dispatch view without piling up screens: at most one view over the mode's desk."""
     from screens.dispatch import DispatchScreen
     from screens.dispatch_extensions import ExtensionsScreen
     from screens.dispatch_returns import ReturnsScreen
@@ -77,4 +77,12 @@ def switch_view(screen, view: str) -> None:
               "inbox": InboxScreen}[view]
     if isinstance(screen, target):
         return
-    screen.app.switch_screen(target(now=screen._now))
+    app = screen.app
+    stack = app.screen_stack
+    if isinstance(stack[0], target):  # back to the desk the mode started with
+        while len(app.screen_stack) > 1:
+            app.pop_screen()
+    elif len(stack) == 1:  # a mode's own screen cannot be switched away: open the view over it (Esc returns)
+        app.push_screen(target(now=screen._now))
+    else:
+        app.switch_screen(target(now=screen._now))
