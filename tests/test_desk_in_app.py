@@ -1,6 +1,5 @@
 """The desks inside the seat engineer's HotlineApp (each desk is an App mode)."""
 
-
 from console.domain.order import Status
 from console.store import Store
 from dispatch_support import NOW, demo_dir, settle, table_keys
