@@ -239,3 +239,27 @@ async def test_caller_text_is_never_markup(data):
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_a_kb_article_is_offered_and_k_returns_with_its_department(data):
+    from console.kb import seed_starter_kb
+
+    store = Store.open(data)
+    seed_starter_kb(store)
+    store.close()
+    number = add_order(data, description="咨询在幸福路购买二手房如何提取住房公积金，需要哪些材料。", nature="咨询",
+                       content_path=["城建环保", "住房公积金"], urgent=True, at=EARLY)
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert table_keys(app.screen)[0] == number
+        await settle(pilot)  # the KB lookup runs in a worker after the panel shows the order
+        hint = screen_text(app.screen, "#rv-kb")
+        assert hint.startswith("知识库 KB-C01-019 住房公积金提取条件和办理方式（市住房公积金管理中心）")
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.screen.query_one("#modal-input").value == "KB-C01-019 市住房公积金管理中心"
+        await pilot.press("enter")
+        await settle(pilot)
+    state = stored(data, number)
+    assert state.returned_reason == "市住房公积金管理中心知识库已有明确答复" and state.kb_article == "KB-C01-019"
