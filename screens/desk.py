@@ -28,6 +28,7 @@ from screens.widgets.queue_table import QueueTable
 from screens.widgets.status_header import StatusHeader
 
 PAGE = 100
+AUTO_RELOAD_SECONDS = 30  # new orders, other seats' work and passing cutoffs show without a key
 
 
 @dataclass
@@ -102,6 +103,7 @@ class DeskScreen(Screen):
         table.focus()
         self.reload()
         self.set_interval(1.0, self.tick)
+        self.set_interval(AUTO_RELOAD_SECONDS, self.reload)
 
     @property
     def table(self) -> QueueTable:
