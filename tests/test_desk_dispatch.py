@@ -263,3 +263,23 @@ async def test_a_kb_article_is_offered_and_k_returns_with_its_department(data):
         await settle(pilot)
     state = stored(data, number)
     assert state.returned_reason == "市住房公积金管理中心知识库已有明确答复" and state.kb_article == "KB-C01-019"
+
+
+async def test_an_order_dispatched_meanwhile_is_not_dispatched_twice(data):
+    from console.domain.order import Kind
+
+    from dispatch_support import record
+
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+        record(data, number, Kind.DISPATCHED, {"lead_unit": "U001"}, Role.LEAD)  # another desk was faster
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press(*"U002", "enter", "f2")
+        await pilot.pause()
+        status = screen_text(app.screen, "#modal-status")
+        assert status.startswith("未执行：工单已于 11-27 10:30 由 L301") and "转办给 U001" in status
+    state = stored(data, number)
+    assert state.lead_unit == "U001" and state.dispatch_count == 1
