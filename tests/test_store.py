@@ -175,3 +175,20 @@ def test_unit_reply_through_the_store_sets_callback_due(store):
     store.record([NewEvent(Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, number, MON)])
     store.record([NewEvent(Kind.UNIT_REPLIED, {"reply": "已恢复供水"}, unit("U001"), number, datetime(2026, 11, 24, 10, 0))])
     assert store.order_row(number)["callback_due"] == "2026-11-27T10:00:00"
+
+
+def test_R04_a_converted_three_level_taxonomy_works_without_code_change(tmp_path, shared_data, capsys):
+    from console.cli import main
+
+    data = tmp_path / "seat"
+    assert main(["taxonomy", "convert", str(shared_data / "tipdm-taxonomy.csv"), "--out", str(tmp_path / "tipdm.toml")]) == 0
+    data.mkdir()
+    (data / "config.toml").write_text('taxonomy = "../tipdm.toml"\n', encoding="utf-8")
+    store = Store.init(data, "S07")
+    try:
+        ok = store.record([NewEvent(Kind.CREATED, intake(content_path=["城乡建设", "安全生产", "安全隐患"]), AGENT)])
+        assert ok.ok, ok.reason
+        old = store.record([NewEvent(Kind.CREATED, intake(content_path=["城建环保", "供水"]), AGENT)])
+        assert not old.ok and "分类表" in old.reason  # the shipped classes are no longer the taxonomy
+    finally:
+        store.close()

@@ -129,7 +129,9 @@ class Store:
 
             from console.config import read_config
 
-            self._taxonomy = load_taxonomy(read_config(self.data_dir).get("taxonomy"))
+            configured = read_config(self.data_dir).get("taxonomy")
+            # A relative path in config.toml is relative to the data directory it lives in.
+            self._taxonomy = load_taxonomy(self.data_dir / configured if configured else None)
         return self._taxonomy
 
     @property
