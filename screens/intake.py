@@ -67,15 +67,15 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         Binding("f5", "save_order", "保存", id="save_order"),
         Binding("f8", "new_call", "新来电", id="new_call"),
         Binding("f9", "toggle_hold", "保持", id="toggle_hold"),
-        Binding("alt+h", "hold_said", "已提示", id="hold_said"),
-        Binding("alt+p", "pick_phrase", "话术", id="pick_phrase"),
-        Binding("alt+t", "three_way", "三方通话", id="three_way"),
-        Binding("alt+y", "caller_history", "来电历史", id="caller_history"),
-        Binding("alt+o", "open_order", "查看工单", id="open_order"),
-        Binding("alt+i", "progress_inquiry", "查询进度", id="progress_inquiry"),
-        Binding("alt+d", "link_duplicate", "并单", id="link_duplicate"),
-        Binding("alt+u", "unmerge", "撤销并单", id="unmerge"),
-        Binding("alt+k", "kb_panel", "知识库", id="kb_panel"),
+        Binding("alt+h", "hold_said", "已提示", id="hold_said", show=False, priority=True),
+        Binding("alt+p", "pick_phrase", "话术", id="pick_phrase", show=False, priority=True),
+        Binding("alt+t", "three_way", "三方通话", id="three_way", priority=True),
+        Binding("alt+y", "caller_history", "来电历史", id="caller_history", show=False, priority=True),
+        Binding("alt+o", "open_order", "查看工单", id="open_order", show=False, priority=True),
+        Binding("alt+i", "progress_inquiry", "查询进度", id="progress_inquiry", priority=True),
+        Binding("alt+d", "link_duplicate", "并单", id="link_duplicate", priority=True),
+        Binding("alt+u", "unmerge", "撤销并单", id="unmerge", show=False, priority=True),
+        Binding("alt+k", "kb_panel", "知识库", id="kb_panel", priority=True),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -156,11 +156,11 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             with Vertical(id="side"):
                 yield PhrasingPanel(app.phrasebook, clock=app.monotonic, trainee_no=app.trainee_no,
                                     holiday=app.holiday, id="phrasing")
-                yield Picker(phrase_source(app.phrasebook.keys()), placeholder="话术：拼音首字母，如 jsy 结束语",
+                yield Picker(phrase_source(app.phrasebook.keys()), placeholder="话术 Alt+P：拼音首字母，如 jsy 结束语",
                              id="phrase-picker", show_all_on_focus=True)
                 yield CallerHistory(id="history")
                 yield SimilarOrders(id="similar")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.drafts = Drafts(self.app.data_dir, "intake")
@@ -294,6 +294,11 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         panel = self.panel
         control = getattr(event, "control", None)
         typed = control is not None and (control.has_focus or control.has_focus_within)
+        if typed and control.id and control.id != "phone":  # the agent is fixing it: the old message goes
+            for slot in self.query(f"#{control.id}-error.-shown"):
+                show_text(slot, "")
+                slot.remove_class("-shown")
+            control.remove_class("-invalid-field")
         if typed and panel.key == "greeting" and not panel.on_hold and not self.saved_number:
             if not self.query_one("#caller_name", Input).value.strip():
                 panel.show("ask_surname")  # the caller has started: ask who is calling
@@ -622,16 +627,14 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     # -- knowledge base ---------------------------------------------------------------------
 
-    def action_kb_panel(self) -> None:
+    async def action_kb_panel(self) -> None:
         if KBPanel is None:
             self.app.notify("知识库面板尚未安装", markup=False)
             return
         if not self.query("#kb-panel"):
             address = self.query_one("#address", Input).value.strip()
             panel = KBPanel(id="kb-panel", show_timing=False, address=address)
-            self.query_one("#kb-slot").mount(panel)
-            self.call_after_refresh(self._kb_focus)
-            return
+            await self.query_one("#kb-slot").mount(panel)
         self._kb_focus()
 
     def _kb_focus(self) -> None:

@@ -37,7 +37,7 @@ class SignInScreen(Screen):
                 yield Input(placeholder="实习受理员填写，其他留空", id="trainee", max_length=6, restrict=r"[0-9]*", compact=True)
             yield Static("", id="signin-error", classes="field-error")
             yield Static("", id="signin-seat")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#operator", Input).focus()

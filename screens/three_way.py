@@ -39,11 +39,11 @@ class ThreeWaySaved(Message):
 
 class ThreeWayScreen(ReportsWorkerErrors, Screen):
     BINDINGS = [
-        Binding("alt+1", "attempt('connected')", "接通", id="three_way_connected"),
-        Binding("alt+2", "attempt('busy')", "占线", id="three_way_busy"),
-        Binding("alt+3", "attempt('no_answer')", "无人接听", id="three_way_no_answer"),
+        Binding("alt+1", "attempt('connected')", "接通", id="three_way_connected", priority=True),
+        Binding("alt+2", "attempt('busy')", "占线", id="three_way_busy", priority=True),
+        Binding("alt+3", "attempt('no_answer')", "无人接听", id="three_way_no_answer", priority=True),
         Binding("f5", "save('resolved')", "保存：已解决", id="three_way_resolved"),
-        Binding("alt+z", "save('transfer')", "转为转办", id="three_way_transfer"),
+        Binding("alt+z", "save('transfer')", "转为转办", id="three_way_transfer", priority=True),
         Binding("escape", "back", "返回受理", id="three_way_back"),
     ]
 
@@ -77,7 +77,7 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
             yield Label("通话记录", classes="field-label")
             yield TextArea(id="tw-notes", soft_wrap=True, tab_behavior="focus")
             yield Static("", id="tw-offer")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         suggested = suggest_units(self.app.units, self.payload.get("description", ""), limit=1)

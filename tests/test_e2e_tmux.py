@@ -53,6 +53,8 @@ def test_record_an_order_with_keystrokes_only(tmp_path):
         wait_for(session, "A07（受理坐席）")
         keys("孙", "Tab", "Right", "Enter", "Tab", "13912345678")
         wait_for(session, "✓ 手机 13912345678")
+        keys("M-y")  # Alt+Y in a text field: the action, not a "y" typed into the number
+        wait_for(session, "暂无来电历史")
         keys("Tab", "建设路12号", "Tab", "建设路12号楼下饭店油烟很大，一个多月了")
         keys("Tab", "ts", "Enter", "Tab", "hjws", "Enter")
         keys("F5")

@@ -12,6 +12,13 @@ from textual.widgets import Footer, Static
 from screens.safe import content
 
 
+def pad(text: str, width: int) -> str:
+    """Left-align in terminal cells (CJK characters take two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
+
+
 def key_label(app, key: str) -> str:
     """"f5" -> "F5", "alt+h" -> "Alt+H": how docs/keyboard.md and the help name keys."""
     parts = key.split("+")
@@ -43,8 +50,8 @@ class KeysHelp(ModalScreen[None]):
             yield Static(content("按键一览（可在 config.toml 的 [keys] 中按编号改键）"), id="keys-help-title")
             with VerticalScroll():
                 for key, description, binding_id in self.rows:
-                    yield Static(content(f"{key:<10} {description:<10} {binding_id}"), classes="keys-help-row")
-            yield Footer()
+                    yield Static(content(f"{pad(key, 10)} {pad(description, 12)} {binding_id}"), classes="keys-help-row")
+            yield Footer(compact=True)
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -14,6 +14,7 @@ from screens.widgets.order_rows import deadline_of, result_of, status_label
 
 class OrderPanel(Vertical):
     TITLE = ""
+    HINT = ""
     EMPTY = ""
     COLUMNS: tuple[str, ...] = ()
 
@@ -60,7 +61,7 @@ class OrderPanel(Vertical):
             table.add_row(*self.cells(row, units or {}), key=row["number"])
         self.set_class(not rows, "-empty")
         self.query_one(".panel-empty", Static).update(content(note or self.EMPTY))
-        self.query_one(".panel-title", Static).update(content(f"{self.TITLE}（{len(rows)}）" if rows else self.TITLE))
+        self.query_one(".panel-title", Static).update(content(f"{self.TITLE}（{len(rows)}）  {self.HINT}" if rows else self.TITLE))
 
     def cells(self, row: dict, units: dict[str, str]) -> tuple:
         raise NotImplementedError
@@ -72,6 +73,7 @@ class OrderPanel(Vertical):
 
 class CallerHistory(OrderPanel):
     TITLE = "来电历史"
+    HINT = "Alt+Y 选中 · Enter 查看 · Alt+I 记录进度查询"
     EMPTY = "输入完整电话后显示该来电人的历史工单"
     COLUMNS = ("工单编号", "状态", "承办单位", "结果", "时限")
 
@@ -83,6 +85,7 @@ class CallerHistory(OrderPanel):
 
 class SimilarOrders(OrderPanel):
     TITLE = "相似在办工单"
+    HINT = "Tab 选中 · Enter 查看 · Alt+D 并入此单"
     EMPTY = "输入地址或问题描述后显示相似的在办工单"
     COLUMNS = ("工单编号", "状态", "地址", "诉求")
 

@@ -17,8 +17,8 @@ from screens.widgets.order_rows import deadline_of, result_of, status_label
 class OrderView(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "dismiss_view", "关闭", id="order_view_close"),
-        Binding("alt+i", "follow('inquiry')", "记录进度查询", id="order_view_inquiry"),
-        Binding("alt+d", "follow('link')", "并入此单", id="order_view_link"),
+        Binding("alt+i", "follow('inquiry')", "记录进度查询", id="order_view_inquiry", priority=True),
+        Binding("alt+d", "follow('link')", "并入此单", id="order_view_link", priority=True),
     ]
 
     def __init__(self, row: dict, events: list[dict], units: dict[str, str] | None = None) -> None:
@@ -50,7 +50,7 @@ class OrderView(ModalScreen[str | None]):
                     at = (e.get("at") or "")[5:16].replace("T", " ")
                     yield Static(content(f"{at}  {e['kind']}  {e.get('operator') or ''}  {_brief(e.get('payload'))}"),
                                  classes="order-event")
-            yield Footer()
+            yield Footer(compact=True)
 
     def action_dismiss_view(self) -> None:
         self.dismiss(None)
