@@ -38,8 +38,8 @@ class CallbackScreen(DeskScreen):
     TITLE_TEXT = "回访"
     HEADER_IDS = ("total", "overdue", "view")
     COLUMNS = (
-        ("due", "回访截止"), ("left", "倒计时"), ("number", "工单编号"), ("caller", "来电人"), ("phone", "电话"),
-        ("unit", "承办单位"), ("tries", "未接通"),
+        ("due", "回访截止", 11), ("left", "倒计时", 12), ("number", "工单编号", 17), ("caller", "来电人", 10), ("phone", "电话", 12),
+        ("unit", "承办单位", 12), ("tries", "未接通", 6),
     )
     BINDINGS = [
         Binding("y", "done('满意')", "满意", id="callback.satisfied"),

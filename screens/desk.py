@@ -43,7 +43,7 @@ class DeskScreen(Screen):
     CSS_PATH = DESKS_TCSS
     TITLE_TEXT = ""
     HEADER_IDS: tuple[str, ...] = ()
-    COLUMNS: tuple[tuple[str, str], ...] = ()  # (key, label)
+    COLUMNS: tuple[tuple[str, str, int], ...] = ()  # (key, label, width in cells)
     SEARCHABLE = False
 
     BINDINGS = [
@@ -98,8 +98,8 @@ class DeskScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.table
-        for key, label in self.COLUMNS:
-            table.add_column(label, key=key)
+        for key, label, width in self.COLUMNS:  # fixed widths: nothing to measure, no re-layout per page
+            table.add_column(label, key=key, width=width)
         table.focus()
         self.reload()
         self.set_interval(1.0, self.tick)

@@ -38,8 +38,8 @@ class DispatchScreen(DeskScreen):
     HEADER_IDS = ("total", "noon", "evening", "overdue", "next", "view")
     SEARCHABLE = True
     COLUMNS = (
-        ("mark", "选"), ("prio", "优先"), ("number", "工单编号"), ("due", "转办截止"), ("left", "倒计时"),
-        ("created", "受理时间"), ("nature", "性质"), ("klass", "分类"), ("desc", "诉求"),
+        ("mark", "选", 2), ("prio", "优先", 11), ("number", "工单编号", 17), ("due", "转办截止", 11), ("left", "倒计时", 12),
+        ("created", "受理时间", 11), ("nature", "性质", 4), ("klass", "分类", 18), ("desc", "诉求", 40),
     )
     BINDINGS = [
         Binding("d", "dispatch", "转办", id="dispatch.dispatch"),
@@ -91,7 +91,7 @@ class DispatchScreen(DeskScreen):
             plain(row["created_at"][5:16].replace("T", " ")),
             plain(row["nature"]),
             plain(row["content_class"]),
-            plain((row["description"] or "")[:24]),
+            plain(row["description"] or ""),
         ]
 
     def header_values(self) -> dict[str, tuple[str, str]]:

@@ -43,8 +43,8 @@ class ExtensionsScreen(DeskScreen):
     TITLE_TEXT = "延期申请"
     HEADER_IDS = ("total", "view")
     COLUMNS = (
-        ("number", "工单编号"), ("unit", "承办单位"), ("n", "次数"), ("days", "天数"), ("due", "当前时限"),
-        ("reason", "申请理由"),
+        ("number", "工单编号", 17), ("unit", "承办单位", 12), ("n", "次数", 5), ("days", "天数", 4), ("due", "当前时限", 10),
+        ("reason", "申请理由", 30),
     )
     BINDINGS = [
         Binding("a", "approve", "批准", id="extensions.approve"),

@@ -21,8 +21,8 @@ class ReturnsScreen(DeskScreen):
     TITLE_TEXT = "单位退回"
     HEADER_IDS = ("total", "month", "view")
     COLUMNS = (
-        ("flag", "推诿"), ("number", "工单编号"), ("unit", "退回单位"), ("reason", "退回原因"),
-        ("at", "退回时间"), ("n", "退回次数"), ("klass", "分类"),
+        ("flag", "推诿", 4), ("number", "工单编号", 17), ("unit", "退回单位", 12), ("reason", "退回原因", 24),
+        ("at", "退回时间", 11), ("n", "退回次数", 8), ("klass", "分类", 18),
     )
     BINDINGS = [
         Binding("d", "redispatch", "改派", id="returns.redispatch"),

@@ -20,7 +20,7 @@ from screens.widgets.review_panel import ReviewPanel
 class InboxScreen(DeskScreen):
     TITLE_TEXT = "退回受理"
     HEADER_IDS = ("total", "view")
-    COLUMNS = (("number", "工单编号"), ("reason", "退回原因"), ("at", "退回时间"), ("klass", "分类"), ("desc", "诉求"))
+    COLUMNS = (("number", "工单编号", 17), ("reason", "退回原因", 30), ("at", "退回时间", 11), ("klass", "分类", 18), ("desc", "诉求", 30))
     BINDINGS = [
         Binding("e", "amend", "修改并提交", id="inbox.amend"),
         Binding("s", "resubmit", "重新提交", id="inbox.resubmit"),

@@ -54,8 +54,8 @@ class SupervisionScreen(DeskScreen):
     TITLE_TEXT = "督办"
     HEADER_IDS = ("total", "view")
     COLUMNS = (
-        ("why", "督办原因"), ("number", "工单编号"), ("status", "状态"), ("whose", "责任方"),
-        ("due", "时限"), ("late", "逾期"), ("desc", "诉求"),
+        ("why", "督办原因", 16), ("number", "工单编号", 17), ("status", "状态", 10), ("whose", "责任方", 16),
+        ("due", "时限", 11), ("late", "逾期", 12), ("desc", "诉求", 24),
     )
     BINDINGS = [
         Binding("m", "supervise", "督办", id="supervision.supervise"),
