@@ -11,9 +11,6 @@ import dataclasses
 import hashlib
 import json
 import secrets
-import threading
-import time
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
@@ -22,68 +19,19 @@ from sqlalchemy.engine import Connection
 from console import clock
 from console.centre import db
 from console.domain.decide import Context, decide
-from console.domain.order import Event, Kind, OrderState, apply
-from console.domain.roles import ROLE_LABELS, Actor, Role
-from console.store.ids import next_hlc, uuid7
+from console.domain.order import OrderState, apply
+from console.domain.roles import ROLE_LABELS, Role
 from console.store.projection import state_from_json, state_to_json
 from console.sync.faults import fault_point
 from console.sync.protocol import to_domain
+from console.centre.leases import Leases
+from console.centre.model import (  # noqa: F401  (re-exported: the app and tests import them from here)
+    CentreError, Forbidden, Gap, NotFound, PushOutcome, Refused, SeatInfo, Unauthorized, _Batch,
+)
+from console.centre.reference import Reference
+from console.centre.units_api import UnitActions
 
 SEAT_ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)
-
-
-class CentreError(Exception):
-    status = 400
-
-    def __init__(self, message: str, **extra):
-        super().__init__(message)
-        self.extra = extra
-
-
-class Unauthorized(CentreError):
-    status = 401
-
-
-class Forbidden(CentreError):
-    status = 403
-
-
-class Gap(CentreError):
-    """The first new event is not the next seat_seq the centre expects."""
-
-    status = 409
-
-
-class NotFound(CentreError):
-    status = 404
-
-
-class Refused(CentreError):
-    """A unit's action that decide() refused (units call the API directly: nothing is queued)."""
-
-    status = 422
-
-
-@dataclass(frozen=True)
-class SeatInfo:
-    seat: str
-    roles: frozenset[str]
-    unit: str | None
-
-
-@dataclass
-class _Batch:
-    """Order states read and changed inside one write transaction."""
-
-    states: dict[str, OrderState | None] = field(default_factory=dict)
-    stored: set[str] = field(default_factory=set)  # numbers that already have a c_orders row
-    dirty: set[str] = field(default_factory=set)
-
-
-@dataclass
-class PushOutcome:
-    results: list[dict] = field(default_factory=list)
-    head: int = 0
 
 
 def parse_roles(text: str) -> frozenset[str]:
@@ -128,13 +76,12 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Centre:
+class Centre(Leases, UnitActions, Reference):
     def __init__(self, engine, rules=None, calendar=None, taxonomy=None):
         self.engine = engine
         self._rules, self._calendar, self._taxonomy = rules, calendar, taxonomy
         self._unit_codes: frozenset[str] | None = None
         self._listeners: list = []
-        self._lock = threading.Lock()
 
     # -- settings decide() needs (loaded once: the same sources as the seat) ---------------
 
@@ -393,140 +340,6 @@ class Centre:
             d["payload"] = json.loads(d["payload"])
             out.append(d)
         return out
-
-    # -- leases (queue claims) ------------------------------------------------------------
-
-    def lease(self, seat: SeatInfo, order: str, operator: str, ttl: float = 120.0) -> dict:
-        now_ms = int(time.time() * 1000)
-        with self._write() as conn, conn.begin():
-            fence = self._lock_counter(conn, "fence")
-            row = conn.execute(select(db.leases).where(db.leases.c.order_no == order)).first()
-            expires = now_ms + int(ttl * 1000)
-            if row is not None and row.expires_at > now_ms and (row.seat, row.operator) != (seat.seat, operator):
-                return {"granted": False, "order": order, "holder": f"{row.operator}@{row.seat}",
-                        "fence": row.fence, "expires_at": row.expires_at}
-            if row is not None and row.expires_at > now_ms:  # the holder renews: same fence
-                conn.execute(update(db.leases).where(db.leases.c.order_no == order).values(expires_at=expires))
-                fence = row.fence
-            else:
-                fence += 1
-                self._set_counter(conn, "fence", fence)
-                values = dict(seat=seat.seat, operator=operator, fence=fence, expires_at=expires)
-                if row is None:
-                    conn.execute(db.leases.insert().values(order_no=order, **values))
-                else:
-                    conn.execute(update(db.leases).where(db.leases.c.order_no == order).values(**values))
-        return {"granted": True, "order": order, "holder": f"{operator}@{seat.seat}", "fence": fence,
-                "expires_at": expires}
-
-    def release(self, seat: SeatInfo, order: str, fence: int) -> bool:
-        with self._write() as conn, conn.begin():
-            n = conn.execute(db.leases.delete().where(
-                (db.leases.c.order_no == order) & (db.leases.c.seat == seat.seat) & (db.leases.c.fence == fence)
-            )).rowcount
-        return bool(n)
-
-    # -- undertaking units ------------------------------------------------------------------
-
-    def unit_orders(self, unit: str, status: str | None = None) -> list[dict]:
-        q = select(db.orders.c.number, db.orders.c.status, db.orders.c.state).where(db.orders.c.lead_unit == unit)
-        if status:
-            q = q.where(db.orders.c.status == status)
-        with self.engine.connect() as conn:
-            rows = conn.execute(q.order_by(db.orders.c.number)).all()
-        out = []
-        for r in rows:
-            s = state_from_json(r.state)
-            due = None
-            try:
-                from console.domain.decide import unit_deadline
-
-                d = unit_deadline(s, Context(rules=self.rules, calendar=self.calendar))
-                due = d.at.isoformat() if d is not None else None
-            except Exception:  # a calendar year not known yet: no deadline shown, not an error
-                due = None
-            out.append({"number": r.number, "status": r.status, "description": s.description,
-                        "address": s.address, "dispatched_at": s.dispatched_at.isoformat() if s.dispatched_at else None,
-                        "unit_due": due, "extension_pending": s.extension_pending, "replied_at":
-                        s.replied_at.isoformat() if s.replied_at else None})
-        return out
-
-    def unit_act(self, seat: SeatInfo, number: str, kind: str, payload: dict, operator: str) -> dict:
-        """A unit replies, returns or asks for an extension: an event made here, through decide()."""
-        if Role.UNIT.value not in seat.roles or not seat.unit:
-            raise Forbidden(f"{seat.seat} is not a unit token")
-        if kind not in (Kind.UNIT_REPLIED, Kind.UNIT_RETURNED, Kind.EXTENSION_REQUESTED, Kind.NOTE):
-            raise Forbidden(f"units may not record {kind}")
-        now = clock.now()
-        conn = self._write()
-        try:
-            with conn.begin():
-                seq = self._lock_counter(conn, "seq") + 1
-                seat_row = conn.execute(select(db.seats).where(db.seats.c.seat == seat.seat)).first()
-                ev = {"id": uuid7(), "order_no": number, "kind": kind, "payload": payload, "operator": operator,
-                      "role": Role.UNIT.value, "unit": seat.unit, "seat": seat.seat,
-                      "seat_seq": seat_row.next_seat_seq, "hlc": next_hlc(None), "at": now.isoformat(),
-                      "recorded_at": clock.iso(now)}
-                states = _Batch()
-                if self._state(conn, number, states) is None:
-                    raise NotFound(f"no order {number}")
-                status, reason, code = self._decide(conn, seat, ev, states, self._context(conn, states))
-                if status != "accepted":
-                    raise Refused(reason, code=code)
-                conn.execute(db.events.insert().values(
-                    **{**ev, "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True)},
-                    seq=seq, received_at=clock.iso(now), status="accepted"))
-                self._save_states(conn, states, seq)
-                self._set_counter(conn, "seq", seq)
-                conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)
-                             .values(next_seat_seq=seat_row.next_seat_seq + 1, last_seen=clock.iso(now)))
-        finally:
-            conn.close()
-        self._notify(seq)
-        return {"id": ev["id"], "seq": seq, "order": number, "status": "accepted"}
-
-    # -- reference data (units; KB articles once console.kb defines its tables) ----------
-
-    def publish_units(self, units) -> int:
-        with self._write() as conn, conn.begin():
-            version = self._lock_counter(conn, "reference") + 1
-            self._set_counter(conn, "reference", version)
-            existing = {r[0] for r in conn.execute(select(db.units.c.code))}
-            for u in units:
-                values = dict(name=u.name, short=u.short, kind=u.kind, phone=u.phone,
-                              keywords=json.dumps(list(u.keywords), ensure_ascii=False), initials=u.initials,
-                              area=u.area or "", version=version)
-                if u.code in existing:
-                    conn.execute(update(db.units).where(db.units.c.code == u.code).values(**values))
-                else:
-                    conn.execute(db.units.insert().values(code=u.code, **values))
-        self._unit_codes = None
-        return version
-
-    def publish_kb(self, articles=(), announcements=()) -> int:
-        """Articles and announcements (console.kb.model records) to every seat, by id."""
-        with self._write() as conn, conn.begin():
-            version = self._lock_counter(conn, "reference") + 1
-            self._set_counter(conn, "reference", version)
-            for table, items in ((db.kb_articles, articles), (db.kb_announcements, announcements)):
-                for item in items:
-                    data = json.dumps(dataclasses.asdict(item), ensure_ascii=False, sort_keys=True)
-                    if conn.execute(select(table.c.id).where(table.c.id == item.id)).first() is None:
-                        conn.execute(table.insert().values(id=item.id, data=data, version=version))
-                    else:
-                        conn.execute(update(table).where(table.c.id == item.id).values(data=data, version=version))
-        return version
-
-    def reference(self, after: int) -> dict:
-        """Reference data changed since version `after`: units, KB articles, announcements."""
-        with self.engine.connect() as conn:
-            version = conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
-            rows = conn.execute(select(db.units).where(db.units.c.version > after).order_by(db.units.c.code)).mappings()
-            units = [dict(r, keywords=json.loads(r["keywords"])) for r in rows]
-            kb = {name: [json.loads(r.data) for r in conn.execute(
-                      select(table.c.data).where(table.c.version > after).order_by(table.c.id))]
-                  for name, table in (("kb_articles", db.kb_articles), ("announcements", db.kb_announcements))}
-        return {"version": version, "units": units, **kb}
 
     # -- checks used by tests and `hotline centre check` --------------------------------
 

@@ -1,0 +1,56 @@
+"""Reference data published to every seat: units, KB articles and announcements, versioned by
+one counter so a seat asks only for what changed since its last version."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from sqlalchemy import select, update
+
+from console.centre import db
+
+
+class Reference:
+    """Mixed into Centre: uses its _write/_lock_counter/_set_counter."""
+
+    def publish_units(self, units) -> int:
+        with self._write() as conn, conn.begin():
+            version = self._lock_counter(conn, "reference") + 1
+            self._set_counter(conn, "reference", version)
+            existing = {r[0] for r in conn.execute(select(db.units.c.code))}
+            for u in units:
+                values = dict(name=u.name, short=u.short, kind=u.kind, phone=u.phone,
+                              keywords=json.dumps(list(u.keywords), ensure_ascii=False), initials=u.initials,
+                              area=u.area or "", version=version)
+                if u.code in existing:
+                    conn.execute(update(db.units).where(db.units.c.code == u.code).values(**values))
+                else:
+                    conn.execute(db.units.insert().values(code=u.code, **values))
+        self._unit_codes = None
+        return version
+
+    def publish_kb(self, articles=(), announcements=()) -> int:
+        """Articles and announcements (console.kb.model records) to every seat, by id."""
+        with self._write() as conn, conn.begin():
+            version = self._lock_counter(conn, "reference") + 1
+            self._set_counter(conn, "reference", version)
+            for table, items in ((db.kb_articles, articles), (db.kb_announcements, announcements)):
+                for item in items:
+                    data = json.dumps(dataclasses.asdict(item), ensure_ascii=False, sort_keys=True)
+                    if conn.execute(select(table.c.id).where(table.c.id == item.id)).first() is None:
+                        conn.execute(table.insert().values(id=item.id, data=data, version=version))
+                    else:
+                        conn.execute(update(table).where(table.c.id == item.id).values(data=data, version=version))
+        return version
+
+    def reference(self, after: int) -> dict:
+        """Reference data changed since version `after`: units, KB articles, announcements."""
+        with self.engine.connect() as conn:
+            version = conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
+            rows = conn.execute(select(db.units).where(db.units.c.version > after).order_by(db.units.c.code)).mappings()
+            units = [dict(r, keywords=json.loads(r["keywords"])) for r in rows]
+            kb = {name: [json.loads(r.data) for r in conn.execute(
+                      select(table.c.data).where(table.c.version > after).order_by(table.c.id))]
+                  for name, table in (("kb_articles", db.kb_articles), ("announcements", db.kb_announcements))}
+        return {"version": version, "units": units, **kb}

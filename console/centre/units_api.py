@@ -1,0 +1,76 @@
+"""The undertaking units' side of the centre: list their orders, reply, return, ask for an
+extension. Each action is an event made at the centre and checked by the same decide()."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select, update
+
+from console import clock
+from console.centre import db
+from console.centre.model import Forbidden, NotFound, Refused, SeatInfo, _Batch
+from console.domain.decide import Context, unit_deadline
+from console.domain.order import Kind
+from console.domain.roles import Role
+from console.store.ids import next_hlc, uuid7
+from console.store.projection import state_from_json
+
+
+class UnitActions:
+    """Mixed into Centre: uses its transactions, _state/_decide/_save_states and notifier."""
+
+    def unit_orders(self, unit: str, status: str | None = None) -> list[dict]:
+        q = select(db.orders.c.number, db.orders.c.status, db.orders.c.state).where(db.orders.c.lead_unit == unit)
+        if status:
+            q = q.where(db.orders.c.status == status)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(db.orders.c.number)).all()
+        out = []
+        for r in rows:
+            s = state_from_json(r.state)
+            due = None
+            try:
+                d = unit_deadline(s, Context(rules=self.rules, calendar=self.calendar))
+                due = d.at.isoformat() if d is not None else None
+            except Exception:  # a calendar year not known yet: no deadline shown, not an error
+                due = None
+            out.append({"number": r.number, "status": r.status, "description": s.description,
+                        "address": s.address, "dispatched_at": s.dispatched_at.isoformat() if s.dispatched_at else None,
+                        "unit_due": due, "extension_pending": s.extension_pending, "replied_at":
+                        s.replied_at.isoformat() if s.replied_at else None})
+        return out
+
+    def unit_act(self, seat: SeatInfo, number: str, kind: str, payload: dict, operator: str) -> dict:
+        """A unit replies, returns or asks for an extension: an event made here, through decide()."""
+        if Role.UNIT.value not in seat.roles or not seat.unit:
+            raise Forbidden(f"{seat.seat} is not a unit token")
+        if kind not in (Kind.UNIT_REPLIED, Kind.UNIT_RETURNED, Kind.EXTENSION_REQUESTED, Kind.NOTE):
+            raise Forbidden(f"units may not record {kind}")
+        now = clock.now()
+        conn = self._write()
+        try:
+            with conn.begin():
+                seq = self._lock_counter(conn, "seq") + 1
+                seat_row = conn.execute(select(db.seats).where(db.seats.c.seat == seat.seat)).first()
+                ev = {"id": uuid7(), "order_no": number, "kind": kind, "payload": payload, "operator": operator,
+                      "role": Role.UNIT.value, "unit": seat.unit, "seat": seat.seat,
+                      "seat_seq": seat_row.next_seat_seq, "hlc": next_hlc(None), "at": now.isoformat(),
+                      "recorded_at": clock.iso(now)}
+                states = _Batch()
+                if self._state(conn, number, states) is None:
+                    raise NotFound(f"no order {number}")
+                status, reason, code = self._decide(conn, seat, ev, states, self._context(conn, states))
+                if status != "accepted":
+                    raise Refused(reason, code=code)
+                conn.execute(db.events.insert().values(
+                    **{**ev, "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True)},
+                    seq=seq, received_at=clock.iso(now), status="accepted"))
+                self._save_states(conn, states, seq)
+                self._set_counter(conn, "seq", seq)
+                conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)
+                             .values(next_seat_seq=seat_row.next_seat_seq + 1, last_seen=clock.iso(now)))
+        finally:
+            conn.close()
+        self._notify(seq)
+        return {"id": ev["id"], "seq": seq, "order": number, "status": "accepted"}
