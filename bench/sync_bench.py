@@ -95,6 +95,8 @@ class CentreProc:
         import httpx
 
         for _ in range(200):
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"centre exited with {self.proc.returncode}")
             try:
                 httpx.get(self.url + "/healthz", timeout=1)
                 return

@@ -216,12 +216,12 @@ def test_leases_give_one_holder_and_a_growing_fencing_number(centre_env, tmp_pat
     a = make_seat(tmp_path, "SA", centre, server.url)
     b = make_seat(tmp_path, "SB", centre, server.url)
     ca, cb = CentreClient(server.url, _token(a)), CentreClient(server.url, _token(b))
-    first = ca.lease("20261127-SA-0001", "D201", ttl=0.5)
+    first = ca.lease("20261127-SA-0001", "D201", ttl=2)
     assert first["granted"] and first["fence"] == 1
     taken = cb.lease("20261127-SA-0001", "D202")
     assert not taken["granted"] and taken["holder"] == "D201@SA"
-    assert ca.lease("20261127-SA-0001", "D201", ttl=0.5)["fence"] == 1  # renewal keeps the fence
-    time.sleep(0.7)
+    assert ca.lease("20261127-SA-0001", "D201", ttl=2)["fence"] == 1  # renewal keeps the fence
+    time.sleep(2.2)
     second = cb.lease("20261127-SA-0001", "D202")
     assert second["granted"] and second["fence"] == 2
     assert not ca.release("20261127-SA-0001", 1)["released"]  # a stale holder cannot release
