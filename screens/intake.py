@@ -229,6 +229,10 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.kb_article = f.get("kb_article") or ""
         q("#kb-article", Static).update(content(f"知识库条目：{self.kb_article}" if self.kb_article else ""))
         self._show_disposition(disposition)
+        # the highlight of a choice row starts on its preset again (先生 / 转办), not on last call's
+        q("#caller_title", RadioSet)._selected = 1 if f.get("caller_title") == "女士" else 0
+        codes = [value for value, _label in intake_check.DISPOSITIONS]
+        q("#disposition", RadioSet)._selected = codes.index(disposition) if disposition in codes else 0
 
     def _start_call(self, draft: dict | None = None, fill: bool = True) -> None:
         self.saved_number = None

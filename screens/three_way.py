@@ -6,7 +6,8 @@ conversation. After two failed tries or a refusal the screen offers to turn the 
 transfer with everything filled in. Saving records created(three_way) + three_way_call_logged in
 one store command; the screen is dismissed with (Recorded, outcome label).
 
-Keys: Alt+1/2/3 record a try (connected / busy / no answer), F5 save as resolved, Alt+Z save as
+Keys: Alt+J / Alt+X / Alt+W record a try (接通 connected / 占线 busy / 无人接听 no answer; letters,
+not digits: tmux and some terminals turn Alt+digit into other characters), F5 save as resolved, Alt+Z save as
 transfer, Escape back to the form (nothing is lost: the form keeps its fields).
 """
 
@@ -39,9 +40,9 @@ class ThreeWaySaved(Message):
 
 class ThreeWayScreen(ReportsWorkerErrors, Screen):
     BINDINGS = [
-        Binding("alt+1", "attempt('connected')", "接通", id="three_way_connected", priority=True),
-        Binding("alt+2", "attempt('busy')", "占线", id="three_way_busy", priority=True),
-        Binding("alt+3", "attempt('no_answer')", "无人接听", id="three_way_no_answer", priority=True),
+        Binding("alt+j", "attempt('connected')", "接通", id="three_way_connected", priority=True),
+        Binding("alt+x", "attempt('busy')", "占线", id="three_way_busy", priority=True),
+        Binding("alt+w", "attempt('no_answer')", "无人接听", id="three_way_no_answer", priority=True),
         Binding("f5", "save('resolved')", "保存：已解决", id="three_way_resolved"),
         Binding("alt+z", "save('transfer')", "转为转办", id="three_way_transfer", priority=True),
         Binding("escape", "back", "返回受理", id="three_way_back"),
@@ -71,7 +72,7 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
                 yield RadioButton("来电人同意三方通话", id="consent-yes")
                 yield RadioButton("来电人不同意", id="consent-no")
             yield Static("", id="tw-consent-error", classes="field-error")
-            yield Static(content("拨打记录（Alt+1 接通，Alt+2 占线，Alt+3 无人接听）"), classes="panel-title")
+            yield Static(content("拨打记录（Alt+J 接通，Alt+X 占线，Alt+W 无人接听）"), classes="panel-title")
             yield Vertical(id="tw-attempts")
             yield Static("", id="tw-attempts-error", classes="field-error")
             yield Label("通话记录", classes="field-label")
@@ -171,7 +172,7 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
             if self.consent is not True:
                 return "tw-consent", "来电人同意后才能进行三方通话；不同意请按 Alt+Z 转为转办"
             if not self.connected:
-                return "tw-attempts", "尚未接通承办单位：接通后按 Alt+1 记录"
+                return "tw-attempts", "尚未接通承办单位：接通后按 Alt+J 记录"
         else:
             if self.consent is None:
                 return "tw-consent", "请记录来电人是否同意三方通话"

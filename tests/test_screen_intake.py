@@ -322,3 +322,14 @@ async def test_kb_answer_fills_a_direct_answer(data_dir):
         await settle(pilot)
         state = app.store.get(screen.saved_number)
         assert state.status.value == "answered" and state.kb_article == "KB-0001"
+
+
+async def test_new_call_resets_the_choice_highlight(data_dir):
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        await fill_caller(pilot, name="王", title_key="right")
+        await pilot.press("shift+tab", "enter")
+        assert screen.fields()["caller_title"] == "女士"
+        await pilot.press("f8", *"刘", "tab", "enter")  # Enter on the first choice: 先生
+        assert screen.fields()["caller_title"] == "先生"

@@ -65,7 +65,7 @@ def test_three_way_screen_snapshot(tmp_path, snap_compare):
         screen = pilot.app.screen
         screen.query_one("#tw-explained").value = True
         screen.query_one("#consent-yes").value = True
-        await pilot.press("alt+2", "alt+3")
+        await pilot.press("alt+x", "alt+w")
         screen.query_one("#tw-notes", TextArea).text = "物业电话两次无人接听"
         no_blink(pilot.app)
         screen.query_one("#tw-unit").focus()

@@ -45,11 +45,11 @@ async def test_two_failed_tries_turn_into_a_transfer(data_dir):
         tw.query_one("#tw-explained").focus()
         await pilot.press("space", "tab", "enter")  # explained; consent: 同意
         assert tw.consent is True
-        await pilot.press("alt+2")
+        await pilot.press("alt+x")
         assert not tw.query_one("#tw-offer").has_class("-shown")
         await pilot.press("alt+z")  # too early: one try only
         assert "须拨打两次" in shown(tw, "#tw-attempts-error")
-        await pilot.press("alt+3")
+        await pilot.press("alt+w")
         assert tw.query_one("#tw-offer").has_class("-shown")
         assert "2次未接通" in shown(tw, "#tw-offer")
         await pilot.press("alt+z")
@@ -73,7 +73,7 @@ async def test_connected_call_is_saved_as_resolved_with_notes(data_dir):
         await pilot.press("f5")
         assert "说明" in shown(tw, "#tw-consent-error")  # explain first
         tw.query_one("#tw-explained").focus()
-        await pilot.press("space", "tab", "enter", "alt+1")
+        await pilot.press("space", "tab", "enter", "alt+j")
         tw.query_one("#tw-notes", TextArea).text = "物业经理答应明天修电梯"
         await pilot.press("f5")
         await settle(pilot)
