@@ -61,7 +61,7 @@ def desk_available(mode: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-class HotlineApp(ReportsWorkerErrors, App):
+class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q/ctrl+c defaults
     TITLE = "12345 市民热线"
     CSS_PATH = _css_paths()
     ENABLE_COMMAND_PALETTE = True

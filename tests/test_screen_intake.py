@@ -333,3 +333,26 @@ async def test_new_call_resets_the_choice_highlight(data_dir):
         assert screen.fields()["caller_title"] == "女士"
         await pilot.press("f8", *"刘", "tab", "enter")  # Enter on the first choice: 先生
         assert screen.fields()["caller_title"] == "先生"
+
+
+async def test_no_swallowed_control_keys_are_bound(data_dir):
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        # our actions (app and screen bindings); Textual's own editing keys inside an Input stay as they are
+        keys = {k for k, b in screen.active_bindings.items() if b.node in (app, screen)}
+        for forbidden in ("ctrl+s", "ctrl+q", "ctrl+z", "ctrl+c", "ctrl+b", "ctrl+h", "ctrl+i", "ctrl+j", "ctrl+m"):
+            assert all(forbidden not in k.split(",") for k in keys), forbidden
+        await pilot.press("ctrl+q")
+        assert app.is_running
+
+
+async def test_holiday_greeting(data_dir):
+    from datetime import datetime
+
+    from screens.app import HotlineApp
+
+    app = HotlineApp(data_dir, wallclock=lambda: datetime(2026, 10, 1, 9, 0), operator="A01")
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        assert screen.query_one(PhrasingPanel).line() == "节日好，市民热线，请问有什么可以帮您？"
