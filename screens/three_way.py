@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Label, RadioButton, RadioSet, Static, TextArea
 
 from console.domain.units import suggest_units
+from console.drafts import Drafts
 from screens.safe import content, labelled
 from screens.widgets.choices import unit_choice, unit_source
 from screens.widgets.picker import Picker
@@ -81,11 +82,49 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        suggested = suggest_units(self.app.units, self.payload.get("description", ""), limit=1)
-        if suggested:
-            self.set_unit(suggested[0][0])
+        self.drafts = Drafts(self.app.data_dir, "three_way")
+        draft = self.drafts.load()
+        if draft and draft.get("call") == self.call_key():
+            self.restore(draft)  # the same call, after a crash or Esc: tries and notes come back
+        else:
+            suggested = suggest_units(self.app.units, self.payload.get("description", ""), limit=1)
+            if suggested:
+                self.set_unit(suggested[0][0])
         self.query_one("#tw-unit", Picker).focus()
         self.refresh_offer()
+
+    # -- draft ------------------------------------------------------------------------------
+
+    def call_key(self) -> str:
+        p = self.payload
+        return f"{p.get('call_time', '')}|{p.get('phone', '')}"
+
+    def save_draft(self) -> None:
+        self.drafts.save({
+            "call": self.call_key(), "unit": self.unit_code or "", "attempts": self.attempts,
+            "explained": self.query_one("#tw-explained", Checkbox).value,
+            "consent": "" if self.consent is None else ("yes" if self.consent else "no"),
+            "notes": self.query_one("#tw-notes", TextArea).text,
+        })
+
+    def restore(self, draft: dict) -> None:
+        unit = next((u for u in self.app.units if u.code == draft.get("unit")), None)
+        if unit is not None:
+            self.set_unit(unit)
+        self.query_one("#tw-explained", Checkbox).value = bool(draft.get("explained"))
+        if draft.get("consent") in ("yes", "no"):
+            self.query_one(f"#consent-{draft['consent']}", RadioButton).value = True
+        self.query_one("#tw-notes", TextArea).text = draft.get("notes") or ""
+        for attempt in draft.get("attempts") or []:
+            self._show_attempt(attempt)
+
+    @on(Checkbox.Changed)
+    @on(RadioSet.Changed)
+    @on(TextArea.Changed)
+    @on(Picker.Picked)
+    def _changed(self, event) -> None:
+        if self.is_mounted:
+            self.save_draft()
 
     # -- state ------------------------------------------------------------------------------
 
@@ -142,9 +181,13 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
             self._error("tw-unit", "请先选择承办单位")
             return
         at = self.app.wallclock().isoformat(timespec="seconds")
-        attempt = {"at": at, "number": self.unit_phone, "outcome": outcome}
+        self._show_attempt({"at": at, "number": self.unit_phone, "outcome": outcome})
+        self.save_draft()
+
+    def _show_attempt(self, attempt: dict) -> None:
         self.attempts.append(attempt)
-        line = f"第{len(self.attempts)}次  {at[11:19]}  {self.unit_phone}  {OUTCOME_LABELS[outcome]}"
+        line = (f"第{len(self.attempts)}次  {attempt['at'][11:19]}  {attempt['number']}  "
+                f"{OUTCOME_LABELS.get(attempt['outcome'], attempt['outcome'])}")
         self.query_one("#tw-attempts", Vertical).mount(Static(content(line), classes="tw-attempt"))
         self.refresh_offer()
 
@@ -213,4 +256,5 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
                 self._error(field, rec.reason)
             return
         label = "已解决" if message.outcome == "resolved" else "已转为转办"
+        self.drafts.clear()
         self.dismiss((rec, label))

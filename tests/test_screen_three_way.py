@@ -111,3 +111,23 @@ async def test_escape_goes_back_with_the_form_intact(data_dir):
         assert app.screen is intake
         assert intake.query_one("#caller_name", Input).value == "钱"
         assert app.store.count_orders() == 0
+
+
+async def test_tries_and_notes_survive_leaving_the_screen(data_dir):
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        intake, tw = await open_three_way(pilot)
+        tw.query_one("#tw-explained").focus()
+        await pilot.press("space", "tab", "enter", "alt+x")
+        tw.query_one("#tw-notes", TextArea).text = "第一次占线"
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("alt+t")
+        await pilot.pause()
+        tw = app.screen
+        assert [a["outcome"] for a in tw.attempts] == ["busy"]
+        assert tw.consent is True and tw.query_one("#tw-notes", TextArea).text == "第一次占线"
+        await pilot.press("alt+w", "alt+z")
+        await settle(pilot)
+        assert app.store.get(intake.saved_number).status.value == "pending_dispatch"
+        assert not (data_dir / "drafts" / "three_way.json").exists()
