@@ -27,9 +27,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console import clock
+from screens.widgets.footer import StableFooter
 from screens.safe import content
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
@@ -284,4 +285,4 @@ class MissingDesk(Screen):
 
         yield StatusHeader()
         yield Static(content(f"{self.desk_name}工作台尚未安装。按 F2 回到受理。"), id="missing-desk")
-        yield Footer()
+        yield StableFooter(compact=True)

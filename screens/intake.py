@@ -18,11 +18,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Digits, Footer, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Digits, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from console.domain.phone import PhoneError, normalise_phone
 from console.drafts import Drafts, is_blank
 from screens import intake_check
+from screens.widgets.footer import StableFooter
 from screens.safe import content
 from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
@@ -160,7 +161,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                              id="phrase-picker", show_all_on_focus=True)
                 yield CallerHistory(id="history")
                 yield SimilarOrders(id="similar")
-        yield Footer(compact=True)
+        yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
         self.drafts = Drafts(self.app.data_dir, "intake")

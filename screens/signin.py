@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from console.domain.roles import ROLE_LABELS, Role
+from screens.widgets.footer import StableFooter
 from screens.safe import content
 from screens.widgets.status_header import StatusHeader
 
@@ -37,7 +38,7 @@ class SignInScreen(Screen):
                 yield Input(placeholder="实习受理员填写，其他留空", id="trainee", max_length=6, restrict=r"[0-9]*", compact=True)
             yield Static("", id="signin-error", classes="field-error")
             yield Static("", id="signin-seat")
-        yield Footer(compact=True)
+        yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#operator", Input).focus()

@@ -19,10 +19,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Static, TextArea
 
 from console.domain.units import suggest_units
 from console.drafts import Drafts
+from screens.widgets.footer import StableFooter
 from screens.safe import content, labelled
 from screens.widgets.choices import unit_choice, unit_source
 from screens.widgets.picker import Picker
@@ -79,7 +80,7 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
             yield Label("通话记录", classes="field-label")
             yield TextArea(id="tw-notes", soft_wrap=True, tab_behavior="focus")
             yield Static("", id="tw-offer")
-        yield Footer(compact=True)
+        yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
         self.drafts = Drafts(self.app.data_dir, "three_way")

@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from screens.widgets.footer import StableFooter
 from screens.safe import content
 
 
@@ -51,7 +52,7 @@ class KeysHelp(ModalScreen[None]):
             with VerticalScroll():
                 for key, description, binding_id in self.rows:
                     yield Static(content(f"{pad(key, 10)} {pad(description, 12)} {binding_id}"), classes="keys-help-row")
-            yield Footer(compact=True)
+            yield StableFooter(compact=True)
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

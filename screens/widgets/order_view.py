@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from screens.widgets.footer import StableFooter
 from screens.safe import content, labelled
 from screens.widgets.order_rows import deadline_of, result_of, status_label
 
@@ -50,7 +51,7 @@ class OrderView(ModalScreen[str | None]):
                     at = (e.get("at") or "")[5:16].replace("T", " ")
                     yield Static(content(f"{at}  {e['kind']}  {e.get('operator') or ''}  {_brief(e.get('payload'))}"),
                                  classes="order-event")
-            yield Footer(compact=True)
+            yield StableFooter(compact=True)
 
     def action_dismiss_view(self) -> None:
         self.dismiss(None)
