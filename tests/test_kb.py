@@ -177,6 +177,25 @@ def test_import_jsonl_reports_bad_rows_by_line_and_upserts_by_id(store, tmp_path
         assert ids(search(c, "燃气泄漏")) == []  # the old title left the index with the upsert
 
 
+def test_import_announcements_from_the_same_file(store, tmp_path):
+    f = tmp_path / "ann.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"type": "announcement", "id": "N1", "kind": "停水", "title": "幸福路停水", "area": "幸福路",
+         "start": "2026-11-28 08:00", "end": "2026-11-28 20:00", "answer": "20点前恢复"},
+        {"type": "announcement", "id": "N2", "title": "时间倒了", "start": "2026-11-28 08:00", "end": "2026-11-27 08:00"},
+        {"id": "A9", "title": "停水怎么办", "answer": "打热线"},
+    ]), encoding="utf-8")
+    report = import_file(store.path, f)
+    assert (report.imported, report.announcements) == (1, 1)
+    assert [(e.line, e.message) for e in report.errors] == [(2, "'end' is before 'start'")]
+    from console.kb.announcements import active
+
+    with open_read(store.path) as c:
+        [hit] = active(c, now=datetime(2026, 11, 28, 12, 0), address="幸福路12号")
+        assert (hit.announcement.id, hit.area_match) == ("N1", True)
+        assert active(c, now=datetime(2026, 11, 29, 12, 0), address="幸福路12号") == []
+
+
 def test_import_csv_with_line_numbers(store, tmp_path):
     f = tmp_path / "a.csv"
     f.write_text(

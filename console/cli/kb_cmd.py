@@ -15,9 +15,10 @@ def register(sub) -> None:
     add_data_dir(kb)
     cmds = kb.add_subparsers(dest="kb_command", metavar="ACTION")
 
-    p = cmds.add_parser("import", help="upsert articles by id from a JSON Lines or CSV file")
+    p = cmds.add_parser("import", help="upsert articles (and announcements) by id from a JSON Lines or CSV file")
     p.add_argument("file", metavar="FILE", help=".jsonl or .csv (fields: id, title, body, answer, department, "
-                   "content_class, keywords, valid_from, valid_to, review_date)")
+                   "content_class, keywords, valid_from, valid_to, review_date; rows with type=announcement: "
+                   "id, kind, title, area, start, end, answer, department)")
     add_data_dir(p)
     p.set_defaults(func=cmd_import)
 
@@ -87,8 +88,9 @@ def cmd_import(args) -> int:
         raise CliError(f"{path}: not UTF-8 text ({exc.reason})") from exc
     for err in report.errors:
         print(f"hotline: {path.name} line {err.line}: {err.message}", file=sys.stderr)
-    print(f"imported {report.imported} articles from {path.name}"
-          + (f"; {len(report.errors)} rows rejected" if report.errors else ""))
+    print(f"imported {report.imported} articles"
+          + (f" and {report.announcements} announcements" if report.announcements else "")
+          + f" from {path.name}" + (f"; {len(report.errors)} rows rejected" if report.errors else ""))
     return 1 if report.errors else 0
 
 

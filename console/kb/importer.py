@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.kb.model import Article, RecordError, article_from_row
+from console.kb.model import Announcement, Article, RecordError, announcement_from_row, article_from_row
 
 BATCH = 2000
 OPTIMIZE_AFTER = 500  # a bulk import leaves many index segments; merging them halves query time  # rows per write transaction: bounded lock time, progress survives a bad file end
@@ -23,7 +23,8 @@ class RowError:
 
 @dataclass
 class ImportReport:
-    imported: int = 0
+    imported: int = 0  # articles
+    announcements: int = 0
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -53,40 +54,47 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | None, str]]:
         raise RecordError(f"unknown file type {path.suffix!r}: use .jsonl or .csv")
 
 
-def parse_file(path: Path, report: ImportReport) -> Iterator[Article]:
+def parse_file(path: Path, report: ImportReport) -> Iterator[Article | Announcement]:
+    """Articles, and announcements for rows with `"type": "announcement"` (outages: area, start, end)."""
     source = path.name
     for line_no, row, error in read_rows(path):
         if row is None:
             report.errors.append(RowError(line_no, error))
             continue
         try:
-            yield article_from_row(row, source=source)
+            if str(row.get("type") or "").strip().lower() == "announcement":
+                yield announcement_from_row(row)
+            else:
+                yield article_from_row(row, source=source)
         except RecordError as exc:
             report.errors.append(RowError(line_no, str(exc)))
 
 
 def import_file(db_path: Path, path: Path) -> ImportReport:
     """Upsert every good row of `path` into the store at `db_path`, in batches."""
+    from console.kb.announcements import upsert_announcements
     from console.kb.db import open_read
     from console.kb.indexer import upsert_articles
 
     report = ImportReport()
     conn = open_read(db_path)
     try:
-        batch: list[Article] = []
+        batch: list[Article | Announcement] = []
 
         def flush() -> None:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                report.imported += upsert_articles(conn, batch)
+                report.imported += upsert_articles(conn, [r for r in batch if isinstance(r, Article)])
+                report.announcements += upsert_announcements(
+                    conn, [r for r in batch if isinstance(r, Announcement)])
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             batch.clear()
 
-        for article in parse_file(path, report):
-            batch.append(article)
+        for record in parse_file(path, report):
+            batch.append(record)
             if len(batch) >= BATCH:
                 flush()
         if batch:
