@@ -28,7 +28,7 @@ ARTICLES = [
     {"id": "G2", "title": "公积金贷款额度", "answer": "单人最高60万元。", "department": "市住房公积金管理中心",
      "content_class": "城建环保/住房公积金"},
     {"id": "S1", "title": "社保卡补办", "answer": "到合作银行网点补办。", "department": "市人力资源和社会保障局",
-     "content_class": "劳动人事/城镇职工养老保险"},
+     "content_class": "劳动人事/城镇职工养老保险", "review_date": "2020-01-31"},
     {"id": "P1", "title": "标记测试 " + " ".join(PAYLOADS), "answer": "口径 " + " ".join(PAYLOADS),
      "department": "[b]部门[/b]", "content_class": "其他/工会"},
 ]
@@ -176,6 +176,30 @@ async def test_announcement_for_the_callers_area_is_listed_first(tmp_path):
         await pilot.pause()
         assert (app.chosen[-1].article_id, app.chosen[-1].announcement) == ("ANN1", True)
     store.close()
+
+
+async def test_address_change_brings_the_area_announcement_first(tmp_path):
+    ann = Announcement("ANN2", "解放路停电检修", area="解放路街道", starts_at="2000-01-01 00:00",
+                       ends_at="2999-12-31 23:59", answer="检修至18点。", kind="停电")
+    store = make_store(tmp_path, [ann])
+    app = PanelApp(store)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.press("g", "j", "j")
+        await settle(pilot)
+        assert not titles(app)[0].startswith("【公告")
+        app.query_one(KBPanel).address = "城东区解放路街道5号"
+        await settle(pilot)
+        assert titles(app)[0] == "【公告·本区域】解放路停电检修"
+    store.close()
+
+
+async def test_article_past_its_review_date_is_marked(store):
+    app = PanelApp(store)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.press("s", "b", "k")
+        await settle(pilot)
+        assert titles(app)[0].endswith("[待复核]")
+        assert "复核日期 2020-01-31 已过" in answer_text(app)
 
 
 async def test_filter_by_department(store):
