@@ -95,13 +95,7 @@ def bigrams_expr(q: ParsedQuery, column: str = "bigrams") -> str:
     if not q.bigrams:
         return ""
     parts = []
-    last = len(q.bigrams) - 1
-    for i, b in enumerate(dict.fromkeys(q.bigrams)):
-        prefix = len(b) == 1 and q.prefix_last
+    for b in dict.fromkeys(q.bigrams):
+        prefix = len(b) == 1 and q.prefix_last  # a trailing lone character while typing
         parts.append(_quote(b) + ("*" if prefix else ""))
-    _ = last
     return "{" + column + "} : (" + " AND ".join(parts) + ")"
-
-
-def ascii_terms(q: ParsedQuery) -> list[str]:
-    return [w for w in q.words if w.isascii() and w.isalpha()]
