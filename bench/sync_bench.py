@@ -3,6 +3,7 @@
   push+pull   10,000 events pushed by one seat and pulled by another on loopback  <= 10 s
   offline day a seat back after a day offline (3,000 orders, 15,000 events at the
               centre, its own 300 pending) converges                            <= 30 s
+  responsive  while the console's SyncWorker pulls that day: timer lateness and local write time
 
 Run:  .venv/bin/python bench/sync_bench.py [--db sqlite|postgres|both] [--runs 3]
 The centre runs as a separate process (`hotline centre serve`), as in production.
@@ -176,6 +177,51 @@ def offline_day(kind: str, tmp: Path) -> dict:
         drop()
 
 
+def responsiveness(kind: str, tmp: Path) -> dict:
+    """While a SyncWorker in this process pulls a day of work (15,000 events), how late is a
+    10 ms timer on the main thread (a proxy for keystroke handling: the GIL is shared), and how
+    long does a local write (a note) take (the SQLite write lock is shared)?"""
+    from console.sync import state as st
+    from console.sync.worker import SyncWorker
+
+    db, drop = new_db(kind, tmp)
+    centre = Centre(make_engine(db))
+    centre.init()
+    proc = CentreProc(db)
+    try:
+        others, co = seat(tmp, f"O{uuid.uuid4().hex[:4].upper()}", centre, proc.url)
+        fill(others, 3000, 5)
+        push_pending(others, co)
+        me, cm = seat(tmp, f"R{uuid.uuid4().hex[:4].upper()}", centre, proc.url)
+        fill(me, 1, 2, start=9000)
+        number = me.list_orders(limit=1)[0]["number"]
+        head = centre.head()
+        late, writes = [], []
+        worker = SyncWorker(me, cm, interval=0.5, pull_wait=1.0).start()
+        t_end = time.monotonic() + 120
+        while time.monotonic() < t_end:
+            t = time.perf_counter()
+            time.sleep(0.01)
+            late.append(time.perf_counter() - t - 0.01)
+            if len(late) % 10 == 0:
+                t = time.perf_counter()
+                me.record([NewEvent("note", {"text": "测"}, DISPATCHER, number)])
+                writes.append(time.perf_counter() - t)
+                if int(st.read_all(me).get("pull_cursor", 0)) >= head:  # the day has been pulled
+                    break
+        worker.stop()
+        return {"late": late, "writes": writes}
+    finally:
+        proc.stop()
+        centre.engine.dispose()
+        drop()
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
 def summary(values: list[float]) -> str:
     values = sorted(values)
     p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
@@ -200,6 +246,11 @@ def main() -> None:
             print(f"[{kind:8}] (load average now {os.getloadavg()[0]:.1f})")
             print(f"[{kind:8}] a day offline, 15,000 events to converge (budget 30 s): "
                   f"{summary([r['total'] for r in runs])}")
+            r = responsiveness(kind, tmp)
+            print(f"[{kind:8}] during that pull in the console's process: 10 ms timer late by p50 "
+                  f"{pct(r['late'], .5) * 1000:.1f} ms, p95 {pct(r['late'], .95) * 1000:.1f} ms; a local write takes "
+                  f"p50 {pct(r['writes'], .5) * 1000:.0f} ms, p95 {pct(r['writes'], .95) * 1000:.0f} ms "
+                  f"(n={len(r['writes'])})")
 
 
 if __name__ == "__main__":

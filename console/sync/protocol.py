@@ -17,7 +17,7 @@ MIN_PROTOCOL = 1  # the oldest seat protocol the centre still accepts
 PROTOCOL_HEADER = "X-Hotline-Protocol"
 TIME_HEADER = "X-Hotline-Time"  # the centre's wall clock (epoch ms) on every answer: clock offset
 PUSH_BATCH = 500
-PULL_LIMIT = 1000
+PULL_LIMIT = 250  # per pull and per local transaction: a console write never waits long
 
 # Fields of an event on the wire, as the seat stores them.
 EVENT_FIELDS = ("id", "order_no", "kind", "payload", "operator", "role", "unit", "seat", "seat_seq",
