@@ -290,3 +290,16 @@ def test_a_store_from_before_sync_keeps_its_pending_events_through_the_migration
     assert reopened.outbox_count() == 1 and reopened.events_of(number)[0]["sync_status"] == "pending"
     sync_once(reopened, client(reopened))
     assert_converged(centre, [reopened])
+
+
+def test_backoff_grows_with_full_jitter_up_to_a_cap_and_resets():
+    import random
+
+    from console.sync.backoff import Backoff
+
+    b = Backoff(base=0.5, cap=8.0, rng=random.Random(1))
+    waits = [b.next() for _ in range(12)]
+    assert all(0 <= w <= 8.0 for w in waits)
+    assert max(waits[6:]) > 2.0 and len(set(waits)) == len(waits)  # spread, not in step
+    b.reset()
+    assert b.next() <= 1.0
