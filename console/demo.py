@@ -50,9 +50,7 @@ PLACES = [
     "中山路步行街", "北郊工业园", "南湖路社区", "金桥街道锦绣社区", "光明小区7号楼",
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡"
-DIRECT_ANSWERS = {
-    "咨询": "已按知识库统一口径答复来电人办理流程和所需材料。",
-}
+FALLBACK_ANSWER = "已按知识库统一口径答复来电人办理流程和所需材料。"
 AGENTS = ["A101", "A102", "A103", "A205"]
 
 # Target end states and their share of the demo (every state appears).
@@ -86,6 +84,13 @@ class _Demo:
             raise RuntimeError(f"demo step {kind} on {order or 'new order'} rejected: {result.reason}")
         return result.orders[0]
 
+    def kb_hit(self, description: str):
+        """The starter article that answers this text, if the store has a knowledge base."""
+        from console.kb import kb_answers_for
+
+        hits = kb_answers_for(self.store, description, limit=1)
+        return hits[0] if hits else None
+
     def unit_for(self, description: str) -> str:
         ranked = self.suggest(self.units, description, limit=3)
         return ranked[0][0].code if ranked else self.rng.choice(self.units).code
@@ -115,8 +120,10 @@ class _Demo:
         if payload["reply_wanted"]:
             payload["reply_method"] = rng.choice(["电话", "短信"])
         if target == "answered":
-            payload.update(disposition="direct_answer", nature="咨询",
-                           answer=DIRECT_ANSWERS["咨询"], kb_article=f"KB-{rng.randint(1, 80):04d}")
+            hit = self.kb_hit(description)
+            payload.update(disposition="direct_answer", nature="咨询", answer=hit.answer if hit else FALLBACK_ANSWER)
+            if hit:
+                payload["kb_article"] = hit.id
         elif target == "not_accepted":
             payload.update(disposition="not_accepted", reason="涉及司法诉讼程序，不属于热线受理范围")
         elif target == "three_way":
@@ -140,10 +147,11 @@ class _Demo:
         if target in ("answered", "not_accepted", "pending_dispatch", "three_way"):
             return
         if target == "returned_to_intake":
-            if rng.random() < 0.5:
-                self.do(Kind.RETURNED_TO_INTAKE, {"reason": "问题描述不清，请补充具体地址和诉求"}, self.dispatcher, t, number)
+            hit = self.kb_hit(payload["description"])
+            if hit and rng.random() < 0.5:  # R-21: the knowledge base already answers it
+                self.do(Kind.RETURNED_TO_INTAKE, {"kb_article": hit.id, "department": hit.department}, self.dispatcher, t, number)
             else:
-                self.do(Kind.RETURNED_TO_INTAKE, {"kb_article": "KB-0012", "department": "市住建局"}, self.dispatcher, t, number)
+                self.do(Kind.RETURNED_TO_INTAKE, {"reason": "问题描述不清，请补充具体地址和诉求"}, self.dispatcher, t, number)
             return
         if target == "escalated":
             self.do(Kind.ESCALATED, {"reason": "涉及多个部门职责，无法确定承办单位"}, self.dispatcher, t, number)

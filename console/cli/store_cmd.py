@@ -35,17 +35,20 @@ def check_seat(code: str) -> str:
 
 
 def cmd_init(args) -> int:
+    from console.kb import seed_starter_kb
     from console.store import Store
 
     seat = check_seat(args.seat)
     store = Store.init(getattr(args, "data_dir", None), seat)
-    print(f"store ready at {store.path} (seat {seat})")
+    articles, announcements = seed_starter_kb(store)
+    print(f"store ready at {store.path} (seat {seat}); knowledge base: {articles} articles, {announcements} announcements")
     store.close()
     return 0
 
 
 def cmd_demo(args) -> int:
     from console.demo import fill_demo
+    from console.kb import seed_starter_kb
     from console.store import Store
 
     seat = check_seat(args.seat)
@@ -68,6 +71,7 @@ def cmd_demo(args) -> int:
             seat = store.seat
             store.close()
     store = Store.init(data_dir, seat)
+    seed_starter_kb(store)  # before the orders: direct answers and R-21 returns cite real articles
     summary = fill_demo(store, max(args.orders, 300), seed=args.seed)
     print(f"demo store at {store.path}: {summary['orders']} orders")
     for status, n in sorted(summary["by_status"].items()):
