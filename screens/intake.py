@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Digits, Input, Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Checkbox, Digits, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from console.domain.phone import PhoneError, normalise_phone
 from console.drafts import Drafts, is_blank

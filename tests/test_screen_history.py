@@ -6,7 +6,6 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
-from screens.widgets.picker import Picker
 from screen_helpers import make_app, make_store, ready, seed_order, settle
 
 
