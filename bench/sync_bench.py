@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from console.centre.db import make_engine  # noqa: E402
 from console.centre.service import Centre  # noqa: E402
 from console.domain.roles import Actor, Role  # noqa: E402
-from console.store import NewEvent, Store  # noqa: E402
+from console.store import NEW_ORDER, NewEvent, Store  # noqa: E402
 from console.sync import state as sync_state  # noqa: E402
 from console.sync.client import CentreClient  # noqa: E402
 from console.sync.session import pull_all, push_pending, sync_once  # noqa: E402
@@ -63,8 +63,8 @@ def fill(store: Store, orders: int, per_order: int, start: int = 0) -> int:
     """`orders` orders of `per_order` events each: created, dispatched, then notes."""
     made, batch = 0, []
     for i in range(start, start + orders):
-        number = f"{T0:%Y%m%d}-{store.seat}-{i + 1:05d}"
-        batch.append(NewEvent("created", {**intake(i), "number": number}, AGENT, at=T0))
+        number = NEW_ORDER  # the order this command's `created` makes
+        batch.append(NewEvent("created", intake(i), AGENT, at=T0))
         if per_order > 1:
             batch.append(NewEvent("dispatched", {"lead_unit": "U00%d" % (1 + i % 4)}, DISPATCHER, number,
                                   at=T0 + timedelta(hours=1)))

@@ -1,17 +1,15 @@
 """The store commands the intake seat issues. No Textual here: each function takes the store and
 plain values and returns console.store.Recorded, so screens run them in a worker.
 
-Two commands need the new order's number for a second event in the same command (duplicate link:
-created + merged_into; three-way call: created + three_way_call_logged). The store allocates
-numbers only for a lone `created`, so `_reserve_number` takes the next number from the seat's
-counter first (a rejected command then leaves a gap in the day's numbering, never a clash).
+Two commands add a second event to the order they create (duplicate link: created +
+merged_into; three-way call: created + three_way_call_logged): the second event names the order
+as NEW_ORDER and the store gives it the number it allocated in the same transaction.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from console import clock
 from console.domain.order import Kind
 from console.domain.roles import Actor
 
@@ -28,9 +26,10 @@ def record_order(store, payload: dict, actor: Actor):
 
 def record_duplicate(store, payload: dict, target: str, actor: Actor):
     """This call is the same matter as `target`: one command, created + merged_into (reversible)."""
-    number = _reserve_number(store)
-    created = new_event(Kind.CREATED, {**payload, "number": number}, actor)
-    merged = new_event(Kind.MERGED_INTO, {"target": target, "note": "来电重复反映，并单"}, actor, order=number)
+    from console.store import NEW_ORDER
+
+    created = new_event(Kind.CREATED, payload, actor)
+    merged = new_event(Kind.MERGED_INTO, {"target": target, "note": "来电重复反映，并单"}, actor, order=NEW_ORDER)
     return store.record([created, merged])
 
 
@@ -45,14 +44,9 @@ def record_inquiry(store, number: str, actor: Actor, note: str = ""):
 
 def record_three_way(store, payload: dict, log: dict, actor: Actor):
     """R-14: the order (disposition three_way) and the call's log in one command."""
-    number = _reserve_number(store)
-    created = new_event(Kind.CREATED, {**payload, "number": number, "disposition": "three_way"}, actor)
-    logged = new_event(Kind.THREE_WAY_CALL_LOGGED, log, actor, order=number)
+    from console.store import NEW_ORDER
+
+    created = new_event(Kind.CREATED, {**payload, "disposition": "three_way"}, actor)
+    logged = new_event(Kind.THREE_WAY_CALL_LOGGED, log, actor, order=NEW_ORDER)
     return store.record([created, logged])
 
-
-def _reserve_number(store) -> str:
-    from console.store.engine import write_transaction
-
-    with write_transaction(store.engine) as conn:
-        return store._allocate_number(conn, store.seat, clock.now())

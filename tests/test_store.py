@@ -192,3 +192,23 @@ def test_R04_a_converted_three_level_taxonomy_works_without_code_change(tmp_path
         assert not old.ok and "分类表" in old.reason  # the shipped classes are no longer the taxonomy
     finally:
         store.close()
+
+
+def test_one_command_creates_an_order_and_acts_on_it(store):
+    from console.store import NEW_ORDER
+
+    target = create(store)
+    result = store.record([
+        NewEvent(Kind.CREATED, intake(), AGENT, at=MON),
+        NewEvent(Kind.MERGED_INTO, {"target": target}, AGENT, NEW_ORDER, at=MON),
+    ])
+    assert result.ok and result.orders == ["20261123-S07-0002"] * 2
+    assert store.order_row("20261123-S07-0002")["merged_into"] == target
+
+
+def test_a_created_event_cannot_choose_its_number(store):
+    result = store.record([NewEvent(Kind.CREATED, intake(), AGENT, "20261123-S09-0001", at=MON)])
+    assert not result.ok and "不能指定" in result.reason
+    result = store.record([NewEvent(Kind.CREATED, {**intake(), "number": "X"}, AGENT, at=MON)])
+    assert not result.ok and "未知字段" in result.reason
+    assert store.count_orders() == 0 and store.meta("seat_seq") is None

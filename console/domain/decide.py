@@ -115,7 +115,7 @@ def _check_schema(kind: str, payload: dict) -> Decision | None:
     if not isinstance(payload, dict):
         return reject("payload", "事件内容应为对象")
     schema = PAYLOAD_SCHEMAS[kind]
-    unknown = sorted(set(payload) - set(schema) - {"number"})
+    unknown = sorted(set(payload) - set(schema))
     if unknown:
         return reject("payload", f"未知字段：{', '.join(unknown)}")
     for name, (typ, required) in schema.items():

@@ -25,12 +25,17 @@ from console.kb.order_index import index_order, rebuild_order_index
 from console.store.projection import phone_key, projection_row, state_from_json
 
 
+# `order` of an event that belongs to the order a `created` earlier in the same command makes
+# (a duplicate link, a three-way call log): the number is only known inside the transaction.
+NEW_ORDER = "@new"
+
+
 @dataclass
 class NewEvent:
     kind: str
     payload: dict
     actor: Actor
-    order: str = ""  # empty for `created`: the store allocates the number
+    order: str = ""  # empty for `created` (the store allocates the number), or NEW_ORDER
     at: datetime | None = None
 
 
@@ -198,19 +203,24 @@ class Store:
         hlc = self._meta(conn, "hlc")
         result = Recorded(True)
         now = clock.now()
+        created: str | None = None  # the number allocated by this command's latest `created`
         for index, new in enumerate(events):
             at = new.at or now
             actor = new.actor if new.actor.seat else Actor(new.actor.operator, new.actor.role, seat, new.actor.unit)
             number = new.order
             state = None
             if new.kind == Kind.CREATED:
-                number = number or new.payload.get("number") or self._allocate_number(conn, seat, at)
-            elif number:
+                if number:
+                    raise _Rejected(index, "新工单的编号由本坐席分配，不能指定", "number")
+                number = created = self._allocate_number(conn, seat, at)
+            else:
+                if number == NEW_ORDER:
+                    if created is None:
+                        raise _Rejected(index, "本次操作没有新建工单", "no_order")
+                    number = created
                 state = pending.get(number) or self._state(conn, number)
-            payload = {k: v for k, v in new.payload.items() if k != "number"}
+            payload = new.payload
             event = Event(kind=new.kind, order=number, payload=payload, at=at, actor=actor, id=uuid7())
-            if new.kind == Kind.CREATED and (number in pending or self._state(conn, number)):
-                raise _Rejected(index, f"工单 {number} 已存在", "exists")
             decision = decide(state, event, actor, ctx)
             if not decision.ok:
                 raise _Rejected(index, decision.reason, decision.code)
