@@ -243,6 +243,7 @@ def test_seed_starter_kb_is_idempotent_and_searchable(store):
         assert c.execute("SELECT count(*) FROM kb_articles").fetchone()[0] == n
         assert ids(search(c, "公积金提取", today=TODAY))[0] == "KB-C01-019"
         assert ids(search(c, "暖气不热", today=TODAY))[0] == "KB-C01-004"
+        assert ids(search(c, "tstd", today=TODAY))[0] == "KB-C01-023"  # initials find 停水停电
 
 
 # -- order index (duplicates, R-11) -------------------------------------------------------------
