@@ -121,6 +121,7 @@ class _Demo:
             payload["reply_method"] = rng.choice(["电话", "短信"])
         if target == "answered":
             hit = self.kb_hit(description)
+            rng.random()  # keeps a seed's demo the same with and without a knowledge base
             payload.update(disposition="direct_answer", nature="咨询", answer=hit.answer if hit else FALLBACK_ANSWER)
             if hit:
                 payload["kb_article"] = hit.id
@@ -148,7 +149,7 @@ class _Demo:
             return
         if target == "returned_to_intake":
             hit = self.kb_hit(payload["description"])
-            if hit and rng.random() < 0.5:  # the knowledge base already answers it
+            if rng.random() >= 0.5 and hit:  # the knowledge base already answers it
                 self.do(Kind.RETURNED_TO_INTAKE, {"kb_article": hit.id, "department": hit.department}, self.dispatcher, t, number)
             else:
                 self.do(Kind.RETURNED_TO_INTAKE, {"reason": "问题描述不清，请补充具体地址和诉求"}, self.dispatcher, t, number)

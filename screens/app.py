@@ -83,6 +83,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         super().__init__(**kwargs)
         self.data_dir = Path(data_dir)
         self.store = None
+        self.sync_worker = None  # console.sync.worker.SyncWorker once a connected store is open
         self.actor = None
         self.trainee_no = trainee_no
         self.monotonic = monotonic or time.monotonic
@@ -155,7 +156,17 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
 
         store = Store.open(self.data_dir)
         _ = store.seat, store.rules, store.calendar  # warm what the first save needs
+        self._start_sync(store)
         self.call_from_thread(self._store_ready, store)
+
+    def _start_sync(self, store) -> None:
+        """A seat connected to a centre (`hotline seat connect`) syncs in the background."""
+        from console.sync.status import read_status
+        from console.sync.worker import SyncWorker
+
+        if read_status(store, rejected_limit=1).connected:
+            self.sync_worker = SyncWorker(store).start()
+            store.commit_listeners.append(self.sync_worker.notify)
 
     def _store_ready(self, store) -> None:
         self.store = store
@@ -265,6 +276,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.sync_text, self.sync_online = text, online
 
     def on_unmount(self) -> None:
+        if self.sync_worker is not None:
+            self.sync_worker.stop(timeout=1.0)
         if self.store is not None:
             self.store.close()
 

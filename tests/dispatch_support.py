@@ -26,9 +26,11 @@ def demo_dir(tmp_path: Path) -> Path:
         import tempfile
 
         from console.demo import fill_demo
+        from console.kb import seed_starter_kb
 
         _template = Path(tempfile.mkdtemp(prefix="desk-demo-"))
         store = Store.init(_template, seat="S07")
+        seed_starter_kb(store)  # as `hotline demo` does: R-21 returns cite real articles
         fill_demo(store, n_orders=N_ORDERS, seed=SEED, now=NOW)
         store.close()
     target = tmp_path / "data"

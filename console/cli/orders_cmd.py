@@ -87,7 +87,8 @@ def cmd_show(args) -> int:
     }
     if args.json:
         print_json({"order": state, "deadlines": deadlines, "events": [
-            {k: e[k] for k in ("id", "kind", "at", "operator", "role", "unit", "seat", "seat_seq", "seq", "payload")}
+            {k: e.get(k) for k in ("id", "kind", "at", "operator", "role", "unit", "seat", "seat_seq", "seq",
+                                   "sync_status", "sync_reason", "payload")}
             for e in events]})
         return 0
     print(f"工单 {row['number']}  {STATUS_LABELS[Status(row['status'])]}")
@@ -108,4 +109,6 @@ def cmd_show(args) -> int:
     for e in events:
         print(f"    {e['at']}  {e['kind']:<22} {e['operator']}({e['role']})  "
               f"{json.dumps(e['payload'], ensure_ascii=False)[:80]}")
+        if e.get("sync_status") == "rejected":  # kept in the history, not folded (issue 6)
+            print(f"      ✗ 中心拒绝：{e.get('sync_reason') or ''}")
     return 0

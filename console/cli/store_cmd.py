@@ -24,6 +24,9 @@ def register(sub) -> None:
     p.add_argument("--if-empty", action="store_true",
                    help="fill only a missing or empty store; leave one with orders alone (used by `make run`)")
     p.add_argument("--seed", type=int, default=None, help="random seed (repeatable demo)")
+    p.add_argument("--units", action="store_true",
+                   help="then run the undertaking-unit simulator through a local demo centre "
+                        "(units reply, some late, some return orders or ask for extensions)")
     add_data_dir(p)
     p.set_defaults(func=cmd_demo)
 
@@ -76,5 +79,10 @@ def cmd_demo(args) -> int:
     print(f"demo store at {store.path}: {summary['orders']} orders")
     for status, n in sorted(summary["by_status"].items()):
         print(f"  {status:20} {n}")
+    if args.units:
+        from console.centre.unit_sim import run_demo_units
+
+        units = run_demo_units(store, rounds=3, seed=args.seed)
+        print("unit simulator: " + ", ".join(f"{k} {v}" for k, v in units.items() if isinstance(v, int)))
     store.close()
     return 0

@@ -84,6 +84,8 @@ class Store:
         self._taxonomy = taxonomy
         self._unit_codes: frozenset[str] | None = None
         self._seat: str | None = None
+        # Called after each command commits (the sync worker pushes at once instead of on its timer).
+        self.commit_listeners: list = []
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -190,9 +192,15 @@ class Store:
         """Apply one command (one or more events) atomically; nothing is written if any is rejected."""
         try:
             with write_transaction(self.engine) as conn:
-                return self._record(conn, events)
+                result = self._record(conn, events)
         except _Rejected as rej:
             return Recorded(False, reason=rej.reason, code=rej.code, index=rej.index)
+        for listener in list(self.commit_listeners):
+            try:
+                listener()
+            except Exception:  # a listener must never undo or hide a committed command
+                pass
+        return result
 
     def _record(self, conn: Connection, events: list[NewEvent]) -> Recorded:
         pending: dict[str, OrderState] = {}
