@@ -84,6 +84,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.data_dir = Path(data_dir)
         self.store = None
         self.sync_worker = None  # console.sync.worker.SyncWorker once a connected store is open
+        self._rejections_seen: set[str] = set()  # centre rejections already shown to the operator
         self.actor = None
         self.trainee_no = trainee_no
         self.monotonic = monotonic or time.monotonic
@@ -257,23 +258,30 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             from console.sync.status import read_status
         except ImportError:
             read_status = None
+        fresh: list[dict] = []
         if read_status is not None:
-            status = read_status(self.store, rejected_limit=1)
+            status = read_status(self.store, rejected_limit=20)
+            since = f"（自 {status.since[5:16].replace('T', ' ')}）" if status.since else ""
             if status.online:
                 text = f"已连接中心 · 待上传 {status.pending}"
-            elif getattr(status, "connected", False):
-                text = f"中心离线 · 待上传 {status.pending}"
+            elif status.connected:
+                text = f"中心离线{since} · 待上传 {status.pending}"
             else:
                 text = f"未连接中心 · 待上传 {status.pending}"
-            if status.rejected:
-                text += " · 有被中心拒绝的记录"
+            if status.rejected_count:
+                text += f" · 被中心拒绝 {status.rejected_count}"
             online = status.online
+            fresh = [r for r in status.rejected if r["event_id"] not in self._rejections_seen]
         else:
             text, online = f"未连接中心 · 待上传 {self.store.outbox_count()}", False
-        self.call_from_thread(self._sync_shown, text, online)
+        self.call_from_thread(self._sync_shown, text, online, fresh)
 
-    def _sync_shown(self, text: str, online: bool) -> None:
+    def _sync_shown(self, text: str, online: bool, fresh: list[dict]) -> None:
         self.sync_text, self.sync_online = text, online
+        for r in reversed(fresh):  # oldest first; the reason says who did it, when and to which unit
+            self._rejections_seen.add(r["event_id"])
+            self.notify(f"工单 {r['order']} 的操作（{r['kind']}，{r['operator']}）被中心拒绝：{r['reason']}",
+                        title="中心拒绝", severity="error", timeout=30, markup=False)
 
     def on_unmount(self) -> None:
         if self.sync_worker is not None:

@@ -197,6 +197,23 @@ class DispatchScreen(DeskScreen):
 
     def action_dispatch(self) -> None:
         numbers = self._targets()
+        if numbers:
+            self._claim_then_dispatch(numbers)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lease")
+    def _claim_then_dispatch(self, numbers: list[str]) -> None:
+        """While online, lease the orders from the centre first so two dispatchers do not work the
+        same one; offline (no answer in 2 s) work proceeds and the centre's decide() settles it."""
+        from console.sync.leases import claim_many
+
+        claims = claim_many(self.store, numbers, f"{self.actor.operator}@{self.store.seat}")
+        held = {n: c for n, c in claims.items() if c.granted is False}
+        free = [n for n in numbers if n not in held]
+        self.app.call_from_thread(self._open_dispatch, free, held)
+
+    def _open_dispatch(self, numbers: list[str], held: dict) -> None:
+        for number, lease in held.items():
+            self.say(f"{number} 正由 {lease.holder} 处理（中心租约），请稍后再试", error=True)
         if not numbers:
             return
         states = [s for s in (self.store.get(n) for n in numbers) if s is not None]

@@ -42,3 +42,26 @@ def _ask(store, client, call):
         return call(own)
     finally:
         own.close()
+
+
+def claim_many(store, numbers: list[str], operator: str, ttl: float = 120.0,
+               timeout: float = 2.0) -> dict[str, Claim]:
+    """Leases for the orders a dispatcher is about to work, asked with a short timeout: a centre that
+    does not answer quickly counts as offline (work proceeds, the centre decides later)."""
+    from console.sync.client import CentreClient
+    from console.sync.state import read_all
+
+    values = read_all(store)
+    if not values.get("centre_url") or not values.get("token"):
+        return {n: Claim(None) for n in numbers}
+    client = CentreClient(values["centre_url"], values["token"], timeout=timeout)
+    try:
+        claims = {}
+        for number in numbers:
+            claims[number] = claim(store, number, operator, ttl, client=client)
+            if claims[number].granted is None:  # no answer: do not wait again for each order
+                claims.update({n: Claim(None) for n in numbers if n not in claims})
+                break
+        return claims
+    finally:
+        client.close()

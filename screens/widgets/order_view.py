@@ -51,6 +51,9 @@ class OrderView(ModalScreen[str | None]):
                     at = (e.get("at") or "")[5:16].replace("T", " ")
                     yield Static(content(f"{at}  {e['kind']}  {e.get('operator') or ''}  {_brief(e.get('payload'))}"),
                                  classes="order-event")
+                    if e.get("sync_status") == "rejected":  # kept in the history, never folded
+                        yield Static(content(f"  ✗ 中心拒绝：{e.get('sync_reason') or ''}"),
+                                     classes="order-event order-event-rejected")
             yield StableFooter(compact=True)
 
     def action_dismiss_view(self) -> None:
