@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import select, text
 
 from console.centre import db as cdb
+from console.centre.local import LocalCentre
 from console.centre.db import make_engine
 from console.centre.service import Centre
 from console.domain.roles import Actor, Role
@@ -104,40 +105,12 @@ def new_centre(url: str) -> Centre:
 # -- the centre on loopback ----------------------------------------------------------------
 
 
-class CentreThread:
-    """uvicorn serving the real app in a background thread."""
+class CentreThread(LocalCentre):
+    """uvicorn serving the real app in a background thread (the same server the demo uses)."""
 
     def __init__(self, centre: Centre, port: int | None = None):
-        import uvicorn
-
-        from console.centre.app import create_app
-
+        super().__init__(centre, port=port or free_port())
         self.centre = centre
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(centre), host="127.0.0.1", port=self.port, log_level="error",
-                                timeout_graceful_shutdown=1)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> "CentreThread":
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("centre did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(5)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 class CentreProcess:

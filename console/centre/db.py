@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import (
-    BigInteger, Boolean, Column, MetaData, String, Table, Text, UniqueConstraint, create_engine, event,
+    BigInteger, Boolean, Column, MetaData, String, Table, Text, UniqueConstraint, create_engine,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 metadata = MetaData()
 
@@ -114,23 +114,11 @@ def normalise_url(db: str) -> str:
 def make_engine(db: str) -> Engine:
     url = normalise_url(db)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        from console.store.engine import sqlite_engine
 
-        @event.listens_for(engine, "connect")
-        def _configure(dbapi_conn, _record):
-            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA busy_timeout=10000")  # then 503, before the seat gives up
-            cur.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Connection):
-            # Every centre transaction that may write takes the write lock up front.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("immediate", False) else "BEGIN")
-
-        return engine
+        # Writing transactions ask for conn.info["immediate"]: the write lock up front, and a
+        # busy lock waits 10 s, then 503, before the seat gives up.
+        return sqlite_engine(url, foreign_keys=False)
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 

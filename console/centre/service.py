@@ -26,7 +26,7 @@ from console.sync.faults import fault_point
 from console.sync.protocol import to_domain
 from console.centre.leases import Leases
 from console.centre.model import (  # noqa: F401  (re-exported: the app and tests import them from here)
-    CentreError, Forbidden, Gap, NotFound, PushOutcome, Refused, SeatInfo, Unauthorized, _Batch,
+    CentreError, Forbidden, Gap, PushOutcome, SeatInfo, Unauthorized, _Batch,
 )
 from console.centre.reference import Reference
 from console.centre.units_api import UnitActions

@@ -8,7 +8,7 @@ it) are inserted verbatim and never re-parsed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 

@@ -18,10 +18,12 @@ from console.errors import StoreError
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"check_same_thread": False, "timeout": 10},
-    )
+    return sqlite_engine(f"sqlite:///{path}")
+
+
+def sqlite_engine(url: str, foreign_keys: bool = True) -> Engine:
+    """A SQLite engine with our pragmas and explicit BEGIN (the seat's store and a SQLite centre)."""
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_conn, _record):
@@ -29,7 +31,7 @@ def make_engine(path: Path) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.close()
 
