@@ -7,6 +7,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from textual.app import App
 
 from console.domain.roles import Actor, Role
@@ -15,6 +16,8 @@ from console.store import Store
 NOW = datetime(2026, 11, 27, 10, 30)  # a Friday morning: some orders due at 12:00, some at 17:00
 SEED = 7
 N_ORDERS = 120
+
+SIZE = (160, 45)  # the terminal size the desk tests run in
 
 _template: Path | None = None
 
@@ -126,5 +129,28 @@ def record(data_dir: Path, number: str, kind: str, payload: dict, role: Role, at
                                         at or NOW)])
         assert result.ok, result.reason
         return result
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def data(tmp_path):
+    """A fresh copy of the demo store for one test (import it into the test module)."""
+    return demo_dir(tmp_path)
+
+
+def stored(data: Path, number: str):
+    """The order as the store now holds it."""
+    store = Store.open(data)
+    try:
+        return store.get(number)
+    finally:
+        store.close()
+
+
+def stored_kinds(data: Path, number: str) -> list[str]:
+    store = Store.open(data)
+    try:
+        return [e["kind"] for e in store.events_of(number)]
     finally:
         store.close()

@@ -7,27 +7,14 @@ import pytest
 from console.domain.order import Kind, Status
 from console.domain.roles import Role
 from console.store import Store
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, screen_text, settle, table_keys
+from dispatch_support import NOW, DeskApp, add_order, record, screen_text, settle, table_keys, SIZE, data, stored  # noqa: F401 (fixture)
 from screens.dispatch import DispatchScreen
 from screens.dispatch_extensions import ExtensionsScreen
 from screens.dispatch_returns import ReturnsScreen
 from screens.inbox import InboxScreen
 from screens.supervision import SupervisionScreen
 
-SIZE = (160, 45)
 
-
-@pytest.fixture
-def data(tmp_path):
-    return demo_dir(tmp_path)
-
-
-def stored(data, number):
-    store = Store.open(data)
-    try:
-        return store.get(number)
-    finally:
-        store.close()
 
 
 async def put_cursor_on(pilot, number):

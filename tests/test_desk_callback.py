@@ -7,23 +7,14 @@ import pytest
 from console.domain.order import Kind, Status
 from console.domain.roles import Role
 from console.store import Store
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, screen_text, settle, table_keys
+from dispatch_support import SIZE, NOW, DeskApp, add_order, data, record, screen_text, settle, table_keys  # noqa: F401
+from dispatch_support import stored as stored_state, stored_kinds
 from screens.callback import CallbackScreen
 
-SIZE = (160, 45)
-
-
-@pytest.fixture
-def data(tmp_path):
-    return demo_dir(tmp_path)
 
 
 def stored(data, number):
-    store = Store.open(data)
-    try:
-        return store.get(number), [e["kind"] for e in store.events_of(number)]
-    finally:
-        store.close()
+    return stored_state(data, number), stored_kinds(data, number)
 
 
 def app_for(data):

@@ -7,25 +7,12 @@ import pytest
 from console.domain.order import Status
 from console.domain.roles import Role
 from console.store import Store
-from dispatch_support import DeskApp, add_order, demo_dir, screen_text, settle, table_keys
+from dispatch_support import DeskApp, add_order, screen_text, settle, table_keys, SIZE, data, stored  # noqa: F401 (fixture)
 from screens.dispatch import DispatchScreen
 from screens.dispatch_common import RETURN_REASONS
 
-SIZE = (160, 45)
 EARLY = datetime(2026, 11, 26, 23, 0)  # before every demo order due at 12:00
 
-
-@pytest.fixture
-def data(tmp_path):
-    return demo_dir(tmp_path)
-
-
-def stored(data, number):
-    store = Store.open(data)
-    try:
-        return store.get(number)
-    finally:
-        store.close()
 
 
 def app_for(data, role=Role.DISPATCHER):
