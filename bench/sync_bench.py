@@ -217,6 +217,58 @@ def responsiveness(kind: str, tmp: Path) -> dict:
         drop()
 
 
+def keystrokes_during_sync(kind: str, tmp: Path) -> dict:
+    """The budget itself: the real console (HotlineApp, agent at the intake form) on a seat that
+    comes back from a day offline; its own SyncWorker pulls the 15,000 events while keys are typed
+    into the form. Key to next frame, as bench/intake_bench.py measures it."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from intake_bench import _painting_app, press_to_paint
+    from textual.widgets import TextArea
+
+    from console.sync import state as st
+    from screens.app import HotlineApp
+
+    db, drop = new_db(kind, tmp)
+    centre = Centre(make_engine(db))
+    centre.init()
+    proc = CentreProc(db)
+    try:
+        others, co = seat(tmp, f"O{uuid.uuid4().hex[:4].upper()}", centre, proc.url)
+        fill(others, 3000, 5)
+        push_pending(others, co)
+        head = centre.head()
+        me, _ = seat(tmp, f"K{uuid.uuid4().hex[:4].upper()}", centre, proc.url)
+        data_dir = me.data_dir
+        me.close()
+
+        async def run() -> tuple[list[float], bool]:
+            app = _painting_app(HotlineApp, data_dir, operator="B01")
+            times: list[float] = []
+            async with app.run_test(size=(160, 50)) as pilot:
+                while app.store is None or app.sync_worker is None or not app.screen.query("#description"):
+                    await pilot.pause(0.05)
+                app.screen.query_one("#description", TextArea).focus()
+                await pilot.pause(0.2)
+                t_end = time.monotonic() + 120
+                while time.monotonic() < t_end:
+                    for key in "路灯坏了":
+                        times.append(await press_to_paint(app, key))
+                        await asyncio.sleep(0.05)
+                    app.screen.query_one("#description", TextArea).text = ""
+                    if int(st.read_all(app.store).get("pull_cursor", 0)) >= head:
+                        return times, True
+            return times, False
+
+        times, done = asyncio.run(run())
+        return {"keys": times, "pulled": done}
+    finally:
+        proc.stop()
+        centre.engine.dispose()
+        drop()
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
@@ -251,6 +303,11 @@ def main() -> None:
                   f"{pct(r['late'], .5) * 1000:.1f} ms, p95 {pct(r['late'], .95) * 1000:.1f} ms; a local write takes "
                   f"p50 {pct(r['writes'], .5) * 1000:.0f} ms, p95 {pct(r['writes'], .95) * 1000:.0f} ms "
                   f"(n={len(r['writes'])})")
+            r = keystrokes_during_sync(kind, tmp)
+            keys = r["keys"]
+            print(f"[{kind:8}] keystroke -> frame in the console while it pulls that day (budget p95 50 ms): "
+                  f"median {statistics.median(keys):.1f} ms   p95 {pct(keys, .95):.1f} ms   (n={len(keys)}"
+                  f"{'' if r['pulled'] else ', pull not finished in 120 s'})")
 
 
 if __name__ == "__main__":

@@ -327,3 +327,17 @@ def test_kb_answers_for_an_order_text(store):
     seed_starter_kb(store)
     hits = kb_answers_for(store, "来电人咨询住房公积金提取需要什么条件")
     assert hits and hits[0].id == "KB-C01-019" and hits[0].department == "市住房公积金管理中心"
+
+
+def test_words_most_articles_have_are_not_required(store):
+    """管理 in every article narrows nothing: the search still needs the other words, but not it."""
+    from console.kb.indexer import refresh_common_terms
+
+    with open_read(store.path) as c:
+        c.execute("BEGIN IMMEDIATE")
+        upsert_articles(c, [art(f"M{i}", f"物业管理第{i}条", keywords="管理") for i in range(6)]
+                        + [art("M-water", "供水管理办法", keywords="管理,停水")])
+        assert "管理" in refresh_common_terms(c)
+        c.execute("COMMIT")
+        assert ids(search(c, "停水 管理", today=TODAY, typing=False)) == ["M-water"]
+        assert "M-water" in ids(search(c, "管理", today=TODAY, typing=False))  # alone, it is kept

@@ -74,7 +74,7 @@ def import_file(db_path: Path, path: Path) -> ImportReport:
     """Upsert every good row of `path` into the store at `db_path`, in batches."""
     from console.kb.announcements import upsert_announcements
     from console.kb.db import open_read
-    from console.kb.indexer import upsert_articles
+    from console.kb.indexer import refresh_common_terms, upsert_articles
 
     report = ImportReport()
     conn = open_read(db_path)
@@ -101,6 +101,10 @@ def import_file(db_path: Path, path: Path) -> ImportReport:
             flush()
         if report.imported >= OPTIMIZE_AFTER:
             optimize(conn)
+        if report.imported:
+            conn.execute("BEGIN IMMEDIATE")
+            refresh_common_terms(conn)
+            conn.execute("COMMIT")
     finally:
         conn.close()
     return report

@@ -35,10 +35,12 @@ def load_starter(directory: Path = ARTICLES_DIR) -> tuple[list[Article], list[An
 
 def seed_conn(conn, directory: Path = ARTICLES_DIR) -> tuple[int, int]:
     from console.kb.announcements import upsert_announcements
-    from console.kb.indexer import upsert_articles
+    from console.kb.indexer import refresh_common_terms, upsert_articles
 
     articles, announcements = load_starter(directory)
-    return upsert_articles(conn, articles), upsert_announcements(conn, announcements)
+    counts = upsert_articles(conn, articles), upsert_announcements(conn, announcements)
+    refresh_common_terms(conn)
+    return counts
 
 
 def seed_starter_kb(store) -> tuple[int, int]:
