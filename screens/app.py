@@ -73,7 +73,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         Binding("f4", "desk('dispatch')", "转办", id="dispatch"),
         Binding("f6", "desk('callback')", "回访", id="callback"),
         Binding("f7", "desk('supervision')", "督办", id="supervision"),
-        Binding("alt+r", "desk('inbox')", "退回件", id="inbox", show=False, priority=True),
+        Binding("alt+r", "desk('inbox')", "退回件", id="inbox", priority=True),
         Binding("f10", "quit", "退出", id="quit"),
     ]
 

@@ -26,7 +26,7 @@ from screens import intake_check
 from screens.widgets.footer import StableFooter
 from screens.safe import content
 from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
-from screens.widgets.order_panels import CallerHistory, SimilarOrders
+from screens.widgets.order_panels import CallerHistory, OrderPanel, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.slots import show as show_text
@@ -68,21 +68,21 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         Binding("f5", "save_order", "保存", id="save_order"),
         Binding("f8", "new_call", "新来电", id="new_call"),
         Binding("f9", "toggle_hold", "保持", id="toggle_hold"),
-        Binding("alt+h", "hold_said", "已提示", id="hold_said", show=False, priority=True),
-        Binding("alt+p", "pick_phrase", "话术", id="pick_phrase", show=False, priority=True),
+        Binding("alt+h", "hold_said", "已说稍等", id="hold_said", priority=True),
+        Binding("alt+p", "pick_phrase", "话术", id="pick_phrase", priority=True),
         Binding("alt+t", "three_way", "三方通话", id="three_way", priority=True),
-        Binding("alt+y", "caller_history", "来电历史", id="caller_history", show=False, priority=True),
-        Binding("alt+o", "open_order", "查看工单", id="open_order", show=False, priority=True),
+        Binding("alt+y", "caller_history", "来电历史", id="caller_history", priority=True),
+        Binding("alt+o", "open_order", "查看工单", id="open_order", priority=True),
         Binding("alt+i", "progress_inquiry", "查询进度", id="progress_inquiry", priority=True),
         Binding("alt+d", "link_duplicate", "并单", id="link_duplicate", priority=True),
-        Binding("alt+u", "unmerge", "撤销并单", id="unmerge", show=False, priority=True),
+        Binding("alt+u", "unmerge", "撤销并单", id="unmerge", priority=True),
         Binding("alt+k", "kb_panel", "知识库", id="kb_panel", priority=True),
     ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.saved_number: str | None = None
-        self.linked_number: str | None = None  # the last call linked as a duplicate (for Alt+U)
+        self._linked_number: str | None = None  # the last call linked as a duplicate (for Alt+U)
         self.kb_article = ""
         self.call_time = ""
         self._draft_timer: Timer | None = None
@@ -477,15 +477,43 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     # -- call actions -----------------------------------------------------------------------
 
+    # -- keys that only apply now and then ----------------------------------------------------
+
+    @property
+    def linked_number(self) -> str | None:
+        return self._linked_number
+
+    @linked_number.setter
+    def linked_number(self, number: str | None) -> None:
+        self._linked_number = number
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Every action is in the footer when it applies, and only then: the footer has room for
+        the line's keys without cutting off the global F-keys."""
+        if action == "hold_said":
+            return self.panel.on_hold
+        if action == "unmerge":
+            return bool(self._linked_number)
+        if action in ("caller_history", "open_order"):
+            return any(p.table.row_count for p in self.query(OrderPanel))
+        if action == "progress_inquiry":
+            return bool(self.query_one(CallerHistory).table.row_count)
+        if action == "link_duplicate":
+            return bool(self.query_one(SimilarOrders).table.row_count)
+        return True
+
     def action_new_call(self) -> None:
         self.drafts.clear()
         self.kb_article = ""
         self.linked_number = None
         self._start_call()
+        self.refresh_bindings()
         self.query_one("#caller_name", Input).focus()
 
     def action_toggle_hold(self) -> None:
         self.panel.toggle_hold()
+        self.refresh_bindings()
 
     def action_hold_said(self) -> None:
         self.panel.hold_said()

@@ -11,6 +11,10 @@ from textual.widgets import Footer
 
 
 class StableFooter(Footer):
+    def __init__(self, *args, show_command_palette: bool = False, **kwargs) -> None:
+        # The palette hint costs 12 columns the keys need; Ctrl+P still opens it (F1 says so).
+        super().__init__(*args, show_command_palette=show_command_palette, **kwargs)
+
     def _shown(self, screen) -> tuple:
         return tuple(
             (key, active.binding.description, active.enabled)

@@ -62,6 +62,7 @@ class OrderPanel(Vertical):
         self.set_class(not rows, "-empty")
         self.query_one(".panel-empty", Static).update(content(note or self.EMPTY))
         self.query_one(".panel-title", Static).update(content(f"{self.TITLE}（{len(rows)}）  {self.HINT}" if rows else self.TITLE))
+        self.screen.refresh_bindings()  # the form's Alt+Y / Alt+O apply only while a list has rows
 
     def cells(self, row: dict, units: dict[str, str]) -> tuple:
         raise NotImplementedError
