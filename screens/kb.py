@@ -1,6 +1,6 @@
 """The knowledge-base desk (F3): the KB panel across the whole window.
 
-KBScreen(address="", query="", pick=False). F9 [kb_answer] on an article: with pick=True (pushed
+KBScreen(address="", query="", pick=False). Alt+A [kb_answer] on an article: with pick=True (pushed
 from an order with a callback) the screen is dismissed with the KBPanel.AnswerChosen message; as a
 desk of its own, the answer is copied to the clipboard and a toast names the article.
 """

@@ -131,8 +131,8 @@ async def test_f9_posts_answer_chosen_and_is_in_the_footer(store):
         await pilot.press("s", "b", "k")
         await settle(pilot)
         assert "kb_answer" in {b.binding.id for b in app.screen.active_bindings.values()}
-        assert any(getattr(k, "key", "") == "f9" for k in app.query("FooterKey"))
-        await pilot.press("f9")
+        assert any(getattr(k, "key", "") == "alt+a" for k in app.query("FooterKey"))
+        await pilot.press("alt+a")
         await pilot.pause()
         [m] = app.chosen
         assert (m.article_id, m.title, m.answer, m.department, m.announcement) == (
@@ -145,7 +145,7 @@ async def test_down_then_f9_chooses_the_second_result(store):
         await pilot.press("g", "j", "j")
         await settle(pilot)
         second = titles(app)[1].split("  ")[0]
-        await pilot.press("down", "f9")
+        await pilot.press("down", "alt+a")
         await pilot.pause()
         assert app.chosen[-1].title == second
 
@@ -155,7 +155,7 @@ async def test_f9_with_nothing_found_says_so(store):
     async with app.run_test(size=(100, 36), notifications=True) as pilot:
         await pilot.press("z", "z", "z", "q")
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("alt+a")
         await pilot.pause()
         assert app.chosen == []
         assert [n.message for n in app._notifications] == ["没有可选用的知识库条目"]
@@ -172,7 +172,7 @@ async def test_announcement_for_the_callers_area_is_listed_first(tmp_path):
         await settle(pilot)
         assert titles(app)[0] == "【公告·本区域】解放路管网改造停水"
         assert "分批停水，设临时供水点。" in answer_text(app)
-        await pilot.press("f9")
+        await pilot.press("alt+a")
         await pilot.pause()
         assert (app.chosen[-1].article_id, app.chosen[-1].announcement) == ("ANN1", True)
     store.close()
@@ -247,7 +247,7 @@ async def test_kb_screen_pick_mode_returns_the_choice(store):
     app = ScreenApp()
     async with app.run_test(size=(100, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("alt+a")
         await pilot.pause()
         assert [m.article_id for m in picked] == ["S1"]
         assert not isinstance(app.screen, KBScreen)
@@ -269,7 +269,7 @@ async def test_kb_screen_as_a_desk_copies_the_answer(store):
         await pilot.pause()
         await pilot.press("停", "水")
         await settle(pilot)
-        await pilot.press("f9")
+        await pilot.press("alt+a")
         await pilot.pause()
         assert app.clipboard == "请拨打自来水公司热线0123-96100。"
         assert [n.message for n in app._notifications] == ["已复制答复口径：停水停电怎么办"]

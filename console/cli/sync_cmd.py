@@ -91,7 +91,9 @@ def cmd_sync(args) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        worker.stop()
+        # The puller may sit in a long poll; it is a daemon thread holding nothing that needs it:
+        # waiting up to the poll's length would make Ctrl+C feel broken.
+        worker.stop(timeout=1.0)
         client.close()
     return 0
 

@@ -13,10 +13,10 @@ Widget API (the intake form mounts it; the KB screen fills the window with it):
     panel.current                 the highlighted Hit or ActiveAnnouncement (None when empty)
 Messages (bubble to the screen):
     KBPanel.AnswerChosen(article_id: str, title: str, answer: str, department: str, announcement: bool)
-        the agent pressed F9 (binding id "kb_answer") or Enter on a result: record a direct answer
+        the agent pressed Alt+A (binding id "kb_answer") or Enter on a result: record a direct answer
         (R-10) with kb_article = article_id (an announcement id when announcement is True).
     KBPanel.ResultsShown(query: str, count: int, took_ms: float)   after each refresh (tests, status)
-Bindings: f9 "答复" [kb_answer]; up/down move through the results from the search box.
+Bindings: alt+a "答复" [kb_answer] (also Enter on a result); up/down move through the results from the search box.
 
 Searches run in a thread worker (group "kb", exclusive) after an 80 ms pause in typing; the worker
 opens its own read connection and posts the result; only the newest result is shown. Article text
@@ -73,7 +73,7 @@ class _Query:
 
 class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
     BINDINGS = [
-        Binding("f9", "answer", "答复", id="kb_answer"),
+        Binding("alt+a", "answer", "答复", id="kb_answer", priority=True),  # not F9: the form holds on F9
         Binding("down", "move(1)", "下一条", show=False),
         Binding("up", "move(-1)", "上一条", show=False),
     ]
