@@ -207,3 +207,33 @@ def iter_tree_lines(taxonomy: Taxonomy, max_depth: int | None = None) -> Iterabl
     for node in taxonomy.walk():
         if max_depth is None or node.depth <= max_depth:
             yield f"{'  ' * (node.depth - 1)}{node.code} {node.name} ({node.initials})"
+
+
+def taxonomy_for_seat(data_dir: Path, configured: str | None, published: str | None) -> Taxonomy:
+    """The seat's taxonomy: a file named in config.toml (relative to the data dir) wins, then the
+    one the centre published (JSON kept in the store), then the shipped one."""
+    if configured:
+        return load_taxonomy(Path(data_dir) / configured)
+    if published:
+        import json
+
+        return Taxonomy.from_dict(json.loads(published))
+    return load_taxonomy(None)
+
+
+def published_taxonomy_json(store_file: Path) -> str | None:
+    """Read the centre's taxonomy straight from the seat's SQLite file (no SQLModel: the console
+    needs it before its store is open)."""
+    import sqlite3
+
+    if not Path(store_file).exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{store_file}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'published_taxonomy'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None

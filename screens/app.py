@@ -103,7 +103,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         from console.calendar_source import calendar_for_data_dir
         from console.config import ConfigError, read_config
         from console.phrasing_source import load_phrasebook
-        from console.taxonomy_source import load_taxonomy
+        from console.paths import STORE_FILE
+        from console.taxonomy_source import published_taxonomy_json, taxonomy_for_seat
         from console.units_source import load_units
 
         self.config_error = ""
@@ -111,7 +112,9 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             self.config = read_config(self.data_dir)
         except ConfigError as exc:
             self.config, self.config_error = {}, str(exc)
-        self.taxonomy = load_taxonomy(self.config.get("taxonomy"))
+        configured = self.config.get("taxonomy")
+        published = None if configured else published_taxonomy_json(self.data_dir / STORE_FILE)
+        self.taxonomy = taxonomy_for_seat(self.data_dir, configured, published)
         self.units = load_units()
         self.unit_names = {u.code: u.short or u.name for u in self.units}
         self.phrasebook = load_phrasebook()

@@ -103,6 +103,14 @@ kb_announcements = Table(
     Column("version", BigInteger, nullable=False, index=True),
 )
 
+# Whole documents published to every seat (today: the taxonomy), as JSON, same versioning.
+reference_docs = Table(
+    "c_reference_docs", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
+)
+
 
 def normalise_url(db: str) -> str:
     """`--db` accepts a SQLAlchemy URL or a plain file path (SQLite)."""

@@ -1,4 +1,4 @@
-"""Reference data published to every seat: units, KB articles and announcements, versioned by
+"""Reference data published to every seat: units, KB articles, announcements and the taxonomy, versioned by
 one counter so a seat asks only for what changed since its last version."""
 
 from __future__ import annotations
@@ -44,6 +44,25 @@ class Reference:
                         conn.execute(update(table).where(table.c.id == item.id).values(data=data, version=version))
         return version
 
+    def publish_taxonomy(self, taxonomy: dict) -> int:
+        """The taxonomy (Taxonomy.to_dict()) every seat and the centre's own decide() then use."""
+        data = json.dumps(taxonomy, ensure_ascii=False, sort_keys=True)
+        with self._write() as conn, conn.begin():
+            version = self._lock_counter(conn, "reference") + 1
+            self._set_counter(conn, "reference", version)
+            table = db.reference_docs
+            if conn.execute(select(table.c.name).where(table.c.name == "taxonomy")).first() is None:
+                conn.execute(table.insert().values(name="taxonomy", data=data, version=version))
+            else:
+                conn.execute(update(table).where(table.c.name == "taxonomy").values(data=data, version=version))
+        self._taxonomy = self._rules = None  # natures come from the taxonomy
+        return version
+
+    def published_taxonomy(self) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.reference_docs.c.data).where(db.reference_docs.c.name == "taxonomy")).first()
+        return json.loads(row[0]) if row else None
+
     def reference(self, after: int) -> dict:
         """Reference data changed since version `after`: units, KB articles, announcements."""
         with self.engine.connect() as conn:
@@ -53,4 +72,6 @@ class Reference:
             kb = {name: [json.loads(r.data) for r in conn.execute(
                       select(table.c.data).where(table.c.version > after).order_by(table.c.id))]
                   for name, table in (("kb_articles", db.kb_articles), ("announcements", db.kb_announcements))}
-        return {"version": version, "units": units, **kb}
+            doc = conn.execute(select(db.reference_docs.c.data).where(
+                (db.reference_docs.c.name == "taxonomy") & (db.reference_docs.c.version > after))).first()
+        return {"version": version, "units": units, **kb, "taxonomy": json.loads(doc[0]) if doc else None}

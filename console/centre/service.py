@@ -88,9 +88,11 @@ class Centre(Leases, UnitActions, Reference):
     @property
     def taxonomy(self):
         if self._taxonomy is None:
+            from console.domain.taxonomy import Taxonomy
             from console.taxonomy_source import load_taxonomy
 
-            self._taxonomy = load_taxonomy(None)
+            published = self.published_taxonomy()  # what the seats were given, else the shipped one
+            self._taxonomy = Taxonomy.from_dict(published) if published else load_taxonomy(None)
         return self._taxonomy
 
     @property
@@ -154,6 +156,10 @@ class Centre(Leases, UnitActions, Reference):
             from console.kb.starter import load_starter
 
             self.publish_kb(*load_starter())
+        if self.published_taxonomy() is None:
+            from console.taxonomy_source import load_taxonomy
+
+            self.publish_taxonomy(load_taxonomy(None).to_dict())
 
     def enroll(self, seat: str, roles: str, unit: str | None = None) -> str:
         """A new token for the seat (replacing an old one); the seat keeps its seat_seq."""

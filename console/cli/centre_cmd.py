@@ -49,6 +49,10 @@ def register(sub) -> None:
     p.add_argument("--announcements", metavar="FILE", help="announcements, .jsonl or .csv")
     p.set_defaults(func=cmd_publish_kb)
 
+    p = with_db(cmds.add_parser("publish-taxonomy", help="publish a taxonomy file to every seat (and use it at the centre)"))
+    p.add_argument("file", metavar="FILE", help="taxonomy TOML (see hotline taxonomy convert)")
+    p.set_defaults(func=cmd_publish_taxonomy)
+
     p = with_db(cmds.add_parser("check", help="check the log: gap-free seq, projection = fold"))
     p.set_defaults(func=cmd_check)
 
@@ -165,6 +169,21 @@ def cmd_publish_kb(args) -> int:
         print(f"skipped line {err.line}: {err.message}")
     version = open_centre(args).publish_kb(articles, announcements)
     print(f"published {len(articles)} articles and {len(announcements)} announcements (reference version {version})")
+    return 0
+
+
+def cmd_publish_taxonomy(args) -> int:
+    from console.taxonomy_source import load_taxonomy
+
+    try:
+        taxonomy = load_taxonomy(args.file)
+    except FileNotFoundError:
+        raise CliError(f"no such file: {args.file}")
+    except (ValueError, OSError) as exc:
+        raise CliError(f"bad taxonomy file {args.file}: {exc}")
+    version = open_centre(args).publish_taxonomy(taxonomy.to_dict())
+    print(f"published taxonomy {taxonomy.name or args.file}: {len(taxonomy.natures)} natures, "
+          f"{sum(1 for _ in taxonomy.walk())} classes (reference version {version})")
     return 0
 
 

@@ -49,6 +49,9 @@ class Recorded:
     index: int = -1  # the rejected event's position in the command
 
 
+_PUBLISHED_TAXONOMY = "published_taxonomy"  # meta key
+
+
 class _Rejected(Exception):
     def __init__(self, index: int, reason: str, code: str):
         self.index, self.reason, self.code = index, reason, code
@@ -132,14 +135,18 @@ class Store:
     @property
     def taxonomy(self):
         if self._taxonomy is None:
-            from console.taxonomy_source import load_taxonomy
-
             from console.config import read_config
+            from console.taxonomy_source import taxonomy_for_seat
 
             configured = read_config(self.data_dir).get("taxonomy")
-            # A relative path in config.toml is relative to the data directory it lives in.
-            self._taxonomy = load_taxonomy(self.data_dir / configured if configured else None)
+            published = None if configured else self.meta(_PUBLISHED_TAXONOMY)
+            self._taxonomy = taxonomy_for_seat(self.data_dir, configured, published)
         return self._taxonomy
+
+    def set_published_taxonomy(self, conn: Connection, taxonomy: dict) -> None:
+        """Store the taxonomy the centre published (inside the caller's transaction)."""
+        self._set_meta(conn, _PUBLISHED_TAXONOMY, json.dumps(taxonomy, ensure_ascii=False))
+        self._taxonomy = self._rules = None
 
     @property
     def rules(self) -> Rules:

@@ -98,7 +98,7 @@ def pull_all(store, client: CentreClient) -> int:
 
 
 def sync_reference(store, client: CentreClient) -> int:
-    """Units, KB articles and announcements published since our version, upserted into the store."""
+    """Units, KB articles, announcements and the taxonomy published since our version, into the store."""
     with read_transaction(store.engine) as conn:
         after = int(sync_state.get(conn, "reference_version", "0"))
     ref = client.reference(after)
@@ -113,9 +113,12 @@ def sync_reference(store, client: CentreClient) -> int:
                 {**{k: u[k] for k in ("code", "name", "short", "kind", "phone", "initials", "area")},
                  "keywords": json.dumps(u["keywords"], ensure_ascii=False)})
         _upsert_kb(conn, ref.get("kb_articles", ()), ref.get("announcements", ()))
+        if ref.get("taxonomy"):
+            store.set_published_taxonomy(conn, ref["taxonomy"])
         sync_state.put(conn, "reference_version", ref["version"])
     store._unit_codes = None
-    return len(ref["units"]) + len(ref.get("kb_articles", ())) + len(ref.get("announcements", ()))
+    return (len(ref["units"]) + len(ref.get("kb_articles", ())) + len(ref.get("announcements", ()))
+            + (1 if ref.get("taxonomy") else 0))
 
 
 def _upsert_kb(conn, articles, announcements) -> None:
