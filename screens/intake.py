@@ -488,20 +488,25 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self._linked_number = number
         self.refresh_bindings()
 
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Every action is in the footer when it applies, and only then: the footer has room for
-        the line's keys without cutting off the global F-keys."""
-        if action == "hold_said":
-            return self.panel.on_hold
-        if action == "unmerge":
-            return bool(self._linked_number)
-        if action in ("caller_history", "open_order"):
-            return any(p.table.row_count for p in self.query(OrderPanel))
-        if action == "progress_inquiry":
-            return bool(self.query_one(CallerHistory).table.row_count)
-        if action == "link_duplicate":
-            return bool(self.query_one(SimilarOrders).table.row_count)
-        return True
+    def footer_hidden_actions(self) -> set[str]:
+        """Keys that apply only now and then are in the footer only then (StableFooter reads
+        this), so the footer fits 160 columns with every global F-key. They stay enabled: pressed
+        anyway they say why nothing happens, and never type their letter into a field."""
+        history = sum(p.table.row_count for p in self.query(CallerHistory))  # none before mount
+        similar = sum(p.table.row_count for p in self.query(SimilarOrders))
+        holding = any(p.on_hold for p in self.query(PhrasingPanel))
+        hidden = set()
+        if not holding:
+            hidden.add("hold_said")
+        if not self._linked_number:
+            hidden.add("unmerge")
+        if not (history or similar):
+            hidden |= {"caller_history", "open_order"}
+        if not history:
+            hidden.add("progress_inquiry")
+        if not similar:
+            hidden.add("link_duplicate")
+        return hidden
 
     def action_new_call(self) -> None:
         self.drafts.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 
 from console.cli.common import add_data_dir, print_json
@@ -77,6 +78,10 @@ def cmd_sync(args) -> int:
         for reason in report.reasons:
             print(f"  rejected: {reason}")
         return 0
+    # Stop cleanly on Ctrl+C and on SIGTERM (a service manager), whatever signal disposition the
+    # process inherited: a background job starts with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     worker = SyncWorker(store, client, interval=args.interval).start()
     print(f"syncing seat {store.seat} with {client.url}; Ctrl+C to stop", flush=True)
     try:
