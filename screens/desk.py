@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from console import clock
 from console.store import NewEvent, Recorded
 from screens.desk_style import DESKS_TCSS
+from screens.widgets.footer import StableFooter
 from screens.safe import content
 from screens.widgets.queue_table import QueueTable
 from screens.widgets.status_header import StatusHeader
@@ -39,6 +40,9 @@ class Page:
     extra: dict = field(default_factory=dict)
 
 
+_PAGES = Binding.Group("翻页")  # "n p 翻页": one footer entry
+
+
 class DeskScreen(Screen):
     CSS_PATH = DESKS_TCSS
     TITLE_TEXT = ""
@@ -47,8 +51,8 @@ class DeskScreen(Screen):
     SEARCHABLE = False
 
     BINDINGS = [
-        Binding("n", "next_page", "下页", id="desk.next_page"),
-        Binding("p", "prev_page", "上页", id="desk.prev_page"),
+        Binding("n", "next_page", "下页", id="desk.next_page", group=_PAGES),
+        Binding("p", "prev_page", "上页", id="desk.prev_page", group=_PAGES),
         Binding("f5", "reload", "刷新", id="desk.reload"),
         Binding("escape", "leave", "返回", id="desk.leave"),
     ]
@@ -91,7 +95,7 @@ class DeskScreen(Screen):
             with VerticalScroll(id="desk-detail"):
                 yield from self.compose_detail()
         yield Static("", id="desk-status")
-        yield Footer()
+        yield StableFooter(compact=True)
 
     def compose_detail(self) -> ComposeResult:
         yield Static("", id="desk-detail-text")

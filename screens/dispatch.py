@@ -44,14 +44,18 @@ class DispatchScreen(DeskScreen):
     BINDINGS = [
         Binding("d", "dispatch", "转办", id="dispatch.dispatch"),
         Binding("space", "mark", "选择", id="dispatch.mark"),
-        Binding("r", "return_intake", "退回受理", id="dispatch.return"),
+        Binding("r", "return_intake", "退回", id="dispatch.return"),
         Binding("k", "return_kb", "知识库退回", id="dispatch.return_kb"),
-        Binding("e", "escalate", "提交负责人", id="dispatch.escalate"),
+        Binding("e", "escalate", "负责人", id="dispatch.escalate"),
         Binding("s", "cycle_sort", "排序", id="dispatch.sort"),
         Binding("f", "cycle_filter", "筛选", id="dispatch.filter"),
         Binding("slash", "search", "搜索", id="dispatch.search"),
         *VIEW_BINDINGS,
     ]
+
+    def footer_hidden_actions(self) -> set[str]:
+        # Alt+R (the inbox) is view 4 here: one footer entry for it is enough at 160 columns.
+        return {"desk('inbox')"}
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
