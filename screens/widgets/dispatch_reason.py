@@ -20,7 +20,23 @@ from screens.desk_style import DESKS_TCSS
 from screens.safe import content, plain
 
 
-class ReasonModal(ModalScreen[bool]):
+class CommandModal(ModalScreen[bool]):
+    """A dialog that records one command: closes when it was recorded, otherwise says why (in
+    #modal-status) and stays open with everything typed still there."""
+
+    def finish(self, result) -> None:
+        if getattr(result, "ok", False):
+            self.dismiss(True)
+            return
+        status = self.query_one("#modal-status", Static)
+        status.update(content(f"未执行：{getattr(result, 'reason', '')}"))
+        status.add_class("-error")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ReasonModal(CommandModal):
     """A list of standard reasons and an input: Enter in the input submits what is typed (or the
     highlighted reason when the input is empty); ↑↓ pick a standard reason."""
 
@@ -75,18 +91,10 @@ class ReasonModal(ModalScreen[bool]):
 
     def _submit(self, reason: str) -> None:
         result = self.submit(reason)
-        if getattr(result, "ok", False):
-            self.dismiss(True)
-        else:
-            status = self.query_one("#modal-status", Static)
-            status.update(content(f"未执行：{getattr(result, 'reason', '')}"))
-            status.add_class("-error")
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.finish(result)
 
 
-class ConfirmModal(ModalScreen[bool]):
+class ConfirmModal(CommandModal):
     """Shows what will happen (e.g. the new deadline) and records it on Enter."""
 
     CSS_PATH = DESKS_TCSS
@@ -108,12 +116,5 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_confirm(self) -> None:
         result = self.submit()
-        if getattr(result, "ok", False):
-            self.dismiss(True)
-        else:
-            status = self.query_one("#modal-status", Static)
-            status.update(content(f"未执行：{getattr(result, 'reason', '')}"))
-            status.add_class("-error")
+        self.finish(result)
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from screens.widgets.dispatch_reason import CommandModal
 from textual.widgets import Footer, Input, Label, Static
 
 from console.domain.order import OrderState
@@ -30,7 +30,7 @@ def changed_fields(state: OrderState, values: dict[str, str]) -> dict:
     return {k: v.strip() for k, v in values.items() if v.strip() != (getattr(state, k) or "").strip()}
 
 
-class AmendModal(ModalScreen[bool]):
+class AmendModal(CommandModal):
     CSS_PATH = DESKS_TCSS
     BINDINGS = [
         Binding("f2", "submit", "保存并重新提交", id="amend.submit"),
@@ -60,12 +60,5 @@ class AmendModal(ModalScreen[bool]):
 
     def action_submit(self) -> None:
         result = self.submit(changed_fields(self.state, self.values()))
-        if getattr(result, "ok", False):
-            self.dismiss(True)
-        else:
-            status = self.query_one("#modal-status", Static)
-            status.update(content(f"未执行：{getattr(result, 'reason', '')}"))
-            status.add_class("-error")
+        self.finish(result)
 
-    def action_cancel(self) -> None:
-        self.dismiss(False)
