@@ -428,16 +428,9 @@ class Store:
             units = load_units()
         with write_transaction(self.engine) as conn:
             for u in units:
-                conn.execute(
-                    text("INSERT INTO units (code, name, short, kind, phone, keywords, initials, area) "
-                         "VALUES (:code, :name, :short, :kind, :phone, :keywords, :initials, :area) "
-                         "ON CONFLICT(code) DO UPDATE SET name=excluded.name, short=excluded.short, "
-                         "kind=excluded.kind, phone=excluded.phone, keywords=excluded.keywords, "
-                         "initials=excluded.initials, area=excluded.area"),
-                    {"code": u.code, "name": u.name, "short": u.short, "kind": u.kind, "phone": u.phone,
-                     "keywords": json.dumps(list(u.keywords), ensure_ascii=False), "initials": u.initials,
-                     "area": u.area or ""},
-                )
+                upsert_unit(conn, {"code": u.code, "name": u.name, "short": u.short, "kind": u.kind,
+                                   "phone": u.phone, "keywords": list(u.keywords), "initials": u.initials,
+                                   "area": u.area or ""})
         self._unit_codes = None
         return len(units)
 
@@ -445,6 +438,21 @@ class Store:
         with read_transaction(self.engine) as conn:
             return [dict(r, keywords=json.loads(r["keywords"]))
                     for r in conn.execute(text("SELECT * FROM units ORDER BY code")).mappings()]
+
+
+_UPSERT_UNIT = text(
+    "INSERT INTO units (code, name, short, kind, phone, keywords, initials, area) "
+    "VALUES (:code, :name, :short, :kind, :phone, :keywords, :initials, :area) "
+    "ON CONFLICT(code) DO UPDATE SET name=excluded.name, short=excluded.short, kind=excluded.kind, "
+    "phone=excluded.phone, keywords=excluded.keywords, initials=excluded.initials, area=excluded.area"
+)
+
+
+def upsert_unit(conn: Connection, unit: dict) -> None:
+    """One unit of the directory, from kb_data or published by the centre (keywords: a list)."""
+    conn.execute(_UPSERT_UNIT, {**{k: unit.get(k) or "" for k in ("code", "name", "short", "kind", "phone",
+                                                                  "initials", "area")},
+                                "keywords": json.dumps(list(unit.get("keywords") or ()), ensure_ascii=False)})
 
 
 def _normalise(row: dict | None) -> dict | None:

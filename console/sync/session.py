@@ -3,7 +3,6 @@ pull what the centre has, refresh reference data. Errors are the client's typed 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -99,19 +98,14 @@ def pull_all(store, client: CentreClient) -> int:
 
 def sync_reference(store, client: CentreClient) -> int:
     """Units, KB articles, announcements and the taxonomy published since our version, into the store."""
+    from console.store.store import upsert_unit
+
     with read_transaction(store.engine) as conn:
         after = int(sync_state.get(conn, "reference_version", "0"))
     ref = client.reference(after)
     with write_transaction(store.engine) as conn:
         for u in ref["units"]:
-            conn.execute(
-                text("INSERT INTO units (code, name, short, kind, phone, keywords, initials, area) "
-                     "VALUES (:code, :name, :short, :kind, :phone, :keywords, :initials, :area) "
-                     "ON CONFLICT(code) DO UPDATE SET name=excluded.name, short=excluded.short, "
-                     "kind=excluded.kind, phone=excluded.phone, keywords=excluded.keywords, "
-                     "initials=excluded.initials, area=excluded.area"),
-                {**{k: u[k] for k in ("code", "name", "short", "kind", "phone", "initials", "area")},
-                 "keywords": json.dumps(u["keywords"], ensure_ascii=False)})
+            upsert_unit(conn, u)
         _upsert_kb(conn, ref.get("kb_articles", ()), ref.get("announcements", ()))
         if ref.get("taxonomy"):
             store.set_published_taxonomy(conn, ref["taxonomy"])
