@@ -158,9 +158,12 @@ class _Demo:
             self.do(Kind.ESCALATED, {"reason": "涉及多个部门职责，无法确定承办单位"}, self.dispatcher, t, number)
             return
         if target == "merged":
-            others = self.store.list_orders(limit=1, order_by="random()")
-            if others and others[0]["number"] != number and others[0]["status"] != "merged":
-                self.do(Kind.MERGED_INTO, {"target": others[0]["number"], "note": "同一事项重复来电"}, self.agent(), t, number)
+            # The seeded rng picks the target (not SQLite's random()): one seed, one demo.
+            others = [o["number"] for o in self.store.list_orders(limit=None, order_by="number")
+                      if o["number"] != number and o["status"] != "merged"]
+            if others:
+                target = rng.choice(others)
+                self.do(Kind.MERGED_INTO, {"target": target, "note": "同一事项重复来电"}, self.agent(), t, number)
             return
         unit = self.unit_for(payload["description"])
         self.do(Kind.DISPATCHED, {"lead_unit": unit, "complexity": payload["complexity"]}, self.dispatcher, t, number)

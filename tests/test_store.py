@@ -126,6 +126,23 @@ def test_projection_equals_the_fold_of_the_events_on_a_demo_store(store):
     assert {r["number"]: r for r in store.list_orders(limit=None)} == before
 
 
+def test_one_seed_gives_one_demo(tmp_path):
+    """A trainer's `hotline demo --seed N` is the same store every time, merges included
+    (their targets were once drawn by SQLite's unseeded random())."""
+    def demo(name):
+        s = Store.init(tmp_path / name, "S07")
+        try:
+            fill_demo(s, 120, seed=7, now=datetime(2026, 11, 27, 10, 30))
+            return [(r["number"], r["status"], r["merged_into"]) for r in s.list_orders(limit=None, order_by="number")]
+        finally:
+            s.close()
+
+    first = demo("a")
+    assert any(status == Status.MERGED for _n, status, _t in first)
+    for _ in range(3):
+        assert demo("b" + str(_)) == first
+
+
 def test_projection_difference_is_detected(store):
     number = create(store)
     with write_transaction(store.engine) as conn:
