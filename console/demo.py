@@ -75,6 +75,7 @@ class _Demo:
         self.callback = Actor("C401", Role.CALLBACK)
         self.supervisor = Actor("S501", Role.SUPERVISOR)
         self.count = 0
+        self.mergeable: list[str] = []  # orders a later duplicate call may be merged into
 
     def do(self, kind, payload, actor, at, order="") -> str:
         from console.store import NewEvent
@@ -144,6 +145,8 @@ class _Demo:
             created = now - timedelta(minutes=rng.randint(60 * 24, 60 * 24 * 30))
         number, payload = self.intake(target, created)
         self.count += 1
+        if target != "merged":
+            self.mergeable.append(number)  # merges are made last: every other order is here by then
         t = created + timedelta(minutes=rng.randint(10, 240))
         if target in ("answered", "not_accepted", "pending_dispatch", "three_way"):
             return
@@ -159,11 +162,9 @@ class _Demo:
             return
         if target == "merged":
             # The seeded rng picks the target (not SQLite's random()): one seed, one demo.
-            others = [o["number"] for o in self.store.list_orders(limit=None, order_by="number")
-                      if o["number"] != number and o["status"] != "merged"]
-            if others:
-                target = rng.choice(others)
-                self.do(Kind.MERGED_INTO, {"target": target, "note": "同一事项重复来电"}, self.agent(), t, number)
+            if self.mergeable:
+                self.do(Kind.MERGED_INTO, {"target": rng.choice(self.mergeable), "note": "同一事项重复来电"},
+                        self.agent(), t, number)
             return
         unit = self.unit_for(payload["description"])
         self.do(Kind.DISPATCHED, {"lead_unit": unit, "complexity": payload["complexity"]}, self.dispatcher, t, number)
