@@ -27,23 +27,20 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Static
 
 from console import clock
-from screens.widgets.footer import StableFooter
-from screens.safe import content
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
 HERE = Path(__file__).parent
 
-# mode -> (module, class, on-screen name); imported when first opened so start-up stays fast
+# mode -> (module, class); imported when first opened so start-up stays fast
 DESKS = {
-    "intake": ("screens.intake", "IntakeScreen", "受理"),
-    "kb": ("screens.kb", "KBScreen", "知识库"),
-    "dispatch": ("screens.dispatch", "DispatchScreen", "转办"),
-    "callback": ("screens.callback", "CallbackScreen", "回访"),
-    "supervision": ("screens.supervision", "SupervisionScreen", "督办"),
-    "inbox": ("screens.inbox", "InboxScreen", "退回件"),
+    "intake": ("screens.intake", "IntakeScreen"),
+    "kb": ("screens.kb", "KBScreen"),
+    "dispatch": ("screens.dispatch", "DispatchScreen"),
+    "callback": ("screens.callback", "CallbackScreen"),
+    "supervision": ("screens.supervision", "SupervisionScreen"),
+    "inbox": ("screens.inbox", "InboxScreen"),
 }
 HOME_OF_ROLE = {"agent": "intake", "dispatcher": "dispatch", "lead": "dispatch", "callback": "callback",
                 "supervisor": "supervision"}
@@ -53,13 +50,6 @@ SYNC_REFRESH_SECONDS = 5
 def _css_paths() -> list[Path]:
     extra = sorted(p for p in HERE.glob("*.tcss") if p.name != "hotline.tcss")
     return [HERE / "hotline.tcss", *extra]  # other engineers' desk styles (desks.tcss …)
-
-
-def desk_available(mode: str) -> bool:
-    import importlib.util
-
-    module = DESKS[mode][0]
-    return importlib.util.find_spec(module) is not None
 
 
 class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q/ctrl+c defaults
@@ -94,7 +84,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.sync_online = False
         self._preset = (operator, role, trainee_no) if operator else None
         self._load_reference()
-        for mode, (_module, _cls, _name) in DESKS.items():
+        for mode in DESKS:
             self.add_mode(mode, self._desk_factory(mode))
 
     # -- reference data (fast: ~40 ms, no sqlmodel) ----------------------------------------
@@ -200,7 +190,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.operator_text = f"{who}  坐席 {seat or '…'}"
         if switch:
             home = HOME_OF_ROLE.get(role, "intake")
-            self.switch_mode(home if desk_available(home) else "intake")
+            self.switch_mode(home)
 
     # -- desks ------------------------------------------------------------------------------
 
@@ -208,12 +198,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         def make() -> Screen:
             import importlib
 
-            module_name, class_name, name = DESKS[mode]
-            try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-            except (ImportError, AttributeError):
-                return MissingDesk(name)
-            return cls()
+            module_name, class_name = DESKS[mode]
+            return getattr(importlib.import_module(module_name), class_name)()
 
         return make
 
@@ -295,18 +281,3 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
 
 class StoreReady(Message):
     """The store is open: screens that wait for it may query now."""
-
-
-class MissingDesk(Screen):
-    """Shown for a desk whose module has not landed yet."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.desk_name = name
-
-    def compose(self):
-        from screens.widgets.status_header import StatusHeader
-
-        yield StatusHeader()
-        yield Static(content(f"{self.desk_name}工作台尚未安装。按 F2 回到受理。"), id="missing-desk")
-        yield StableFooter(compact=True)

@@ -25,6 +25,7 @@ from screens.dispatch_common import (
     unit_name,
 )
 from screens.safe import plain
+from screens.widgets.keys_help import bound_key
 from screens.widgets.dispatch_reason import ReasonModal
 from screens.widgets.review_panel import ReviewPanel
 from screens.widgets.unit_picker_dispatch import UnitPickerModal
@@ -143,11 +144,10 @@ class DispatchScreen(DeskScreen):
         if state.number not in self.kb_hits:
             self._lookup_kb(state.number, state.description)
 
-    @staticmethod
-    def _kb_text(hit) -> str:
+    def _kb_text(self, hit) -> str:
         if not hit:
             return ""
-        return f"{hit.id} {hit.title}（{hit.department}）— 按 k 以知识库答复退回"
+        return f"{hit.id} {hit.title}（{hit.department}）— 按 {bound_key(self.app, 'dispatch.return_kb', 'k')} 以知识库答复退回"
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="desk-kb")
     def _lookup_kb(self, number: str, description: str):

@@ -24,9 +24,10 @@ from console.domain.phone import PhoneError, normalise_phone
 from console.drafts import Drafts, is_blank
 from screens import intake_check
 from screens.widgets.footer import StableFooter
+from screens.widgets.keys_help import bound_key
 from screens.safe import content
 from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
-from screens.widgets.order_panels import CallerHistory, OrderPanel, SimilarOrders
+from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.slots import show as show_text
@@ -150,14 +151,15 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 yield Static("", id="reason-error", classes="field-error")
                 with Horizontal(classes="row", id="answer-row"):
                     yield Label("答复内容", classes="field-label")
-                    yield Input(placeholder="答复来电人的内容，或按 Alt+K 选用知识库", id="answer", compact=True)
+                    yield Input(placeholder=f"答复来电人的内容，或按 {bound_key(app, 'kb_panel', 'alt+k')} 选用知识库",
+                                id="answer", compact=True)
                 yield Static("", id="kb-article")
                 yield Static("", id="answer-error", classes="field-error")
                 yield Vertical(id="kb-slot")  # the KB panel is mounted here on first use (Alt+K)
             with Vertical(id="side"):
                 yield PhrasingPanel(app.phrasebook, clock=app.monotonic, trainee_no=app.trainee_no,
                                     holiday=app.holiday, id="phrasing")
-                yield Picker(phrase_source(app.phrasebook.keys()), placeholder="话术 Alt+P：拼音首字母，如 jsy 结束语",
+                yield Picker(phrase_source(app.phrasebook.keys()), placeholder=f"话术 {bound_key(app, 'pick_phrase', 'alt+p')}：拼音首字母，如 jsy 结束语",
                              id="phrase-picker", show_all_on_focus=True)
                 yield CallerHistory(id="history")
                 yield SimilarOrders(id="similar")
@@ -409,7 +411,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             self.save_draft()
             return False
         if self.saved_number:
-            self.app.notify(f"本次来电已保存为 {self.saved_number}；新来电请按 F8", markup=False)
+            self.app.notify(f"本次来电已保存为 {self.saved_number}；新来电请按 {bound_key(self.app, 'new_call', 'f8')}", markup=False)
             return False
         return True
 
@@ -459,7 +461,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         label = f"受理编号 {number}"
         if what == "duplicate":
             self.linked_number = number
-            label += f"（已并入 {extra.get('target')}，Alt+U 撤销）"
+            label += f"（已并入 {extra.get('target')}，{bound_key(self.app, 'unmerge', 'alt+u')} 撤销）"
         elif what == "three_way":
             label += f"（三方通话：{extra.get('outcome_label', '')}）"
         self.query_one("#order-banner-label", Static).update(content(label))
@@ -577,7 +579,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def action_progress_inquiry(self) -> None:
         number = self.query_one(CallerHistory).selected
         if not number:
-            self.app.notify("请先在来电历史中选中要查询的工单（Alt+Y）", markup=False)
+            self.app.notify(f"请先在来电历史中选中要查询的工单（{bound_key(self.app, 'caller_history', 'alt+y')}）",
+                            markup=False)
             return
         self.record_inquiry(number)
 

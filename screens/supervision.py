@@ -16,6 +16,7 @@ from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
 from screens.safe import content, labelled, plain
+from screens.widgets.keys_help import bound_key
 from screens.widgets.dispatch_reason import ConfirmModal, ReasonModal
 
 SUPERVISE_REASONS = ("overdue", "leader", "media", "hot", "bounced", "other")
@@ -102,7 +103,7 @@ class SupervisionScreen(DeskScreen):
         pending = state.extension_pending or {}
         extra = ""
         if pending.get("n", 1) >= 2 and state.supervision_notices < pending["n"] - 1:
-            extra = f"\n第{pending['n']}次延期待督办室通知（按 t）"
+            extra = f"\n第{pending['n']}次延期待督办室通知（按 {bound_key(self.app, 'supervision.notice', 't')}）"
         self.query_one("#sup-why", Static).update(content(f"{why}｜{label}{extra}"))
         notes = []
         if state.leader_instruction:

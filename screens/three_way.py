@@ -24,6 +24,7 @@ from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Static, Text
 from console.domain.units import suggest_units
 from console.drafts import Drafts
 from screens.widgets.footer import StableFooter
+from screens.widgets.keys_help import bound_key
 from screens.safe import content, labelled
 from screens.widgets.choices import unit_choice, unit_source
 from screens.widgets.picker import Picker
@@ -74,7 +75,9 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
                 yield RadioButton("来电人同意三方通话", id="consent-yes")
                 yield RadioButton("来电人不同意", id="consent-no")
             yield Static("", id="tw-consent-error", classes="field-error")
-            yield Static(content("拨打记录（Alt+J 接通，Alt+X 占线，Alt+W 无人接听）"), classes="panel-title")
+            keys = [bound_key(self.app, f"three_way_{what}", default)
+                    for what, default in (("connected", "alt+j"), ("busy", "alt+x"), ("no_answer", "alt+w"))]
+            yield Static(content(f"拨打记录（{keys[0]} 接通，{keys[1]} 占线，{keys[2]} 无人接听）"), classes="panel-title")
             yield Vertical(id="tw-attempts")
             yield Static("", id="tw-attempts-error", classes="field-error")
             yield Label("通话记录", classes="field-label")
@@ -162,6 +165,9 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
     def _consent_changed(self, event) -> None:
         self.refresh_offer()
 
+    def transfer_key(self) -> str:
+        return bound_key(self.app, "three_way_transfer", "alt+z")
+
     def refresh_offer(self) -> None:
         offer = self.query_one("#tw-offer", Static)
         reason = ""
@@ -170,7 +176,7 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
         elif self.failed >= 2 and not self.connected:
             reason = f"承办单位已{self.failed}次未接通"
         if reason:
-            offer.update(content(f"{reason}：按 Alt+Z 转为转办工单（来电人、诉求、拨打记录已填好）"))
+            offer.update(content(f"{reason}：按 {self.transfer_key()} 转为转办工单（来电人、诉求、拨打记录已填好）"))
         else:
             offer.update("")
         offer.set_class(bool(reason), "-shown")
@@ -214,9 +220,9 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
             if not self.query_one("#tw-explained", Checkbox).value:
                 return "tw-explained-hint", ""
             if self.consent is not True:
-                return "tw-consent", "来电人同意后才能进行三方通话；不同意请按 Alt+Z 转为转办"
+                return "tw-consent", f"来电人同意后才能进行三方通话；不同意请按 {self.transfer_key()} 转为转办"
             if not self.connected:
-                return "tw-attempts", "尚未接通承办单位：接通后按 Alt+J 记录"
+                return "tw-attempts", f"尚未接通承办单位：接通后按 {bound_key(self.app, 'three_way_connected', 'alt+j')} 记录"
         else:
             if self.consent is None:
                 return "tw-consent", "请记录来电人是否同意三方通话"

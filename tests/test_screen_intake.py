@@ -281,10 +281,13 @@ async def test_help_and_command_palette_list_the_keys(data_dir):
 
 
 async def test_keys_are_remapped_from_the_config_file(data_dir):
-    (data_dir / "config.toml").write_text('[keys]\nsave_order = "f12"\nnew_call = "alt+n"\n', encoding="utf-8")
+    (data_dir / "config.toml").write_text('[keys]\nsave_order = "f12"\nnew_call = "alt+n"\npick_phrase = "alt+g"\n',
+                                          encoding="utf-8")
     app = make_app(data_dir)
-    async with app.run_test(size=(160, 50)) as pilot:
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
         screen = await ready(pilot)
+        # the hints on screen name the operator's keys, not the defaults
+        assert "Alt+G" in screen.query_one("#phrase-picker", Picker).placeholder
         await fill_caller(pilot)
         await fill_matter(pilot)
         await pilot.press("f5")
@@ -293,6 +296,9 @@ async def test_keys_are_remapped_from_the_config_file(data_dir):
         await pilot.press("f12")
         await settle(pilot)
         assert screen.saved_number
+        await pilot.press("f12")  # saved already: the reminder names the remapped new-call key
+        await settle(pilot)
+        assert any("新来电请按 Alt+N" in n.message for n in app._notifications)
         await pilot.press("alt+n")
         assert screen.saved_number is None
 

@@ -21,9 +21,19 @@ def pad(text: str, width: int) -> str:
 
 
 def key_label(app, key: str) -> str:
-    """"f5" -> "F5", "alt+h" -> "Alt+H": how docs/keyboard.md and the help name keys."""
+    """"f5" -> "F5", "alt+h" -> "Alt+H", "d" -> "d": how docs/keyboard.md and the help name keys
+    (a bare letter stays lower case: "D" would read as Shift+D)."""
     parts = key.split("+")
+    if len(parts) == 1 and len(key) == 1:
+        return key
     return "+".join(p.upper() if len(p) == 1 or (p[0] == "f" and p[1:].isdigit()) else p.capitalize() for p in parts)
+
+
+def bound_key(app, binding_id: str, default: str) -> str:
+    """The key that runs `binding_id` now, as the help names it: a [keys] remap in config.toml
+    changes what on-screen hints say, not only what the key does."""
+    keymap = getattr(app, "_keymap", None) or {}
+    return key_label(app, (keymap.get(binding_id) or default).split(",")[0].strip())
 
 
 def binding_rows(app, screen) -> list[tuple[str, str, str]]:

@@ -9,12 +9,12 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from screens.safe import content, plain
+from screens.widgets.keys_help import bound_key
 from screens.widgets.order_rows import deadline_of, result_of, status_label
 
 
 class OrderPanel(Vertical):
     TITLE = ""
-    HINT = ""
     EMPTY = ""
     COLUMNS: tuple[str, ...] = ()
 
@@ -24,6 +24,10 @@ class OrderPanel(Vertical):
         def __init__(self, number: str) -> None:
             super().__init__()
             self.number = number
+
+    def hint(self) -> str:
+        """The keys for this list, as the operator's keymap has them."""
+        return ""
 
     def compose(self) -> ComposeResult:
         yield Static(content(self.TITLE), classes="panel-title")
@@ -61,7 +65,7 @@ class OrderPanel(Vertical):
             table.add_row(*self.cells(row, units or {}), key=row["number"])
         self.set_class(not rows, "-empty")
         self.query_one(".panel-empty", Static).update(content(note or self.EMPTY))
-        self.query_one(".panel-title", Static).update(content(f"{self.TITLE}（{len(rows)}）  {self.HINT}" if rows else self.TITLE))
+        self.query_one(".panel-title", Static).update(content(f"{self.TITLE}（{len(rows)}）  {self.hint()}" if rows else self.TITLE))
         self.screen.refresh_bindings()  # the form's Alt+Y / Alt+O apply only while a list has rows
 
     def cells(self, row: dict, units: dict[str, str]) -> tuple:
@@ -74,7 +78,9 @@ class OrderPanel(Vertical):
 
 class CallerHistory(OrderPanel):
     TITLE = "来电历史"
-    HINT = "Alt+Y 选中 · Enter 查看 · Alt+I 记录进度查询"
+    def hint(self) -> str:
+        return (f"{bound_key(self.app, 'caller_history', 'alt+y')} 选中 · Enter 查看 · "
+                f"{bound_key(self.app, 'progress_inquiry', 'alt+i')} 记录进度查询")
     EMPTY = "输入完整电话后显示该来电人的历史工单"
     COLUMNS = ("工单编号", "状态", "承办单位", "结果", "时限")
 
@@ -86,7 +92,8 @@ class CallerHistory(OrderPanel):
 
 class SimilarOrders(OrderPanel):
     TITLE = "相似在办工单"
-    HINT = "Tab 选中 · Enter 查看 · Alt+D 并入此单"
+    def hint(self) -> str:
+        return f"Tab 选中 · Enter 查看 · {bound_key(self.app, 'link_duplicate', 'alt+d')} 并入此单"
     EMPTY = "输入地址或问题描述后显示相似的在办工单"
     COLUMNS = ("工单编号", "状态", "地址", "诉求")
 

@@ -122,10 +122,9 @@ class PhrasingPanel(Vertical):
 
     def ack_key(self) -> str:
         """The key bound to "hold_said" (remappable in config.toml), as the help names it."""
-        from screens.widgets.keys_help import key_label
+        from screens.widgets.keys_help import bound_key
 
-        keymap = getattr(self.app, "_keymap", {}) or {}
-        return key_label(self.app, (keymap.get("hold_said") or "alt+h").split(",")[0])
+        return bound_key(self.app, "hold_said", "alt+h")
 
     def refresh_panel(self) -> None:
         if not self.is_mounted:

@@ -24,6 +24,7 @@ from console.domain.order import OrderState
 from console.domain.units import Unit, match_units, suggest_units
 from screens.desk_style import DESKS_TCSS
 from screens.safe import content, plain
+from screens.widgets.keys_help import bound_key
 
 COMPLEXITY_LABELS = {"general": "一般件", "complex": "复杂件"}
 
@@ -140,7 +141,8 @@ class UnitPickerModal(ModalScreen[bool]):
             self.choice.assists.remove(unit.code)
         self._refresh_labels()
         self._preview()
-        self._status(f"主办单位：{unit.short}。F2 确认转办，F3 加协办单位")
+        self._status(f"主办单位：{unit.short}。{bound_key(self.app, 'picker.confirm', 'f2')} 确认转办，"
+                     f"{bound_key(self.app, 'picker.assist', 'f3')} 加协办单位")
 
     @on(OptionList.OptionSelected, "#modal-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:
