@@ -217,7 +217,7 @@ def taxonomy_for_seat(data_dir: Path, configured: str | None, published: str | N
     if published:
         import json
 
-        return Taxonomy.from_dict(json.loads(published))
+        return Taxonomy.from_dict(json.loads(published), initials_fn=_initials)
     return load_taxonomy(None)
 
 

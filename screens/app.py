@@ -5,11 +5,11 @@ Contract (other screens build on it):
   the first screen paints (None until then); `app.actor` is the signed-in Actor (None before).
 - Global jumps (binding ids): F1 help [help], F2 受理 [intake], F3 知识库 [kb], F4 转办 [dispatch],
   F6 回访 [callback], F7 督办 [supervision], Alt+R 退回件 [inbox], F10 退出 [quit]. Each desk is an
-  App mode whose screen is imported lazily (guarded: a placeholder says what is missing).
+  App mode whose screen is imported when first opened.
 - Every binding is in the footer, in the command palette (Ctrl+P) and remappable through
   `<data dir>/config.toml` [keys] (binding id = "key").
-- Reference data the seat screens share: app.taxonomy, app.units, app.unit_names, app.phrasebook,
-  app.holiday, app.hotline_name; clocks app.monotonic() and app.wallclock() (injectable in tests).
+- Reference data the seat screens share: app.taxonomy, app.units, app.unit_names (the store's, so
+  what the centre publishes mid-shift shows at once), app.phrasebook, app.holiday, app.hotline_name; clocks app.monotonic() and app.wallclock() (injectable in tests).
 
 Extra keyword arguments (tests, bench): monotonic, wallclock, operator + role (+ trainee_no) to
 skip the sign-in screen.
@@ -89,6 +89,23 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
 
     # -- reference data (fast: ~40 ms, no sqlmodel) ----------------------------------------
 
+    @property
+    def taxonomy(self):
+        """The store's taxonomy once it is open (it follows what the centre publishes, mid-shift
+        too); before that, the one read at start-up from the same sources."""
+        return self.store.taxonomy if self.store is not None else self._start_taxonomy
+
+    @property
+    def units(self):
+        """The store's unit directory once it is open (the centre's published units and phones),
+        else the shipped one read at start-up."""
+        directory = self.store.unit_directory() if self.store is not None else None
+        return directory or self._start_units
+
+    @property
+    def unit_names(self) -> dict[str, str]:
+        return {u.code: u.short or u.name for u in self.units}
+
     def _load_reference(self) -> None:
         from console.calendar_source import calendar_for_data_dir
         from console.config import ConfigError, read_config
@@ -104,9 +121,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             self.config, self.config_error = {}, str(exc)
         configured = self.config.get("taxonomy")
         published = None if configured else published_taxonomy_json(self.data_dir / STORE_FILE)
-        self.taxonomy = taxonomy_for_seat(self.data_dir, configured, published)
-        self.units = load_units()
-        self.unit_names = {u.code: u.short or u.name for u in self.units}
+        self._start_taxonomy = taxonomy_for_seat(self.data_dir, configured, published)
+        self._start_units = load_units()
         self.phrasebook = load_phrasebook()
         self.hotline_name = str(self.config.get("hotline_name") or self.phrasebook.hotline)
         if self.config.get("hotline_name"):

@@ -37,12 +37,8 @@ VIEW_BINDINGS = [
 
 
 def directory(store) -> list[Unit]:
-    """The store's unit directory as domain Units (cached on the store object)."""
-    cached = getattr(store, "_desk_units", None)
-    if cached is None:
-        cached = [Unit.from_dict(d) for d in store.units()]
-        store._desk_units = cached
-    return cached
+    """The store's unit directory as domain Units (follows what the centre publishes)."""
+    return store.unit_directory()
 
 
 def unit_name(store, code: str | None) -> str:

@@ -124,12 +124,12 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 yield Static("", id="description-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("性质分类", classes="field-label")
-                    yield Picker(nature_source(app.taxonomy), placeholder="如 ts 投诉", id="nature",
+                    yield Picker(nature_source(lambda: app.taxonomy), placeholder="如 ts 投诉", id="nature",
                                  show_all_on_focus=True)
                 yield Static("", id="nature-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("内容分类", classes="field-label")
-                    yield Picker(content_source(app.taxonomy), placeholder="中文或拼音首字母，如 gs 供水",
+                    yield Picker(content_source(lambda: app.taxonomy), placeholder="中文或拼音首字母，如 gs 供水",
                                  id="content")
                 yield Static("", id="content-error", classes="field-error")
                 with Horizontal(classes="row"):

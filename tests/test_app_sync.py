@@ -86,3 +86,31 @@ async def test_an_order_leased_by_another_dispatcher_is_not_opened(tmp_path):
             await pilot.press("d")
             await _wait_for(pilot, lambda: any("D202@S02" in n.message for n in app._notifications))
             assert isinstance(app.screen, DispatchScreen)  # the unit picker did not open
+
+
+async def test_a_taxonomy_published_mid_shift_reaches_the_form_pickers(tmp_path):
+    """R-04: the taxonomy is data. The centre publishes a city's classes while the agent works;
+    the content picker offers them without a restart, and the form records with them."""
+    from console.domain.taxonomy import Taxonomy
+    from screens.widgets.picker import Picker
+    from test_reference_taxonomy import CITY
+
+    centre = new_centre(str(tmp_path / "centre.db"))
+    with CentreThread(centre) as server:
+        make_seat(tmp_path, "S01", centre, server.url).close()
+        app = HotlineApp(tmp_path / "S01", operator="A101", role="agent")
+        async with app.run_test(size=(160, 45)) as pilot:
+            await _wait_for(pilot, lambda: app.sync_worker is not None and app.store is not None)
+            picker = app.screen.query_one("#content", Picker)
+
+            async def offered(text: str) -> list[str]:
+                picker.focus()
+                picker.input.value = ""
+                await pilot.press(*text)
+                await pilot.pause()
+                return [str(o.prompt) for o in picker.options.options]
+
+            assert not any("供水保障" in o for o in await offered("gsbz"))
+            await asyncio.to_thread(centre.publish_taxonomy, Taxonomy.from_dict(CITY).to_dict())
+            await _wait_for(pilot, lambda: app.store.taxonomy.nature_names() == ("咨询", "投诉"))
+            assert any("供水保障" in o for o in await offered("gsbz"))

@@ -167,6 +167,27 @@ def test_migration_from_v1_keeps_pending_events(tmp_path):
     s.close()
 
 
+def test_a_store_from_before_v4_gets_the_units_short_initials(tmp_path):
+    """住建局 types ahead as zjj from the store's directory (the dispatch dialog, the three-way
+    picker), also in a store written before the column existed."""
+    from console.domain.units import match_units
+    from console.store.engine import make_engine
+
+    s = Store.init(tmp_path, "S07")
+    assert [u.code for u in match_units(s.unit_directory(), "zjj", limit=1)] == ["U001"]
+    s.close()
+    engine = make_engine(tmp_path / "seat.db")
+    with write_transaction(engine) as conn:  # pretend the file was written by the v3 console
+        conn.execute(text("ALTER TABLE units DROP COLUMN short_initials"))
+        conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
+    engine.dispose()
+    s = Store.open(tmp_path)
+    try:
+        assert [u.code for u in match_units(s.unit_directory(), "zjj", limit=1)] == ["U001"]
+    finally:
+        s.close()
+
+
 def test_newer_schema_is_refused(tmp_path):
     from console.store.engine import make_engine
 

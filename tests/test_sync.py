@@ -219,6 +219,23 @@ def test_kb_articles_and_announcements_published_at_the_centre_reach_the_seat(ce
     assert [h.id for h in hits][:1] == ["C-0001"]
 
 
+def test_units_published_at_the_centre_reach_the_seat_at_its_next_pull(centre, server, tmp_path):
+    """A new unit published mid-shift: the seat's next pull says the reference data moved on, the
+    seat fetches it, and the dispatch dialog's directory types it ahead by its short name."""
+    from console.domain.units import Unit, match_units
+    from console.sync.session import pull, sync_reference
+
+    store = make_seat(tmp_path, "S01", centre, server.url)
+    sync_reference(store, client(store))
+    assert not match_units(store.unit_directory(), "sjj", limit=1)
+    centre.publish_units([Unit("U900", "市数据资源管理局", "数据局", "bureau", "0123-1234567", ("政务数据",),
+                               "ssjzyglj", short_initials="sjj")])
+    pull(store, client(store))
+    assert [u.code for u in match_units(store.unit_directory(), "sjj", limit=1)] == ["U900"]
+    assert store.unit_directory()[-1].phone == "0123-1234567"
+    store.close()
+
+
 def test_orders_pulled_from_other_seats_are_in_the_duplicate_search(centre, server, tmp_path):
     from console.kb.order_index import search_similar_orders
 
@@ -276,6 +293,7 @@ def test_a_store_from_before_sync_keeps_its_pending_events_through_the_migration
     from sqlalchemy import text
 
     from console.store.engine import write_transaction
+    from console.store.migrations import LATEST
 
     store = make_seat(tmp_path, "S01", centre, server.url)
     number = create_order(store)
@@ -286,7 +304,7 @@ def test_a_store_from_before_sync_keeps_its_pending_events_through_the_migration
         conn.execute(text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
     store.close()
     reopened = Store.open(tmp_path / "S01")
-    assert reopened.meta("schema_version") == "3"
+    assert reopened.meta("schema_version") == str(LATEST)  # v3 (sync) and every step after it
     assert reopened.outbox_count() == 1 and reopened.events_of(number)[0]["sync_status"] == "pending"
     sync_once(reopened, client(reopened))
     assert_converged(centre, [reopened])

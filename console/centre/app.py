@@ -131,7 +131,8 @@ def create_app(centre: Centre) -> FastAPI:
             remaining = deadline - time.monotonic()
             if events or remaining <= 0:
                 head = events[-1]["seq"] if events else after
-                return _json({"events": events, "head": head})
+                reference = await run_in_threadpool(centre.reference_version)
+                return _json({"events": events, "head": head, "reference": reference})
             # Poll at least once a second too: another centre process may have committed.
             try:
                 await asyncio.wait_for(pending.wait(), timeout=min(remaining, 1.0))

@@ -85,6 +85,7 @@ units = Table(
     Column("initials", String(100), nullable=False),
     Column("area", String(100), nullable=False),
     Column("version", BigInteger, nullable=False),  # the reference counter when last published
+    Column("short_initials", String(100), nullable=False, server_default=""),  # 住建局 -> zjj
 )
 
 # Knowledge base published to every seat: the record as JSON (console.kb.model), versioned by
@@ -135,8 +136,17 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def create_all(engine: Engine) -> None:
+    """Create what is missing: also brings a database from an older release up to date."""
+    from sqlalchemy import inspect
+
     with engine.begin() as conn:
         metadata.create_all(conn)
+        if "short_initials" not in {c["name"] for c in inspect(conn).get_columns("c_units")}:
+            from console.pinyin import initials
+
+            conn.exec_driver_sql("ALTER TABLE c_units ADD COLUMN short_initials VARCHAR(100) NOT NULL DEFAULT ''")
+            for code, short in conn.execute(units.select().with_only_columns(units.c.code, units.c.short)).all():
+                conn.execute(units.update().where(units.c.code == code).values(short_initials=initials(short)))
         for name in ("seq", "fence", "reference"):
             if conn.execute(counters.select().where(counters.c.name == name)).first() is None:
                 conn.execute(counters.insert().values(name=name, value=0))

@@ -22,7 +22,7 @@ class Reference:
             for u in units:
                 values = dict(name=u.name, short=u.short, kind=u.kind, phone=u.phone,
                               keywords=json.dumps(list(u.keywords), ensure_ascii=False), initials=u.initials,
-                              area=u.area or "", version=version)
+                              short_initials=u.short_initials, area=u.area or "", version=version)
                 if u.code in existing:
                     conn.execute(update(db.units).where(db.units.c.code == u.code).values(**values))
                 else:
@@ -45,7 +45,12 @@ class Reference:
         return version
 
     def publish_taxonomy(self, taxonomy: dict) -> int:
-        """The taxonomy (Taxonomy.to_dict()) every seat and the centre's own decide() then use."""
+        """The taxonomy (Taxonomy.to_dict()) every seat and the centre's own decide() then use.
+        Missing pinyin initials are filled in here, once, so every seat's pickers take them."""
+        from console.domain.taxonomy import Taxonomy
+        from console.pinyin import initials
+
+        taxonomy = Taxonomy.from_dict(taxonomy, initials_fn=initials).to_dict()
         data = json.dumps(taxonomy, ensure_ascii=False, sort_keys=True)
         with self._write() as conn, conn.begin():
             version = self._lock_counter(conn, "reference") + 1
@@ -62,6 +67,12 @@ class Reference:
         with self.engine.connect() as conn:
             row = conn.execute(select(db.reference_docs.c.data).where(db.reference_docs.c.name == "taxonomy")).first()
         return json.loads(row[0]) if row else None
+
+    def reference_version(self) -> int:
+        """The version of the newest reference data: pull answers carry it, so a seat fetches what
+        was published at its next pull, not at its next timed refresh."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
 
     def reference(self, after: int) -> dict:
         """Reference data changed since version `after`: units, KB articles, announcements."""

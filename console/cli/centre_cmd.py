@@ -68,7 +68,7 @@ def open_centre(args, create: bool = False):
     from sqlalchemy import inspect
     from sqlalchemy.exc import DBAPIError
 
-    from console.centre.db import make_engine, normalise_url
+    from console.centre.db import create_all, make_engine, normalise_url
     from console.centre.service import Centre
 
     url = db_url(args)
@@ -89,6 +89,7 @@ def open_centre(args, create: bool = False):
             return centre
         if not inspect(engine).has_table("c_counter"):
             raise CliError(f"no centre database at {url}: run `hotline centre init --db {url}` first", 1)
+        create_all(engine)  # a database from an older release gets its new tables and columns
     except DBAPIError as exc:
         raise CliError(f"cannot open centre database {url}: {str(exc.orig).strip().splitlines()[0]}", 1)
     except ModuleNotFoundError as exc:

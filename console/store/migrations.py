@@ -43,7 +43,20 @@ def _v3_sync(conn: Connection) -> None:
     create_sync_tables(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_core, _v2_kb, _v3_sync]
+def _v4_unit_short_initials(conn: Connection) -> None:
+    """The short name's initials (住建局 -> zjj) kept with each unit, so a directory the centre
+    published types ahead like the shipped one. A store made at v1 since already has the column."""
+    columns = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(units)")}
+    if "short_initials" not in columns:
+        conn.exec_driver_sql("ALTER TABLE units ADD COLUMN short_initials VARCHAR NOT NULL DEFAULT ''")
+        from console.units_source import load_units  # the shipped directory has them for its units
+
+        for u in load_units():
+            conn.execute(text("UPDATE units SET short_initials = :i WHERE code = :c AND short = :s"),
+                         {"i": u.short_initials, "c": u.code, "s": u.short})
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_core, _v2_kb, _v3_sync, _v4_unit_short_initials]
 LATEST = len(MIGRATIONS)
 
 

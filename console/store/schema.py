@@ -103,6 +103,7 @@ class UnitRow(SQLModel, table=True):
     keywords: str = "[]"
     initials: str = ""
     area: str = ""
+    short_initials: str = ""  # "zjj" for 住建局: what dispatchers type in the unit dialog (v4)
 
 
 class SeatCounter(SQLModel, table=True):

@@ -86,6 +86,7 @@ class Store:
         self._calendar = calendar
         self._taxonomy = taxonomy
         self._unit_codes: frozenset[str] | None = None
+        self._unit_directory: list | None = None
         self._seat: str | None = None
         # Called after each command commits (the sync worker pushes at once instead of on its timer).
         self.commit_listeners: list = []
@@ -144,9 +145,14 @@ class Store:
         return self._taxonomy
 
     def set_published_taxonomy(self, conn: Connection, taxonomy: dict) -> None:
-        """Store the taxonomy the centre published (inside the caller's transaction)."""
+        """Store the taxonomy the centre published (inside the caller's transaction; call
+        reference_changed() once it has committed)."""
         self._set_meta(conn, _PUBLISHED_TAXONOMY, json.dumps(taxonomy, ensure_ascii=False))
-        self._taxonomy = self._rules = None
+
+    def reference_changed(self) -> None:
+        """Forget what was read from the units and the taxonomy; called after their transaction
+        commits, so a reader between write and commit cannot cache the old ones for good."""
+        self._unit_codes = self._unit_directory = self._taxonomy = self._rules = None
 
     @property
     def rules(self) -> Rules:
@@ -430,9 +436,17 @@ class Store:
             for u in units:
                 upsert_unit(conn, {"code": u.code, "name": u.name, "short": u.short, "kind": u.kind,
                                    "phone": u.phone, "keywords": list(u.keywords), "initials": u.initials,
-                                   "area": u.area or ""})
-        self._unit_codes = None
+                                   "area": u.area or "", "short_initials": u.short_initials})
+        self.reference_changed()
         return len(units)
+
+    def unit_directory(self) -> list:
+        """The units as domain Units (what the centre published last), read once per change."""
+        if self._unit_directory is None:
+            from console.domain.units import Unit
+
+            self._unit_directory = [Unit.from_dict(d) for d in self.units()]
+        return self._unit_directory
 
     def units(self) -> list[dict]:
         with read_transaction(self.engine) as conn:
@@ -441,18 +455,25 @@ class Store:
 
 
 _UPSERT_UNIT = text(
-    "INSERT INTO units (code, name, short, kind, phone, keywords, initials, area) "
-    "VALUES (:code, :name, :short, :kind, :phone, :keywords, :initials, :area) "
+    "INSERT INTO units (code, name, short, kind, phone, keywords, initials, area, short_initials) "
+    "VALUES (:code, :name, :short, :kind, :phone, :keywords, :initials, :area, :short_initials) "
     "ON CONFLICT(code) DO UPDATE SET name=excluded.name, short=excluded.short, kind=excluded.kind, "
-    "phone=excluded.phone, keywords=excluded.keywords, initials=excluded.initials, area=excluded.area"
+    "phone=excluded.phone, keywords=excluded.keywords, initials=excluded.initials, area=excluded.area, "
+    "short_initials=excluded.short_initials"
 )
 
 
 def upsert_unit(conn: Connection, unit: dict) -> None:
-    """One unit of the directory, from kb_data or published by the centre (keywords: a list)."""
-    conn.execute(_UPSERT_UNIT, {**{k: unit.get(k) or "" for k in ("code", "name", "short", "kind", "phone",
-                                                                  "initials", "area")},
-                                "keywords": json.dumps(list(unit.get("keywords") or ()), ensure_ascii=False)})
+    """One unit of the directory, from kb_data or published by the centre (keywords: a list).
+    Pinyin initials the sender left out are worked out here, once, not at each keystroke."""
+    values = {k: unit.get(k) or "" for k in ("code", "name", "short", "kind", "phone", "initials", "area",
+                                             "short_initials")}
+    for key, source in (("initials", "name"), ("short_initials", "short")):
+        if not values[key] and values[source]:
+            from console.pinyin import initials  # pypinyin loads slowly: only when needed
+
+            values[key] = initials(values[source])
+    conn.execute(_UPSERT_UNIT, {**values, "keywords": json.dumps(list(unit.get("keywords") or ()), ensure_ascii=False)})
 
 
 def _normalise(row: dict | None) -> dict | None:

@@ -78,12 +78,16 @@ def requeue_from(store, expected: int, first_pending: int) -> bool:
 
 
 def pull(store, client: CentreClient, wait: float = 0.0) -> int:
-    """One pull (long-polling up to `wait` s); returns how many events came."""
+    """One pull (long-polling up to `wait` s); returns how many events came. When the centre says
+    it has newer reference data (a taxonomy, units, articles published mid-shift), fetch it now."""
     with read_transaction(store.engine) as conn:
         cursor = int(sync_state.get(conn, "pull_cursor", "0"))
+        have_reference = int(sync_state.get(conn, "reference_version", "0"))
     answer = client.pull(cursor, wait=wait)
     apply_remote(store, answer["events"], answer["head"])
     sync_state.update(store, last_pull=clock.iso(clock.now()))
+    if int(answer.get("reference") or 0) > have_reference:  # a centre before this field sends none
+        sync_reference(store, client)
     return len(answer["events"])
 
 
@@ -110,7 +114,8 @@ def sync_reference(store, client: CentreClient) -> int:
         if ref.get("taxonomy"):
             store.set_published_taxonomy(conn, ref["taxonomy"])
         sync_state.put(conn, "reference_version", ref["version"])
-    store._unit_codes = None
+    store.reference_changed()
+    _ = store.rules  # re-read here, in the sync thread, not on the operator's next keystroke
     return (len(ref["units"]) + len(ref.get("kb_articles", ())) + len(ref.get("announcements", ()))
             + (1 if ref.get("taxonomy") else 0))
 

@@ -31,16 +31,17 @@ def _hit(query: str, name: str, initials: str) -> bool:
     return not q or q in name or initials.startswith(q)
 
 
-def nature_source(taxonomy: Taxonomy) -> Callable[[str], list[Choice]]:
+def nature_source(taxonomy: Callable[[], Taxonomy]) -> Callable[[str], list[Choice]]:
+    """`taxonomy` is asked on every query: one the centre publishes mid-shift shows at once."""
     def source(query: str) -> list[Choice]:
-        return [Choice(n.name, n.name, n.initials) for n in taxonomy.natures if _hit(query, n.name, n.initials)]
+        return [Choice(n.name, n.name, n.initials) for n in taxonomy().natures if _hit(query, n.name, n.initials)]
 
     return source
 
 
-def content_source(taxonomy: Taxonomy) -> Callable[[str], list[Choice]]:
+def content_source(taxonomy: Callable[[], Taxonomy]) -> Callable[[str], list[Choice]]:
     def source(query: str) -> list[Choice]:
-        return [Choice(list(node.path), node.label, node.initials) for node in taxonomy.match(query, limit=12)]
+        return [Choice(list(node.path), node.label, node.initials) for node in taxonomy().match(query, limit=12)]
 
     return source
 
