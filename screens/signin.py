@@ -19,7 +19,11 @@ ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)
 
 
 class SignInScreen(Screen):
-    BINDINGS = [Binding("f5", "sign_in", "登录", id="sign_in")]
+    BINDINGS = [
+        Binding("f5", "sign_in", "登录", id="sign_in"),
+        # ↓ in the id field goes on to the next role: "type the id, ↓, Enter" signs a dispatcher in
+        Binding("down", "next_role", "下一岗位", id="sign_in.next_role", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -50,6 +54,21 @@ class SignInScreen(Screen):
         text = f"本机坐席：{store.seat}" if store is not None else "正在打开本机数据库……"
         self.query_one("#signin-seat", Static).update(content(text))
 
+    def action_next_role(self) -> None:
+        if self.focused is not self.query_one("#operator", Input):
+            return
+        roles = self.query_one("#role", RadioSet)
+        self.set_focus(roles)  # now, not later: the Enter typed right after must reach the roles
+        roles.action_next_button()
+
+    def _chosen_role_button(self) -> RadioButton | None:
+        """The role just chosen, even when F5 comes in the same burst of keys as the Enter that
+        chose it: the button is on at once, the set turns the old one off a moment later."""
+        roles = self.query_one("#role", RadioSet)
+        on = [b for b in roles.query(RadioButton) if b.value]
+        newer = [b for b in on if b is not roles.pressed_button]
+        return newer[0] if newer else roles.pressed_button
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         self.action_sign_in()
@@ -62,7 +81,7 @@ class SignInScreen(Screen):
             error.add_class("-shown")
             self.query_one("#operator", Input).focus()
             return
-        pressed = self.query_one("#role", RadioSet).pressed_button
+        pressed = self._chosen_role_button()
         role = pressed.id.removeprefix("role-") if pressed else Role.AGENT.value
         trainee = self.query_one("#trainee", Input).value.strip()
         self.app.sign_in(operator, role, trainee)

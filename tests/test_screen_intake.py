@@ -74,6 +74,16 @@ async def test_a_dispatcher_goes_to_the_dispatch_desk(data_dir):
         assert app.current_mode == "dispatch"
 
 
+async def test_down_from_the_id_field_goes_on_to_the_next_role(data_dir):
+    app = make_app(data_dir, signed_in=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press(*"D02", "down", "enter", "f5")  # as fast as a script types them
+        await settle(pilot)
+        assert app.actor.operator == "D02" and app.actor.role.value == "dispatcher"
+        assert app.current_mode == "dispatch"
+
+
 async def test_save_a_transfer_order_shows_its_number(data_dir):
     app = make_app(data_dir)
     async with app.run_test(size=(160, 50)) as pilot:
