@@ -7,9 +7,9 @@ focus in its first field:
   - intake form    (operator preset, which also waits for the store to open in its worker)
 Prints median and p95. Usage: .venv/bin/python bench/startup_bench.py [--runs 15] [--data-dir DIR]
 
-Latest (2026-11-28, vm · x86_64 · 2 cores · Python 3.11.7, load 1.3):
-  process start -> sign-in form   n=12  median 306 ms  p95 323 ms   (budget 800)
-  process start -> intake form    n=12  median 601 ms  p95 667 ms   (budget 800)
+Latest (2026-11-30, vm · x86_64 · 2 cores · Python 3.11.7, load 0.9):
+  process start -> sign-in form   n=15  median 358 ms  p95 370 ms   (budget 800)
+  process start -> intake form    n=15  median 687 ms  p95 702 ms   (budget 800)
 Under load ~6, before the StableFooter fix: sign-in median 599 / p95 624 ms; intake median 1378 /
 p95 1685 ms (over budget: a loaded machine roughly doubles every figure).
 """

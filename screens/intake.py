@@ -96,7 +96,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         app = self.app
         yield StatusHeader()
         with Horizontal(id="intake-body"):
-            with VerticalScroll(id="form"):
+            with VerticalScroll(id="form", classes="-transfer"):  # the preset disposition: no restyle at mount
                 with Vertical(id="order-banner"):
                     yield Static("", id="order-banner-label")
                     yield Digits("", id="order-number")

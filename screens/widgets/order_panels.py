@@ -29,6 +29,11 @@ class OrderPanel(Vertical):
         """The keys for this list, as the operator's keymap has them."""
         return ""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_class("-empty")  # empty until a lookup fills it: styled so from the start
+        self._signature = ("", ())  # what show([]) would draw: a fresh call costs no redraw
+
     def compose(self) -> ComposeResult:
         yield Static(content(self.TITLE), classes="panel-title")
         yield Static(content(self.EMPTY), classes="panel-empty")
@@ -36,7 +41,6 @@ class OrderPanel(Vertical):
 
     def on_mount(self) -> None:
         self.table.add_columns(*self.COLUMNS)
-        self.set_class(True, "-empty")
 
     @property
     def table(self) -> DataTable:
