@@ -3,6 +3,7 @@ that wait for the app's workers. Nothing here is mocked: the app runs on a real 
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -57,6 +58,27 @@ async def settle(pilot, times: int = 2) -> None:
     for _ in range(times):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def until(pilot, condition, timeout: float = 15.0) -> bool:
+    """Let timers, workers and messages run until `condition()` holds, or `timeout` seconds pass.
+    The form's lookups and draft writes are debounced on the app's own timers: a fixed pause only
+    just past the debounce fails on a loaded machine, so tests wait for what they assert instead."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.05)
+        await settle(pilot, 1)
+    return True
+
+
+def similar_answered(screen) -> bool:
+    """The similar-orders panel shows the answer to the last lookup: rows, or its "none" note."""
+    from screens.widgets.order_panels import SimilarOrders
+
+    panel = screen.query_one(SimilarOrders)
+    return bool(panel.numbers) or "没有相似的在办工单" in str(panel.query_one(".panel-empty").render())
 
 
 async def ready(pilot):

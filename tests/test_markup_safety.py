@@ -11,7 +11,7 @@ from textual.widgets import Input, TextArea
 
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
-from screen_helpers import make_app, make_store, ready, seed_order, settle
+from screen_helpers import make_app, make_store, ready, seed_order, settle, until
 
 PAYLOADS = ["[/]", "[b]x[/b]", "[B]x[/B]", "[$accent]x[/]", "[@click=app.quit]x[/]", "C:\\temp\\"]
 
@@ -46,8 +46,8 @@ async def test_caller_text_shows_literally_everywhere(tmp_path, payload):
         screen.query_one("#phone", Input).value = "13900001111"
         screen.query_one("#address", Input).value = "幸福路"
         screen.query_one("#description", TextArea).text = f"河道发黑发臭{payload}"
-        await pilot.pause(0.6)
-        await settle(pilot)
+        await until(pilot, lambda: screen.query_one(CallerHistory).numbers
+                    and number in screen.query_one(SimilarOrders).numbers)
         assert screen.query_one(CallerHistory).numbers == [number]
         assert number in screen.query_one(SimilarOrders).numbers
         panel = screen.query_one(PhrasingPanel)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input, TextArea
 
 from screens.widgets.picker import Choice
-from screen_helpers import make_app, settle
+from screen_helpers import make_app, settle, until
 
 
 async def test_broken_store_is_reported_and_typing_is_kept(tmp_path):
@@ -21,8 +21,9 @@ async def test_broken_store_is_reported_and_typing_is_kept(tmp_path):
         assert app.store is None
         messages = [n.message for n in app._notifications]
         assert any("后台任务失败（store）" in m for m in messages), messages
-        await pilot.pause(1.1)  # the header refreshes every second
-        assert "数据库无法打开" in str(screen.query_one("#hdr-sync").render())
+        sync_text = lambda: str(screen.query_one("#hdr-sync").render())  # noqa: E731
+        await until(pilot, lambda: "数据库无法打开" in sync_text())  # the header refreshes every second
+        assert "数据库无法打开" in sync_text()
         screen.query_one("#caller_name", Input).value = "王"
         screen.query_one("#description", TextArea).text = "路灯坏了一周"
         await pilot.press("f5")  # form errors first: still usable

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
-from screen_helpers import make_app, make_store, ready, seed_order, settle
+from screen_helpers import make_app, make_store, ready, seed_order, settle, until
 
 
 @pytest.fixture
@@ -83,9 +83,8 @@ async def test_similar_open_orders_and_link_as_duplicate(seeded):
         screen.query_one("#address", Input).focus()
         await pilot.press(*"幸福路88号")
         screen.query_one("#description", TextArea).text = "幸福家园旁边河道发臭"
-        await pilot.pause(0.5)
-        await settle(pilot)
         similar = screen.query_one(SimilarOrders)
+        await until(pilot, lambda: similar.numbers)
         assert similar.numbers and similar.numbers[0] == number
         similar.table.focus()
         await pilot.press("alt+d")

@@ -7,7 +7,7 @@ from textual.widgets import Input, RadioSet, Static, TextArea
 
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.picker import Picker
-from screen_helpers import FakeClock, make_app, make_store, ready, settle
+from screen_helpers import FakeClock, make_app, make_store, ready, settle, until
 
 
 @pytest.fixture
@@ -201,8 +201,9 @@ async def test_draft_survives_a_crash_and_a_screen_switch(data_dir):
         await pilot.press("f4")  # another desk, then back: nothing lost
         await pilot.press("f2")
         assert app.screen is screen and screen.query_one("#caller_name", Input).value == "王"
-        await pilot.pause(0.7)  # the debounced draft write
-        assert (data_dir / "drafts" / "intake.json").exists()
+        draft = data_dir / "drafts" / "intake.json"
+        await until(pilot, draft.exists)  # the debounced draft write
+        assert draft.exists()
     # "crash": a new process on the same data dir gets the draft back
     app2 = make_app(data_dir)
     async with app2.run_test(size=(160, 50)) as pilot:
@@ -219,12 +220,13 @@ async def test_draft_is_cleared_once_saved(data_dir):
         screen = await ready(pilot)
         await fill_caller(pilot)
         await fill_matter(pilot)
-        await pilot.pause(0.7)
-        assert (data_dir / "drafts" / "intake.json").exists()
+        draft = data_dir / "drafts" / "intake.json"
+        await until(pilot, draft.exists)
+        assert draft.exists()
         await pilot.press("f5")
         await settle(pilot)
-        await pilot.pause(0.7)
-        assert screen.saved_number and not (data_dir / "drafts" / "intake.json").exists()
+        await until(pilot, lambda: not draft.exists())
+        assert screen.saved_number and not draft.exists()
 
 
 async def test_phrasing_follows_the_call(data_dir):

@@ -7,7 +7,7 @@ from textual.widgets import Input, TextArea
 
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.picker import Choice
-from screen_helpers import FakeClock, make_app, make_store, no_blink, ready, settle
+from screen_helpers import FakeClock, make_app, make_store, no_blink, ready, settle, similar_answered, until
 
 SIZE = (160, 50)
 
@@ -26,7 +26,7 @@ async def _fill(pilot) -> None:
     screen.query_one("#description", TextArea).text = "小区物业服务差，电梯经常坏，物业不修"
     screen.query_one("#nature").choose(Choice("投诉", "投诉"))
     screen.query_one("#content").choose(Choice(["城建环保", "环境卫生"], "城建环保 / 环境卫生"))
-    await pilot.pause(0.6)
+    await until(pilot, lambda: similar_answered(screen))
     await settle(pilot)
     no_blink(pilot.app)
     screen.query_one("#caller_name", Input).focus()
