@@ -41,6 +41,14 @@ except ImportError:  # pragma: no cover - until the KB issue lands
 
 DRAFT_DELAY = 0.5
 SIMILAR_DELAY = 0.4
+PRESET_DISPOSITION = "transfer"  # what a fresh form has chosen
+
+
+def disposition_class(disposition: str) -> str:
+    """The form's class while `disposition` is chosen: the stylesheet shows that disposition's rows."""
+    return f"-{disposition.replace('_', '-')}"
+
+
 TITLE_IDS = {"title-m": "先生", "title-f": "女士"}
 DEFAULTS = ("disposition",)  # set by the form itself: not something the agent typed
 
@@ -96,7 +104,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         app = self.app
         yield StatusHeader()
         with Horizontal(id="intake-body"):
-            with VerticalScroll(id="form", classes="-transfer"):  # the preset disposition: no restyle at mount
+            with VerticalScroll(id="form", classes=disposition_class(PRESET_DISPOSITION)):  # no restyle at mount
                 with Vertical(id="order-banner"):
                     yield Static("", id="order-banner-label")
                     yield Digits("", id="order-number")
@@ -143,7 +151,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 yield Label("处置方式", classes="field-label")
                 with RadioSet(id="disposition", compact=True):
                     for value, label in intake_check.DISPOSITIONS:
-                        yield RadioButton(label, id=f"disp-{value}", value=(value == "transfer"))
+                        yield RadioButton(label, id=f"disp-{value}", value=(value == PRESET_DISPOSITION))
                 yield Static("", id="disposition-error", classes="field-error")
                 with Horizontal(classes="row", id="reason-row"):
                     yield Label("不受理原因", classes="field-label")
@@ -225,7 +233,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         q("#reply_method", Picker).choose(Choice(method, method) if method else None)
         q("#urgent", Checkbox).value = bool(f.get("urgent"))
         q("#confidential", Checkbox).value = bool(f.get("confidential"))
-        disposition = f.get("disposition") or "transfer"
+        disposition = f.get("disposition") or PRESET_DISPOSITION
         q(f"#disp-{disposition}", RadioButton).value = True
         q("#reason", Input).value = f.get("reason") or ""
         q("#answer", Input).value = f.get("answer") or ""
@@ -355,7 +363,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         disposition = disposition or self.fields()["disposition"]
         form = self.query_one("#form")
         for value, _label in intake_check.DISPOSITIONS:
-            form.set_class(value == disposition, f"-{value.replace('_', '-')}")
+            form.set_class(value == disposition, disposition_class(value))
 
     def on_descendant_focus(self, event) -> None:
         widget = event.widget
