@@ -268,6 +268,18 @@ def test_orders_are_indexed_in_the_same_transaction(store):
     assert [o.number for o in search_similar_orders(store, "停水", "幸福家园")] == a.orders
 
 
+def test_a_house_number_alone_finds_nothing_and_ranks_the_same_building_first(store):
+    """Duplicates (并单): addresses are full of numbers. "12" in 建设路12号 must not match every order
+    with a 12 in it (城南新村12栋); on the same road, the same number comes first."""
+    elsewhere = store.record([created("城南新村12栋", "12栋门口的路灯坏了")])
+    next_door = store.record([created("建设路15号", "楼下饭店油烟很大")])
+    same = store.record([created("建设路12号", "楼下饭店油烟太大，窗户都不能开")])
+    assert elsewhere.ok and next_door.ok and same.ok
+    found = [o.number for o in search_similar_orders(store, "建设路12号楼下饭店油烟很大", "建设路12号")]
+    assert found == same.orders + next_door.orders
+    assert search_similar_orders(store, "12号楼门口", "12号") == []
+
+
 def test_closed_orders_are_left_out_unless_asked(store):
     a = store.record([created("幸福路88号", "小区停水")])
     with store.engine.begin() as conn:  # close it the blunt way: only the status matters here

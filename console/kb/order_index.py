@@ -51,13 +51,35 @@ class SimilarOrder:
     score: float  # higher is more alike
 
 
+def _kept(word: str) -> bool:
+    """A word worth matching: not a stop word, not one character, not a bare number (every other
+    address has a 12 in it; a number only means something after its road or estate)."""
+    return len(word) > 1 and word not in segment.STOPWORDS and not word.isdigit()
+
+
 def _terms(text: str) -> list[str]:
-    return list(dict.fromkeys(w for w in segment.cut(text) if w not in segment.STOPWORDS and len(w) > 1))
+    return list(dict.fromkeys(w for w in segment.cut(text) if _kept(w)))
+
+
+def _place_terms(address: str) -> list[str]:
+    """The address's words, and each house number as a phrase with the word before it ("建设路 12"):
+    OR-ed in, the phrase cannot admit an order on its own (it holds a word already asked for) but
+    adds to the rank of the same building on the same road."""
+    tokens = segment.cut(address)
+    terms: list[str] = []
+    last = None  # index of the last place word kept
+    for i, token in enumerate(tokens):
+        if _kept(token):
+            terms.append(token)
+            last = i
+        elif token.isdigit() and last is not None and i - last <= 2:
+            terms.append(" ".join(tokens[last:i + 1]))
+    return list(dict.fromkeys(terms))
 
 
 def similar_orders(conn, text: str, address: str = "", limit: int = 10, open_only: bool = True) -> list[SimilarOrder]:
     words = _terms(text)
-    places = _terms(address)
+    places = _place_terms(address)
     if not words and not places:
         return []
     groups = []
