@@ -91,6 +91,7 @@ def stats(label: str, samples_ms: list[float], budget: str) -> None:
 
 async def bench_screen(data: Path, runs: int) -> None:
     from dispatch_support import DeskApp, wait_workers
+
     from screens.dispatch import DispatchScreen
 
     applied = asyncio.Event()

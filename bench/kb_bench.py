@@ -312,7 +312,7 @@ def main() -> None:
         bench("policy-qa", policy(), args.whoosh)
     if "synthetic" in which:
         for n in (int(s) for s in args.sizes.split(",") if s):
-            bench(f"synthetic", synthetic(n), args.whoosh)
+            bench("synthetic", synthetic(n), args.whoosh)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Builds the WorkCalendar from chinese-calendar, shipped year files and the admin's year files.
 
-Precedence (later wins, per year): chinese-calendar's tables < kb_data/calendar/*.toml < each of
+Precedence (later wins, per year): chinese-calendar's tables < console/kb_data/calendar/*.toml < each of
 `extra_dirs` in order (the admin dir: an admin adds a year from the State Council notice).
 `statutory.toml` in any of those dirs is the provisional fallback table, not a year file.
 """
@@ -11,9 +11,9 @@ import os
 import re
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 from console.domain.calendar import WorkCalendar, YearSchedule
 from console.paths import KB_DATA, admin_calendar_dir

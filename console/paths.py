@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-# Shipped data (taxonomy, units, phrasing, calendar years, starter KB) lives beside the packages.
-KB_DATA = PACKAGE_ROOT / "kb_data"
+# Shipped data (taxonomy, units, phrasing, calendar years, starter KB) is package data of `console`,
+# so a built wheel carries it; an installed package is a directory, so the traversable is a path.
+KB_DATA = Path(str(resources.files("console") / "kb_data"))
 STORE_FILE = "seat.db"
 
 

@@ -1,4 +1,4 @@
-"""Loads the standard phrasing (kb_data/phrasing.toml) into a console.domain.phrasing.Phrasebook."""
+"""Loads the standard phrasing (console/kb_data/phrasing.toml) into a console.domain.phrasing.Phrasebook."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 pypinyin costs about 0.4 s to import, so it is imported inside the functions that need it;
 loaders that ship precomputed initials never pay for it. Words pypinyin reads wrongly in
-place and unit names (单县, 支行 …) come from kb_data/pinyin_overrides.toml.
+place and unit names (单县, 支行 …) come from console/kb_data/pinyin_overrides.toml.
 """
 
 from __future__ import annotations

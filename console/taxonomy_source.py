@@ -1,4 +1,4 @@
-"""Reading and writing taxonomy files: kb_data/taxonomy.toml, and flat N-level CSVs converted to it.
+"""Reading and writing taxonomy files: console/kb_data/taxonomy.toml, and flat N-level CSVs converted to it.
 
 The only module that touches taxonomy files; console.domain.taxonomy stays pure.
 """
@@ -9,8 +9,8 @@ import csv
 import io
 import re
 import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from console.domain.taxonomy import DEFAULT_NATURES, PATH_SEPARATORS, Taxonomy
 from console.paths import KB_DATA
@@ -25,7 +25,7 @@ def _initials(text: str) -> str:
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    """Parse a taxonomy TOML (default: the shipped kb_data/taxonomy.toml).
+    """Parse a taxonomy TOML (default: the shipped console/kb_data/taxonomy.toml).
 
     Raises FileNotFoundError, tomllib.TOMLDecodeError or ValueError (bad structure).
     """

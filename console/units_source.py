@@ -1,4 +1,4 @@
-"""Loads the undertaking-unit directory (kb_data/units.toml) into console.domain.units.Unit."""
+"""Loads the undertaking-unit directory (console/kb_data/units.toml) into console.domain.units.Unit."""
 
 from __future__ import annotations
 

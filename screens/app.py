@@ -18,9 +18,9 @@ skip the sign-in screen.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -29,6 +29,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from console import clock
+from console.log import log
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
 HERE = Path(__file__).parent
@@ -107,10 +108,11 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         return {u.code: u.short or u.name for u in self.units}
 
     def _load_reference(self) -> None:
+        self.startup_warnings: list[str] = []
         from console.calendar_source import calendar_for_data_dir
         from console.config import ConfigError, read_config
-        from console.phrasing_source import load_phrasebook
         from console.paths import STORE_FILE
+        from console.phrasing_source import load_phrasebook
         from console.taxonomy_source import published_taxonomy_json, taxonomy_for_seat
         from console.units_source import load_units
 
@@ -131,7 +133,9 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             self.phrasebook = replace(self.phrasebook, hotline=self.hotline_name)
         try:
             self.holiday = calendar_for_data_dir(self.data_dir).is_public_holiday(self.wallclock().date())
-        except Exception:  # a broken calendar file must not stop the phones
+        except (OSError, ValueError) as exc:  # a broken calendar file must not stop the phones
+            log("app").error("calendar unreadable, holiday greeting off: %s", exc)
+            self.startup_warnings.append(f"节假日日历无法读取，节日问候已关闭：{exc}")
             self.holiday = False
 
     # -- start-up ---------------------------------------------------------------------------
@@ -149,6 +153,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             self.set_keymap({str(k): str(v) for k, v in keys.items()})
         if self.config_error:
             self.notify(f"配置文件有误，已使用默认设置：{self.config_error}", severity="error", markup=False)
+        for warning in self.startup_warnings:
+            self.notify(warning, severity="warning", markup=False)
         if self._preset:  # tests and benches: straight to the desk; the store opens behind it
             operator, role, trainee_no = self._preset
             self._preset = None
@@ -183,10 +189,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         if self.actor is not None:  # signed in before the store was open: add the seat
             self.sign_in(self.actor.operator, self.actor.role.value, self.trainee_no, switch=False)
         self.refresh_sync()
-        try:
-            self.screen.post_message(StoreReady())
-        except Exception:
-            pass
+        self.screen.post_message(StoreReady())
 
     def on_worker_failed(self, worker) -> None:
         if worker.group == "store":

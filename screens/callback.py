@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
+from textual.widgets.data_table import CellDoesNotExist
 
 from console import queues
 from console.domain.order import Kind
@@ -105,8 +106,8 @@ class CallbackScreen(DeskScreen):
             label, level = queues.countdown(row["callback_due"], now)
             try:
                 self.table.update_cell(number, "left", self.table.deadline(label, level))
-            except Exception:
-                pass
+            except CellDoesNotExist:  # the row left the page between ticks
+                continue
 
     def show_detail(self, row: dict | None) -> None:
         if row is None:

@@ -23,8 +23,8 @@ from textual.worker import Worker, WorkerState
 from console import clock
 from console.store import NewEvent, Recorded
 from screens.desk_style import DESKS_TCSS
-from screens.widgets.footer import StableFooter
 from screens.safe import content
+from screens.widgets.footer import StableFooter
 from screens.widgets.queue_table import QueueTable
 from screens.widgets.status_header import StatusHeader
 

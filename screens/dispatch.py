@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from console import queues
@@ -25,8 +26,8 @@ from screens.dispatch_common import (
     unit_name,
 )
 from screens.safe import plain
-from screens.widgets.keys_help import bound_key
 from screens.widgets.dispatch_reason import ReasonModal
+from screens.widgets.keys_help import bound_key
 from screens.widgets.review_panel import ReviewPanel
 from screens.widgets.unit_picker_dispatch import UnitPickerModal
 
@@ -124,8 +125,8 @@ class DispatchScreen(DeskScreen):
             label, level = queues.countdown(row["dispatch_due"], now)
             try:
                 table.update_cell(number, "left", table.deadline(label, level))
-            except Exception:  # the row left the page between ticks
-                pass
+            except CellDoesNotExist:  # the row left the page between ticks
+                continue
         self.refresh_header()
 
     # -- detail -----------------------------------------------------------------------------

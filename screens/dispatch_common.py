@@ -51,17 +51,12 @@ def unit_name(store, code: str | None) -> str:
 
 
 def kb_answer(store, text: str):
-    """R-21: the best knowledge-base article for an order's description, or None.
+    """R-21: the best knowledge-base article for an order's description, or None."""
+    from console.kb.search import search
+    from console.store.engine import read_transaction
 
-    Guarded: the KB module may be absent or its tables empty on this seat."""
-    try:
-        from console.kb.search import search
-        from console.store.engine import read_transaction
-
-        with read_transaction(store.engine) as conn:
-            result = search(conn, text, limit=1, typing=False, with_announcements=False)
-    except Exception:
-        return None
+    with read_transaction(store.engine) as conn:
+        result = search(conn, text, limit=1, typing=False, with_announcements=False)
     return result.hits[0] if result.hits else None
 
 

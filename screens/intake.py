@@ -22,11 +22,12 @@ from textual.widgets import Checkbox, Digits, Input, Label, RadioButton, RadioSe
 
 from console.domain.phone import PhoneError, normalise_phone
 from console.drafts import Drafts, is_blank
+from console.log import log
 from screens import intake_check
-from screens.widgets.footer import StableFooter
-from screens.widgets.keys_help import bound_key
 from screens.safe import content
 from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
+from screens.widgets.footer import StableFooter
+from screens.widgets.keys_help import bound_key
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.picker import Choice, Picker
@@ -95,6 +96,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.kb_article = ""
         self.call_time = ""
         self._draft_timer: Timer | None = None
+        self.draft_fields: dict | None = None  # the form as of the last change
         self._similar_timer: Timer | None = None
         self._history_key = ""
 
@@ -247,6 +249,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def _start_call(self, draft: dict | None = None, fill: bool = True) -> None:
         self.saved_number = None
+        self.draft_fields = dict(draft) if draft else None
         self.query_one("#order-banner").remove_class("-shown")
         if fill:  # a fresh form needs no filling (start-up cost)
             self.fill(draft or {})
@@ -287,17 +290,27 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     # -- change handlers --------------------------------------------------------------------
 
     def _changed(self) -> None:
-        """Any edit: the draft is written at most every DRAFT_DELAY seconds."""
+        """Any edit: the draft in memory follows at once (so what was typed a moment before F10 or a
+        crash is kept); the file is written at most every DRAFT_DELAY seconds, and at unmount."""
+        self.draft_fields = self.fields()
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
 
     def save_draft(self) -> None:
-        fields = self.fields()
-        if self.saved_number or is_blank(fields, DEFAULTS):
-            self.drafts.clear()
-        else:
-            self.drafts.save(fields)
+        self.draft_fields = self.fields()
+        self._write_draft(self.draft_fields)
+
+    def _write_draft(self, fields: dict) -> None:
+        try:
+            if self.saved_number or is_blank(fields, DEFAULTS):
+                self.drafts.clear()
+            else:
+                self.drafts.save(fields)
+        except OSError as exc:  # a full or read-only disk: say so, keep the form as it is
+            log("intake").error("draft not written: %s", exc.strerror or exc)
+            if self.is_attached:
+                self.app.notify(f"草稿无法保存：{exc.strerror or exc}", severity="error", markup=False)
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -718,7 +731,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             self.kb_answer_chosen(message.article_id, message.title, message.answer, message.department)
 
     def on_unmount(self) -> None:
-        try:
-            self.save_draft()
-        except Exception:  # the store of last resort must not crash the exit
-            pass
+        # The widgets may be gone by now: write the copy kept on every change, not the form.
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        if self.draft_fields is not None:
+            self._write_draft(self.draft_fields)

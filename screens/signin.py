@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from console.domain.roles import ROLE_LABELS, Role
-from screens.widgets.footer import StableFooter
 from screens.safe import content
+from screens.widgets.footer import StableFooter
 from screens.widgets.status_header import StatusHeader
 
 ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)

@@ -16,8 +16,8 @@ from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
 from screens.safe import content, labelled, plain
-from screens.widgets.keys_help import bound_key
 from screens.widgets.dispatch_reason import ConfirmModal, ReasonModal
+from screens.widgets.keys_help import bound_key
 
 SUPERVISE_REASONS = ("overdue", "leader", "media", "hot", "bounced", "other")
 

@@ -23,10 +23,10 @@ from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Static, Text
 
 from console.domain.units import suggest_units
 from console.drafts import Drafts
-from screens.widgets.footer import StableFooter
-from screens.widgets.keys_help import bound_key
 from screens.safe import content, labelled
 from screens.widgets.choices import unit_choice, unit_source
+from screens.widgets.footer import StableFooter
+from screens.widgets.keys_help import bound_key
 from screens.widgets.picker import Picker
 from screens.widgets.status_header import StatusHeader
 from screens.widgets.worker_errors import ReportsWorkerErrors

@@ -7,8 +7,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from console.store import NewEvent, Store
 from console.domain.roles import Actor, Role
+from console.store import NewEvent, Store
 
 FIXED_NOW = datetime(2026, 11, 26, 10, 0, 0)  # a Thursday, a working day
 AGENT = Actor("A99", Role.AGENT, "S01")

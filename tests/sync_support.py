@@ -4,7 +4,6 @@ invariants every sync test checks."""
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import socket
@@ -23,8 +22,8 @@ import pytest
 from sqlalchemy import select, text
 
 from console.centre import db as cdb
-from console.centre.local import LocalCentre
 from console.centre.db import make_engine
+from console.centre.local import LocalCentre
 from console.centre.service import Centre
 from console.domain.roles import Actor, Role
 from console.store import NewEvent, Store
@@ -122,7 +121,7 @@ class CentreProcess:
         self.faults = faults
         self.proc: subprocess.Popen | None = None
 
-    def start(self, faults: str | None = None) -> "CentreProcess":
+    def start(self, faults: str | None = None) -> CentreProcess:
         env = dict(os.environ, HOTLINE_FAULTS=self.faults if faults is None else faults, PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "console", "centre", "serve", "--db", self.db, "--port", str(self.port)],
@@ -339,7 +338,7 @@ class FaultProxy:
         except httpx.HTTPError:
             return None
 
-    def start(self) -> "FaultProxy":
+    def start(self) -> FaultProxy:
         self.thread.start()
         return self
 

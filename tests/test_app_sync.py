@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
+from sync_support import CentreThread, centre_events, client, create_order, dispatch, make_seat, new_centre
+
 from console.store import Store
 from console.sync.session import sync_once
 from screens.app import HotlineApp
-from sync_support import CentreThread, centre_events, client, create_order, dispatch, make_seat, new_centre
 
 
 async def _wait_for(pilot, condition, seconds: float = 15.0) -> None:
@@ -91,9 +92,10 @@ async def test_an_order_leased_by_another_dispatcher_is_not_opened(tmp_path):
 async def test_a_taxonomy_published_mid_shift_reaches_the_form_pickers(tmp_path):
     """R-04: the taxonomy is data. The centre publishes a city's classes while the agent works;
     the content picker offers them without a restart, and the form records with them."""
+    from test_reference_taxonomy import CITY
+
     from console.domain.taxonomy import Taxonomy
     from screens.widgets.picker import Picker
-    from test_reference_taxonomy import CITY
 
     centre = new_centre(str(tmp_path / "centre.db"))
     with CentreThread(centre) as server:

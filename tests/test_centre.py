@@ -8,13 +8,21 @@ import time
 
 import httpx
 import pytest
+from sync_support import (
+    CentreThread,
+    assert_converged,
+    centre_db,
+    centre_events,
+    create_order,
+    dispatch,
+    make_seat,
+    new_centre,
+    note,
+)
 
 from console.sync.client import CentreClient, GapError, Unauthorized, UpgradeRequired
 from console.sync.protocol import PROTOCOL_HEADER, wire_event
 from console.sync.session import pending_batch, push_pending
-from sync_support import (
-    CentreThread, assert_converged, centre_db, centre_events, create_order, dispatch, make_seat, new_centre, note,
-)
 
 pytestmark = pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 

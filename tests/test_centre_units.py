@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
+from sync_support import CentreThread, assert_converged, client, create_order, dispatch, make_seat, new_centre
+
 from console.centre.unit_sim import run_demo_units
 from console.cli import main
 from console.sync.session import sync_once
-from sync_support import CentreThread, assert_converged, client, create_order, dispatch, make_seat, new_centre
 
 
 def test_unit_commands_list_reply_return_and_extend(tmp_path, capsys, monkeypatch):

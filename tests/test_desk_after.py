@@ -3,18 +3,16 @@
 from datetime import datetime, timedelta
 
 import pytest
+from dispatch_support import NOW, SIZE, DeskApp, add_order, data, record, screen_text, settle, stored, table_keys  # noqa: F401 (fixture)
 
 from console.domain.order import Kind, Status
 from console.domain.roles import Role
 from console.store import Store
-from dispatch_support import NOW, DeskApp, add_order, record, screen_text, settle, table_keys, SIZE, data, stored  # noqa: F401 (fixture)
 from screens.dispatch import DispatchScreen
 from screens.dispatch_extensions import ExtensionsScreen
 from screens.dispatch_returns import ReturnsScreen
 from screens.inbox import InboxScreen
 from screens.supervision import SupervisionScreen
-
-
 
 
 async def put_cursor_on(pilot, number):

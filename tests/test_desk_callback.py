@@ -2,15 +2,13 @@
 
 from datetime import timedelta
 
-import pytest
+from dispatch_support import NOW, SIZE, DeskApp, add_order, data, record, screen_text, settle, stored_kinds, table_keys  # noqa: F401
+from dispatch_support import stored as stored_state
 
 from console.domain.order import Kind, Status
 from console.domain.roles import Role
 from console.store import Store
-from dispatch_support import SIZE, NOW, DeskApp, add_order, data, record, screen_text, settle, table_keys  # noqa: F401
-from dispatch_support import stored as stored_state, stored_kinds
 from screens.callback import CallbackScreen
-
 
 
 def stored(data, number):

@@ -2,12 +2,11 @@
 
 from datetime import datetime
 
-import pytest
+from dispatch_support import SIZE, DeskApp, add_order, data, screen_text, settle, stored, table_keys  # noqa: F401 (fixture)
 
 from console.domain.order import Status
 from console.domain.roles import Role
 from console.store import Store
-from dispatch_support import DeskApp, add_order, screen_text, settle, table_keys, SIZE, data, stored  # noqa: F401 (fixture)
 from screens.dispatch import DispatchScreen
 from screens.dispatch_common import RETURN_REASONS
 
@@ -253,9 +252,9 @@ async def test_a_kb_article_is_offered_and_k_returns_with_its_department(data):
 
 
 async def test_an_order_dispatched_meanwhile_is_not_dispatched_twice(data):
-    from console.domain.order import Kind
-
     from dispatch_support import record
+
+    from console.domain.order import Kind
 
     app = app_for(data)
     async with app.run_test(size=SIZE) as pilot:

@@ -1,8 +1,9 @@
 """The desks inside the seat engineer's HotlineApp (each desk is an App mode)."""
 
+from dispatch_support import NOW, demo_dir, settle, table_keys
+
 from console.domain.order import Status
 from console.store import Store
-from dispatch_support import NOW, demo_dir, settle, table_keys
 from screens.app import HotlineApp
 from screens.dispatch import DispatchScreen
 from screens.dispatch_extensions import ExtensionsScreen

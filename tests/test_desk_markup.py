@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, settle, table_keys
 
 from console.domain.order import Kind
 from console.domain.roles import Role
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, settle, table_keys
 from screens.callback import CallbackScreen
 from screens.dispatch_extensions import ExtensionsScreen
 from screens.dispatch_returns import ReturnsScreen

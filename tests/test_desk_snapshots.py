@@ -4,10 +4,10 @@ Fixed clock (dispatch_support.NOW), fixed demo seed, no cursor blink."""
 
 from datetime import datetime
 
+from dispatch_support import DeskApp, add_order, demo_dir, wait_workers
 from textual.widgets import Input
 
 from console.domain.roles import Role
-from dispatch_support import DeskApp, add_order, demo_dir, wait_workers
 from screens.callback import CallbackScreen
 from screens.dispatch import DispatchScreen
 

@@ -13,14 +13,25 @@ import sys
 import time
 
 import pytest
+from sync_support import (
+    ROOT,
+    UNITS,
+    CentreProcess,
+    CentreThread,
+    FaultProxy,
+    assert_converged,
+    centre_db,
+    client,
+    create_order,
+    dispatch,
+    make_seat,
+    new_centre,
+    note,
+)
 
 from console.store import Store
 from console.sync.client import SyncError, Unavailable
 from console.sync.session import push_pending, sync_once
-from sync_support import (
-    ROOT, UNITS, CentreProcess, CentreThread, FaultProxy, assert_converged, centre_db, client, connect, create_order,
-    dispatch, make_seat, new_centre, note,
-)
 
 DBS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

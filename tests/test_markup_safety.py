@@ -7,11 +7,11 @@ import html
 import re
 
 import pytest
+from screen_helpers import make_app, make_store, ready, seed_order, until
 from textual.widgets import Input, TextArea
 
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
-from screen_helpers import make_app, make_store, ready, seed_order, until
 
 PAYLOADS = ["[/]", "[b]x[/b]", "[B]x[/B]", "[$accent]x[/]", "[@click=app.quit]x[/]", "C:\\temp\\"]
 

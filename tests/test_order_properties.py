@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from factories import AGENT, CALLBACK, DISPATCHER, LEAD, SUPERVISOR, event, intake, unit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console.calendar_source import load_calendar
 from console.domain.decide import Context, decide
 from console.domain.order import TERMINAL, Kind, Status, apply, fold
-from factories import AGENT, CALLBACK, DISPATCHER, LEAD, SUPERVISOR, event, intake, unit
 
 CAL = load_calendar()
 CTX = Context(calendar=CAL, unit_codes=frozenset({"U001", "U002"}))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from factories import AGENT, CALLBACK, DISPATCHER, LEAD, SUPERVISOR, event, intake, unit
 
 from console.calendar_source import load_calendar
 from console.domain.decide import Context, decide
 from console.domain.order import Kind, OrderState, Status, apply
 from console.domain.roles import Actor, Role
-from factories import AGENT, CALLBACK, DISPATCHER, LEAD, SUPERVISOR, event, intake, unit
 
 T0 = datetime(2026, 11, 23, 9, 15)  # a Monday
 CAL = load_calendar()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.domain.phrasing import REQUIRED_KEYS, PhraseContext, Phrasebook
+from console.domain.phrasing import REQUIRED_KEYS, Phrasebook, PhraseContext
 from console.phrasing_source import load_phrasebook
 
 

@@ -3,12 +3,12 @@
 from datetime import datetime, timedelta
 
 import pytest
+from dispatch_support import NOW, add_order, demo_dir, record
 
 from console import queues
 from console.domain.order import Kind
 from console.domain.roles import Role
 from console.store import Store
-from dispatch_support import NOW, add_order, demo_dir, record
 
 
 @pytest.fixture

@@ -3,12 +3,13 @@ its store and the centre's decide() then all use it (R-04: the taxonomy is data)
 
 from __future__ import annotations
 
+from sync_support import AGENT, CentreThread, centre_events, client, intake_payload, make_seat, new_centre
+
 from console.cli import main
 from console.domain.taxonomy import Taxonomy
 from console.store import NewEvent
 from console.sync.session import sync_once
 from console.taxonomy_source import published_taxonomy_json, taxonomy_for_seat
-from sync_support import AGENT, CentreThread, centre_events, client, intake_payload, make_seat, new_centre
 
 CITY = {
     "name": "某市分类",

@@ -3,10 +3,10 @@ works and what the agent typed is kept (draft), nothing crashes."""
 
 from __future__ import annotations
 
+from screen_helpers import make_app, settle, until
 from textual.widgets import Input, TextArea
 
 from screens.widgets.picker import Choice
-from screen_helpers import make_app, settle, until
 
 
 async def test_broken_store_is_reported_and_typing_is_kept(tmp_path):

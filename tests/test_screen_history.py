@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from screen_helpers import make_app, make_store, ready, seed_order, settle, until
 from textual.widgets import Input, TextArea
 
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
-from screen_helpers import make_app, make_store, ready, seed_order, settle, until
 
 
 @pytest.fixture

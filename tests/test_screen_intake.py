@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from screen_helpers import FakeClock, make_app, make_store, ready, settle, until
 from textual.widgets import Input, RadioSet, Static, TextArea
 
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.picker import Picker
-from screen_helpers import FakeClock, make_app, make_store, ready, settle, until
 
 
 @pytest.fixture
@@ -202,8 +204,8 @@ async def test_draft_survives_a_crash_and_a_screen_switch(data_dir):
         await pilot.press("f2")
         assert app.screen is screen and screen.query_one("#caller_name", Input).value == "王"
         draft = data_dir / "drafts" / "intake.json"
-        await until(pilot, draft.exists)  # the debounced draft write
-        assert draft.exists()
+        await until(pilot, lambda: "路灯坏了一周" in _text(draft))  # the debounced write, with its content
+        assert "路灯坏了一周" in _text(draft)
     # "crash": a new process on the same data dir gets the draft back
     app2 = make_app(data_dir)
     async with app2.run_test(size=(160, 50)) as pilot:
@@ -212,6 +214,23 @@ async def test_draft_survives_a_crash_and_a_screen_switch(data_dir):
         assert screen.query_one("#phone", Input).value == "13812345678"
         assert screen.query_one("#description", TextArea).text == "小区门口的路灯坏了一周"
         assert screen.fields()["caller_title"] == "先生"
+
+
+def _text(path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+async def test_what_was_typed_just_before_quitting_is_in_the_draft(data_dir):
+    """Keys typed inside the draft debounce, then the console quits: the draft on disk has them."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await ready(pilot)
+        await fill_caller(pilot, name="赵")
+        await pilot.click("#description")
+        await pilot.press(*"井盖丢了")
+        app.exit()  # at once, well inside DRAFT_DELAY
+    draft = json.loads((data_dir / "drafts" / "intake.json").read_text(encoding="utf-8"))
+    assert draft["caller_name"] == "赵" and draft["description"].endswith("井盖丢了")
 
 
 async def test_draft_is_cleared_once_saved(data_dir):

@@ -3,11 +3,11 @@ Fixed clocks, no cursor blink; a real store in a temp dir."""
 
 from __future__ import annotations
 
+from screen_helpers import FakeClock, make_app, make_store, no_blink, ready, settle, similar_answered, until
 from textual.widgets import Input, TextArea
 
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.picker import Choice
-from screen_helpers import FakeClock, make_app, make_store, no_blink, ready, settle, similar_answered, until
 
 SIZE = (160, 50)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from screen_helpers import make_app, make_store, ready, settle
 from textual.widgets import Input, TextArea
 
 from screens.widgets.picker import Picker
-from screen_helpers import make_app, make_store, ready, settle
 
 
 @pytest.fixture

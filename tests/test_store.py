@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from factories import AGENT, DISPATCHER, intake, unit
 from sqlalchemy import text
 
 from console.demo import fill_demo
 from console.domain.order import Kind, Status
 from console.store import NewEvent, Store, StoreError
 from console.store.engine import write_transaction
-from factories import AGENT, DISPATCHER, intake, unit
 
 MON = datetime(2026, 11, 23, 9, 15)
 

@@ -7,15 +7,23 @@ import json
 import time
 
 import pytest
+from sync_support import (
+    CentreThread,
+    FaultProxy,
+    assert_converged,
+    client,
+    create_order,
+    dispatch,
+    make_seat,
+    new_centre,
+    note,
+)
 
 from console.cli import main
 from console.store import Store
 from console.sync.session import pull_all, push_pending, sync_once
 from console.sync.status import SyncStatus, read_status
 from console.sync.worker import SyncWorker
-from sync_support import (
-    CentreThread, FaultProxy, assert_converged, client, connect, create_order, dispatch, make_seat, new_centre, note,
-)
 
 
 @pytest.fixture
@@ -249,8 +257,9 @@ def test_orders_pulled_from_other_seats_are_in_the_duplicate_search(centre, serv
 
 
 def test_dispatchers_claim_orders_with_leases_and_work_on_when_offline(centre, server, tmp_path):
-    from console.sync.leases import claim, release
     from sync_support import free_port
+
+    from console.sync.leases import claim, release
 
     a = make_seat(tmp_path, "SA", centre, server.url)
     b = make_seat(tmp_path, "SB", centre, server.url)

@@ -11,11 +11,19 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from sync_support import (
+    UNITS,
+    CentreThread,
+    assert_converged,
+    client,
+    create_order,
+    dispatch,
+    make_seat,
+    new_centre,
+    note,
+)
 
 from console.sync.session import pull_all, push_pending, sync_once
-from sync_support import (
-    UNITS, CentreThread, assert_converged, client, create_order, dispatch, make_seat, new_centre, note,
-)
 
 SEATS = ("SA", "SB", "SC")
 

@@ -7,6 +7,7 @@ import asyncio
 import json
 import time
 from contextlib import asynccontextmanager
+
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response

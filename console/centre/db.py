@@ -10,7 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import (
-    BigInteger, Boolean, Column, MetaData, String, Table, Text, UniqueConstraint, create_engine,
+    BigInteger,
+    Boolean,
+    Column,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
 )
 from sqlalchemy.engine import Engine
 

@@ -22,7 +22,7 @@ class LocalCentre:
                                                     timeout_graceful_shutdown=1))
         self.thread = threading.Thread(target=self.server.run, name="centre", daemon=True)
 
-    def start(self) -> "LocalCentre":
+    def start(self) -> LocalCentre:
         self.thread.start()
         deadline = time.monotonic() + 10
         while not self.server.started:

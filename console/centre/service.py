@@ -17,19 +17,26 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from console import clock
+from console.log import log
 from console.centre import db
+from console.centre.leases import Leases
+from console.centre.model import (
+    CentreError,
+    Forbidden,
+    Gap,
+    PushOutcome,
+    SeatInfo,
+    Unauthorized,
+    _Batch,
+)
+from console.centre.reference import Reference
+from console.centre.units_api import UnitActions
 from console.domain.decide import Context, decide
 from console.domain.order import OrderState, apply
 from console.domain.roles import ROLE_LABELS, Role
 from console.store.projection import state_from_json, state_to_json
 from console.sync.faults import fault_point
 from console.sync.protocol import to_domain
-from console.centre.leases import Leases
-from console.centre.model import (  # noqa: F401  (re-exported: the app and tests import them from here)
-    CentreError, Forbidden, Gap, PushOutcome, SeatInfo, Unauthorized, _Batch,
-)
-from console.centre.reference import Reference
-from console.centre.units_api import UnitActions
 
 SEAT_ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)
 
@@ -264,14 +271,14 @@ class Centre(Leases, UnitActions, Reference):
                 found[r.id] = dict(r._mapping)
         return found
 
-    def _context(self, conn: Connection, states: "_Batch") -> Context:
+    def _context(self, conn: Connection, states: _Batch) -> Context:
         def lookup(number: str):
             return self._state(conn, number, states)
 
         return Context(rules=self.rules, calendar=self.calendar, lookup=lookup,
                        unit_codes=self.unit_codes(conn), valid_content_path=self.taxonomy.is_valid_path)
 
-    def _state(self, conn: Connection, number: str, states: "_Batch") -> OrderState | None:
+    def _state(self, conn: Connection, number: str, states: _Batch) -> OrderState | None:
         if number not in states.states:
             row = conn.execute(select(db.orders.c.state).where(db.orders.c.number == number)).first()
             states.states[number] = state_from_json(row[0]) if row else None
@@ -279,7 +286,7 @@ class Centre(Leases, UnitActions, Reference):
                 states.stored.add(number)
         return states.states[number]
 
-    def _decide(self, conn: Connection, seat: SeatInfo, ev: dict, states: "_Batch", ctx: Context):
+    def _decide(self, conn: Connection, seat: SeatInfo, ev: dict, states: _Batch, ctx: Context):
         """(status, reason, code) for one event; an accepted one is folded into `states`."""
         try:
             event = to_domain(ev)
@@ -295,6 +302,7 @@ class Centre(Leases, UnitActions, Reference):
             decision = decide(state, event, event.actor, ctx)
             new_state = apply(state, event, self.rules) if decision.ok else None
         except Exception as exc:  # a poison event is refused and logged, never retried forever
+            log("centre").exception("event %s of seat %s refused: the centre could not decide it", event.id, seat.seat)
             return "rejected", f"中心无法处理此事件：{type(exc).__name__}: {exc}"[:300], "internal"
         if not decision.ok:
             return "rejected", decision.reason, decision.code
@@ -302,7 +310,7 @@ class Centre(Leases, UnitActions, Reference):
         states.dirty.add(event.order)
         return "accepted", "", ""
 
-    def _prefetch(self, conn: Connection, numbers: set[str], states: "_Batch") -> None:
+    def _prefetch(self, conn: Connection, numbers: set[str], states: _Batch) -> None:
         """Read the batch's orders in a few queries instead of one per event."""
         wanted = sorted(n for n in numbers if n and n not in states.states)
         for i in range(0, len(wanted), 500):
@@ -313,7 +321,7 @@ class Centre(Leases, UnitActions, Reference):
                 states.states[number] = state_from_json(found[number]) if number in found else None
             states.stored.update(found)
 
-    def _save_states(self, conn: Connection, states: "_Batch", seq: int) -> None:
+    def _save_states(self, conn: Connection, states: _Batch, seq: int) -> None:
         inserts, updates = [], []
         for number in sorted(states.dirty):
             s = states.states[number]

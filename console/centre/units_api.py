@@ -3,6 +3,8 @@ extension. Each action is an event made at the centre and checked by the same de
 
 from __future__ import annotations
 
+from console.log import log
+
 import json
 
 from sqlalchemy import select, update
@@ -33,7 +35,8 @@ class UnitActions:
             try:
                 d = unit_deadline(s, Context(rules=self.rules, calendar=self.calendar))
                 due = d.at.isoformat() if d is not None else None
-            except Exception:  # a calendar year not known yet: no deadline shown, not an error
+            except ValueError as exc:  # a deadline the calendar cannot place: shown as none, logged
+                log("centre").warning("order %s: no unit deadline: %s", r.number, exc)
                 due = None
             out.append({"number": r.number, "status": r.status, "description": s.description,
                         "address": s.address, "dispatched_at": s.dispatched_at.isoformat() if s.dispatched_at else None,

@@ -34,20 +34,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a group not built yet
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
+
+
+# What `pip install 'hotline-console[centre]'` adds; a seat installs without them.
+CENTRE_EXTRA = frozenset({"fastapi", "uvicorn", "psycopg", "pydantic", "starlette"})
+
+
+def _start_log(args: argparse.Namespace) -> None:
+    """The data dir's log, for any command run against an existing data dir (a one-shot command
+    does not create the directory just to log in it)."""
+    from console import paths
+    from console.log import setup_logging
+
+    try:
+        where = paths.data_dir(getattr(args, "data_dir", None))
+        if where.is_dir():
+            setup_logging(where, "seat")
+    except OSError as exc:
+        print(f"hotline: cannot open the log in the data dir: {exc.strerror or exc}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
+    _start_log(args)
     try:
         if getattr(args, "func", None) is None:
             if args.command:
@@ -66,3 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in CENTRE_EXTRA:
+            raise
+        print(f"hotline: this command needs the centre's packages (missing {exc.name}): "
+              "pip install 'hotline-console[centre]'", file=sys.stderr)
+        return 1

@@ -39,7 +39,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_status)
 
     p = cmds.add_parser("add-year", help="add a year file from the State Council notice")
-    p.add_argument("file", metavar="FILE", help="TOML year file (see kb_data/calendar)")
+    p.add_argument("file", metavar="FILE", help="TOML year file (see console/kb_data/calendar)")
     add_data_dir(p)
     p.set_defaults(func=cmd_add_year)
 

@@ -106,8 +106,11 @@ def cmd_init(args) -> int:
 def cmd_serve(args) -> int:
     import uvicorn
 
+    from console import paths
     from console.centre.app import create_app
+    from console.log import setup_logging
 
+    setup_logging(paths.data_dir(getattr(args, "data_dir", None)), "centre")
     centre = open_centre(args)
     print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}", flush=True)
     uvicorn.run(create_app(centre), host=args.host, port=args.port, log_level="warning")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from console import paths
 from console.cli.common import add_data_dir
 from console.cli.errors import CliError
-from console import paths
 
 SEAT_CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 

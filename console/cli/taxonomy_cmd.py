@@ -28,7 +28,7 @@ def register(sub) -> None:
     convert.set_defaults(func=cmd_convert)
 
     show = tsub.add_parser("show", help="print the taxonomy tree")
-    show.add_argument("--file", metavar="FILE", help="taxonomy TOML (default: the shipped kb_data/taxonomy.toml)")
+    show.add_argument("--file", metavar="FILE", help="taxonomy TOML (default: the shipped console/kb_data/taxonomy.toml)")
     show.add_argument("--json", action="store_true", help="print the tree as JSON")
     show.add_argument("--depth", type=int, metavar="N", help="show only the first N levels")
     add_data_dir(show)
@@ -74,7 +74,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     try:
         taxonomy = load_taxonomy(path)
     except (tomllib.TOMLDecodeError, ValueError) as exc:
-        raise CliError(f"bad taxonomy file {path or 'kb_data/taxonomy.toml'}: {exc}") from None
+        raise CliError(f"bad taxonomy file {path or 'console/kb_data/taxonomy.toml'}: {exc}") from None
     except OSError as exc:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
     if args.json:

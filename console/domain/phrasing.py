@@ -1,6 +1,6 @@
 """Standard phrasing (R-40..R-44): scripts with placeholders, rendered for one call.
 
-Pure: built from a dict (kb_data/phrasing.toml via console.phrasing_source). Rendering is a
+Pure: built from a dict (console/kb_data/phrasing.toml via console.phrasing_source). Rendering is a
 single pass over the template, so caller-supplied values (a surname with "{x}" or markup in
 it) are inserted verbatim and never re-parsed.
 """
@@ -8,9 +8,9 @@ it) are inserted verbatim and never re-parsed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 KNOWN_PLACEHOLDERS = frozenset({"hotline", "surname", "title", "address", "trainee_no", "matter"})
@@ -55,7 +55,7 @@ class Phrasebook:
     trainee_no_unknown: str = "**"
 
     @classmethod
-    def from_dict(cls, d: Mapping) -> "Phrasebook":
+    def from_dict(cls, d: Mapping) -> Phrasebook:
         settings = d.get("settings", {})
         rules = d.get("rules", {})
         phrases: dict[str, tuple[str, ...]] = {}

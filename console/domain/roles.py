@@ -35,7 +35,7 @@ class Actor:
     unit: str | None = None  # the unit code when role is UNIT
 
     @classmethod
-    def parse(cls, operator: str, role: str, seat: str = "", unit: str | None = None) -> "Actor":
+    def parse(cls, operator: str, role: str, seat: str = "", unit: str | None = None) -> Actor:
         try:
             parsed = Role(role)
         except ValueError:

@@ -1,14 +1,14 @@
 """Nature and content classes of a work order (R-03, R-04): the taxonomy is data, not code.
 
-Pure: built from a plain dict (as read from kb_data/taxonomy.toml) by `Taxonomy.from_dict`.
+Pure: built from a plain dict (as read from console/kb_data/taxonomy.toml) by `Taxonomy.from_dict`.
 Content classes nest to any depth through `children`; each node has a stable `code`
 ("C01", "C01.03") and pinyin `initials` so pickers are typeable without an input method.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 # R-03: the four nature classes every centre uses, plus the two some cities add.
 DEFAULT_NATURES = ("咨询", "求助", "建议", "投诉", "举报", "表扬")
@@ -32,7 +32,7 @@ class TaxonomyNode:
     code: str
     name: str
     initials: str
-    children: tuple["TaxonomyNode", ...] = ()
+    children: tuple[TaxonomyNode, ...] = ()
     path: tuple[str, ...] = ()  # names from the root down to and including this node
 
     @property
@@ -83,7 +83,7 @@ class Taxonomy:
     # -- building -------------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, d: Mapping, initials_fn: InitialsFn | None = None) -> "Taxonomy":
+    def from_dict(cls, d: Mapping, initials_fn: InitialsFn | None = None) -> Taxonomy:
         """Build from {"natures": [...], "content": [...]} (the TOML layout).
 
         Missing `initials` are computed with `initials_fn` (the loader passes pinyin initials)

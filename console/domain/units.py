@@ -1,14 +1,14 @@
 """Undertaking units (承办单位): the directory dispatchers forward orders to (R-12, R-14).
 
-Pure: units come in as dicts (kb_data/units.toml via console.units_source); suggestions are
+Pure: units come in as dicts (console/kb_data/units.toml via console.units_source); suggestions are
 made from remit keywords found in the caller's description, pickers match name/initials/code.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 KINDS = ("bureau", "street", "district", "company")
 
@@ -26,7 +26,7 @@ class Unit:
     short_initials: str = ""
 
     @classmethod
-    def from_dict(cls, d: Mapping, initials_fn=None) -> "Unit":
+    def from_dict(cls, d: Mapping, initials_fn=None) -> Unit:
         """From one `[[units]]` entry; missing initials come from initials_fn (pinyin)."""
         fill = initials_fn or (lambda _text: "")
         code = str(d.get("code", "")).strip()

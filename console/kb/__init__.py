@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 def seed_starter_kb(store) -> tuple[int, int]:
-    """Load kb_data/articles into the store; see console.kb.starter."""
+    """Load console/kb_data/articles into the store; see console.kb.starter."""
     from console.kb.starter import seed_starter_kb as seed
 
     return seed(store)

@@ -9,7 +9,6 @@ title (word starts, and starts of dictionary words inside long words) are indexe
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterable
 
 from console import clock

@@ -1,7 +1,7 @@
 """Chinese segmentation for index and queries: one rjieba instance, one user dictionary.
 
 Index and query must be cut the same way (SEARCH-NOTES), so everything goes through `words()`.
-The user dictionary (kb_data/kb_userdict.txt, jieba format `word [freq] [tag]`) adds hotline
+The user dictionary (console/kb_data/kb_userdict.txt, jieba format `word [freq] [tag]`) adds hotline
 terms and place names; the synonym table's terms are added too so that 医保局 stays one word
 and can be expanded. Bigrams of every Han run back the words up where the cuts differ.
 """
@@ -24,9 +24,7 @@ _IS_HAN = re.compile(f"^[{_HAN}]+$")
 
 # Words that say nothing about the matter; dropped from queries (not from the index).
 STOPWORDS = frozenset(
-    "的 了 吗 呢 吧 啊 呀 么 是 在 有 和 与 及 或 我 你 他 她 我们 我家 家里 请问 想 想问 问 问一下 一下 "
-    "怎么 怎么办 怎样 如何 什么 哪里 哪儿 哪个 哪些 能 能否 可以 可不可以 要 需要 这 那 这个 那个 "
-    "还 都 就 也 又 被 把 给 让 没有 不 会 吗？ 请 谢谢 你好 您好 咨询 一个 现在 今天".split()
+    ["的", "了", "吗", "呢", "吧", "啊", "呀", "么", "是", "在", "有", "和", "与", "及", "或", "我", "你", "他", "她", "我们", "我家", "家里", "请问", "想", "想问", "问", "问一下", "一下", "怎么", "怎么办", "怎样", "如何", "什么", "哪里", "哪儿", "哪个", "哪些", "能", "能否", "可以", "可不可以", "要", "需要", "这", "那", "这个", "那个", "还", "都", "就", "也", "又", "被", "把", "给", "让", "没有", "不", "会", "吗？", "请", "谢谢", "你好", "您好", "咨询", "一个", "现在", "今天"]
 )
 
 _lock = threading.Lock()

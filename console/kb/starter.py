@@ -1,4 +1,4 @@
-"""The shipped starter base (kb_data/articles/*.toml): articles and announcements an agent can
+"""The shipped starter base (console/kb_data/articles/*.toml): articles and announcements an agent can
 answer from on day one. Loaded into the store by `hotline init` and `hotline demo`."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from console.paths import KB_DATA
 from console.kb.model import Announcement, Article, announcement_from_row, article_from_row
+from console.paths import KB_DATA
 
 ARTICLES_DIR = KB_DATA / "articles"
 

@@ -1,4 +1,4 @@
-"""Abbreviations and synonyms (kb_data/kb_synonyms.toml), expanded at query time.
+"""Abbreviations and synonyms (console/kb_data/kb_synonyms.toml), expanded at query time.
 
 No engine finds 医保局 for 医疗保障局 (SEARCH-NOTES): the table maps an abbreviation to its full
 form(s) and lists groups of words callers use for the same thing. Expansion is symmetric: a

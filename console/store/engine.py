@@ -54,9 +54,8 @@ def write_transaction(engine: Engine):
 
 @contextmanager
 def read_transaction(engine: Engine):
-    with engine.connect() as conn:
-        with conn.begin():
-            yield conn
+    with engine.connect() as conn, conn.begin():
+        yield conn
 
 
 def check_sqlite_file(path: Path) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from console.store import schema  # noqa: F401  (registers the tables on SQLModel.metadata)
+from console.store import schema
 from console.store.engine import StoreError
 
 

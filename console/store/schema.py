@@ -6,8 +6,6 @@ Lists and the full folded state are JSON text: the projection keeps the queryabl
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -33,13 +31,13 @@ class EventRow(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
     operator: str
     role: str
-    unit: Optional[str] = None
+    unit: str | None = None
     seat: str
     seat_seq: int
     hlc: str
     at: str  # the event's wall time (local China time, ISO)
     recorded_at: str
-    seq: Optional[int] = Field(default=None, index=True)
+    seq: int | None = Field(default=None, index=True)
     origin: str = "local"  # local | centre
 
 
@@ -50,7 +48,7 @@ class OutboxRow(SQLModel, table=True):
     event_id: str = Field(primary_key=True, foreign_key="events.id")
     seat_seq: int = Field(index=True)
     attempts: int = 0
-    last_error: Optional[str] = None
+    last_error: str | None = None
 
 
 class OrderRow(SQLModel, table=True):
@@ -73,10 +71,10 @@ class OrderRow(SQLModel, table=True):
     leader_report: bool = False
     supervised: bool = False
     lead_unit: str = Field(default="", index=True)
-    dispatch_due: Optional[str] = None
-    unit_due: Optional[str] = None  # R-26 + R-25
+    dispatch_due: str | None = None
+    unit_due: str | None = None  # R-26 + R-25
     unit_due_provisional: bool = False
-    callback_due: Optional[str] = None
+    callback_due: str | None = None
     merged_into: str = ""
     updated_at: str = ""
     event_count: int = 0

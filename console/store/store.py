@@ -5,6 +5,8 @@ queues it in the outbox — all or nothing.
 
 from __future__ import annotations
 
+from console.log import log
+
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,12 +20,11 @@ from console.domain.decide import Context, decide
 from console.domain.order import Event, Kind, OrderState, apply, fold
 from console.domain.roles import Actor, Role
 from console.domain.settings import Rules
+from console.kb.order_index import index_order, rebuild_order_index
 from console.store.engine import StoreError, check_sqlite_file, make_engine, read_transaction, write_transaction
 from console.store.ids import next_hlc, uuid7
 from console.store.migrations import migrate
-from console.kb.order_index import index_order, rebuild_order_index
 from console.store.projection import phone_key, projection_row, state_from_json
-
 
 # `order` of an event that belongs to the order a `created` earlier in the same command makes
 # (a duplicate link, a three-way call log): the number is only known inside the transaction.
@@ -57,11 +58,7 @@ class _Rejected(Exception):
         self.index, self.reason, self.code = index, reason, code
 
 
-_ORDER_COLUMNS = (
-    "number status created_at seat caller_name caller_title phone_norm address description nature "
-    "content_class urgent confidential leader_day leader_report supervised lead_unit dispatch_due "
-    "unit_due unit_due_provisional callback_due merged_into updated_at event_count state"
-).split()
+_ORDER_COLUMNS = ["number", "status", "created_at", "seat", "caller_name", "caller_title", "phone_norm", "address", "description", "nature", "content_class", "urgent", "confidential", "leader_day", "leader_report", "supervised", "lead_unit", "dispatch_due", "unit_due", "unit_due_provisional", "callback_due", "merged_into", "updated_at", "event_count", "state"]
 _UPSERT_ORDER = text(
     f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES ({', '.join(':' + c for c in _ORDER_COLUMNS)}) "
     f"ON CONFLICT(number) DO UPDATE SET "
@@ -94,7 +91,7 @@ class Store:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir=None, **kwargs) -> "Store":
+    def open(cls, data_dir=None, **kwargs) -> Store:
         """Open an existing store (migrating it if older); a clear StoreError otherwise."""
         path = paths.store_path(data_dir)
         check_sqlite_file(path)
@@ -106,7 +103,7 @@ class Store:
         return store
 
     @classmethod
-    def init(cls, data_dir, seat: str, **kwargs) -> "Store":
+    def init(cls, data_dir, seat: str, **kwargs) -> Store:
         directory = paths.data_dir(data_dir)
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / paths.STORE_FILE
@@ -212,7 +209,7 @@ class Store:
             try:
                 listener()
             except Exception:  # a listener must never undo or hide a committed command
-                pass
+                log("store").exception("a commit listener failed after a command was recorded")
         return result
 
     def _record(self, conn: Connection, events: list[NewEvent]) -> Recorded:

@@ -9,6 +9,8 @@ Both record online/offline in the store, where `read_status()` finds it.
 
 from __future__ import annotations
 
+from console.log import log
+
 import threading
 import time
 
@@ -33,7 +35,7 @@ class SyncWorker:
 
     # -- control -------------------------------------------------------------------------
 
-    def start(self) -> "SyncWorker":
+    def start(self) -> SyncWorker:
         if self._threads:
             return self
         if self.client is None:
@@ -68,10 +70,14 @@ class SyncWorker:
 
     def _failed(self, exc: Exception, backoff: Backoff) -> float:
         self.errors = (self.errors + [str(exc)])[-20:]
+        if isinstance(exc, SyncError):  # the network or the centre: expected, no traceback
+            log("sync").warning("sync failed: %s", exc)
+        else:
+            log("sync").error("sync failed unexpectedly", exc_info=exc)
         try:
             sync_state.set_online(self.store, False, str(exc), self.client.clock_offset)
         except Exception:  # the store is busy or closing: the next round records it
-            pass
+            log("sync").warning("could not record the offline state", exc_info=True)
         if isinstance(exc, SyncError) and not exc.retry:
             return max(self.backoff_cap, 30.0)  # token or version problem: a person must act
         return backoff.next()

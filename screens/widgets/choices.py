@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from console.domain.taxonomy import Taxonomy
 from console.domain.units import Unit, match_units
 from screens.widgets.picker import Choice
 
-# Phrase keys of kb_data/phrasing.toml with their on-screen names and pinyin initials.
+# Phrase keys of console/kb_data/phrasing.toml with their on-screen names and pinyin initials.
 PHRASE_LABELS: dict[str, tuple[str, str]] = {
     "greeting": ("问候", "wh"),
     "ask_surname": ("问姓", "wx"),

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from screens.widgets.dispatch_reason import CommandModal
 from textual.widgets import Footer, Input, Label, Static
 
 from console.domain.order import OrderState
 from screens.desk_style import DESKS_TCSS
 from screens.safe import content
+from screens.widgets.dispatch_reason import CommandModal
 
 # (state field, label on screen)
 AMEND_FIELDS = (

@@ -9,8 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from screens.widgets.footer import StableFooter
 from screens.safe import content
+from screens.widgets.footer import StableFooter
 
 
 def pad(text: str, width: int) -> str:

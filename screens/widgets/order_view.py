@@ -10,8 +10,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from screens.widgets.footer import StableFooter
 from screens.safe import content, labelled
+from screens.widgets.footer import StableFooter
 from screens.widgets.order_rows import deadline_of, result_of, status_label
 
 

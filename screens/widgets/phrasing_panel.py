@@ -8,15 +8,15 @@ Time comes from an injected monotonic clock so tests can run with a fixed or ste
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from console.domain.phrasing import Phrasebook, PhraseContext
-from screens.widgets.slots import show as show_text
 from screens.widgets.choices import PHRASE_LABELS
+from screens.widgets.slots import show as show_text
 
 HOLD_REMINDER_SECONDS = 30
 

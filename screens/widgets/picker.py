@@ -8,8 +8,9 @@ pick clears it again, so the form never keeps a value the agent no longer sees.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from textual import on
 from textual.actions import SkipAction
@@ -38,13 +39,13 @@ class Picker(Vertical):
     ]
 
     class Picked(Message):
-        def __init__(self, picker: "Picker", choice: Choice | None) -> None:
+        def __init__(self, picker: Picker, choice: Choice | None) -> None:
             super().__init__()
             self.picker = picker
             self.choice = choice
 
         @property
-        def control(self) -> "Picker":
+        def control(self) -> Picker:
             return self.picker
 
     def __init__(self, source: Callable[[str], list[Choice]], placeholder: str = "", limit: int = 8,

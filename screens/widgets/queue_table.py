@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from screens.safe import plain
 
@@ -42,5 +43,5 @@ class QueueTable(DataTable):
             return None
         try:
             return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except Exception:  # cursor outside the rows while the table is being refilled
+        except (CellDoesNotExist, RowDoesNotExist):  # cursor outside the rows while the table is refilled
             return None

@@ -7,8 +7,8 @@ figures in a worker (`HotlineApp.sync_text`); this widget only draws them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
