@@ -153,7 +153,7 @@ async def bench_keys(directory: Path, n: int) -> tuple[list[float], list[float],
                 break
         await pilot.pause(0.3)
         screen = app.screen
-        for i in range(n):
+        for _i in range(n):
             screen.query_one("#phone", Input).value = "1380000"
             screen.query_one("#address", Input).focus()
             await pilot.pause(0.2)

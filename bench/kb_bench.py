@@ -36,7 +36,7 @@ N_QUERIES = 200
 def machine() -> str:
     cpu = "?"
     try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
+        for line in open("/proc/cpuinfo", encoding="utf-8"):  # noqa: SIM115
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
@@ -187,7 +187,7 @@ def run_queries(db_path: Path, queries) -> dict:
         cpu.append((time.thread_time() - c0) * 1000)
         hits.setdefault(kind, []).append(expected in [h.id for h in result.hits])
     key_wall, key_cpu = [], []
-    for kind, q, _ in queries:
+    for _kind, q, _ in queries:
         for i in range(1, len(q) + 1):
             t0, c0 = time.perf_counter(), time.thread_time()
             search(conn, q[:i], limit=10, typing=True)
@@ -204,9 +204,9 @@ def run_queries(db_path: Path, queries) -> dict:
 
 def cold_start(db_path: Path) -> float:
     """A fresh interpreter: import, open the store, first query (rjieba dictionary load included)."""
-    code = ("import time, sys; t=time.perf_counter(); sys.path.insert(0, %r); "
+    code = (f"import time, sys; t=time.perf_counter(); sys.path.insert(0, {str(ROOT)!r}); "
             "from console.kb.db import open_read; from console.kb.search import search; "
-            "c=open_read(%r); search(c, '公积金提取'); print(time.perf_counter()-t)") % (str(ROOT), str(db_path))
+            f"c=open_read({str(db_path)!r}); search(c, '公积金提取'); print(time.perf_counter()-t)")
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
     return time.perf_counter() - t0

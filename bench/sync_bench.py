@@ -41,7 +41,7 @@ T0 = datetime(2026, 11, 27, 9, 0)
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
-        for line in open("/proc/cpuinfo"):
+        for line in open("/proc/cpuinfo"):  # noqa: SIM115
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
@@ -66,7 +66,7 @@ def fill(store: Store, orders: int, per_order: int, start: int = 0) -> int:
         number = NEW_ORDER  # the order this command's `created` makes
         batch.append(NewEvent("created", intake(i), AGENT, at=T0))
         if per_order > 1:
-            batch.append(NewEvent("dispatched", {"lead_unit": "U00%d" % (1 + i % 4)}, DISPATCHER, number,
+            batch.append(NewEvent("dispatched", {"lead_unit": f"U00{1 + i % 4}"}, DISPATCHER, number,
                                   at=T0 + timedelta(hours=1)))
         for k in range(per_order - 2):
             batch.append(NewEvent("note", {"text": f"催办{k}"}, DISPATCHER, number, at=T0 + timedelta(hours=2)))

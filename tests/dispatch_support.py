@@ -95,10 +95,16 @@ def table_keys(screen) -> list[str]:
 
 
 def add_order(data_dir: Path, at: datetime | None = None, **fields) -> str:
-    """One more order, recorded like an intake agent would (fields override a valid transfer)."""
+    """One more order, recorded like an intake agent would (fields override a valid transfer).
+
+    An override the intake check refuses (a blank address, a short description: what R-20's review
+    catches in orders from older seats or other channels) is recorded as an amendment after it."""
     from datetime import timedelta
 
+    from console.domain.intake import intake_problems
     from console.domain.order import Kind
+    from console.domain.payloads import ORDER_FIELDS, parse_payload
+    from console.domain.settings import DEFAULT_NATURES
     from console.store import NewEvent
 
     payload = {
@@ -107,13 +113,22 @@ def add_order(data_dir: Path, at: datetime | None = None, **fields) -> str:
         "content_path": ["城建环保", "供水"], "reply_wanted": True, "reply_method": "电话",
         "disposition": "transfer",
     }
+    valid = dict(payload)
     payload.update(fields)
     payload = {k: v for k, v in payload.items() if v is not None}
+    amend = {}
+    if intake_problems(parse_payload(Kind.CREATED, payload), DEFAULT_NATURES):
+        amend = {k: payload.get(k, "") for k in ORDER_FIELDS if k in fields}
+        payload = {**valid, **{k: v for k, v in payload.items() if k not in amend}}
     store = Store.open(data_dir)
+    when = at or NOW - timedelta(minutes=20)
+    agent = Actor("A101", Role.AGENT)
     try:
-        result = store.record([NewEvent(Kind.CREATED, payload, Actor("A101", Role.AGENT), "",
-                                        at or NOW - timedelta(minutes=20))])
+        result = store.record([NewEvent(Kind.CREATED, payload, agent, "", when)])
         assert result.ok, result.reason
+        if amend:
+            amended = store.record([NewEvent(Kind.AMENDED, amend, agent, result.orders[0], when)])
+            assert amended.ok, amended.reason
         return result.orders[0]
     finally:
         store.close()

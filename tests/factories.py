@@ -36,4 +36,4 @@ def intake(**overrides) -> dict:
 
 
 def event(kind: str, payload: dict, actor: Actor, at: datetime, order: str = "20261128-S07-0001") -> Event:
-    return Event(kind=kind, order=order, payload=payload, at=at, actor=actor)
+    return Event.of(kind, order, payload, at, actor)

@@ -27,9 +27,9 @@ from console.centre.local import LocalCentre
 from console.centre.service import Centre
 from console.domain.roles import Actor, Role
 from console.store import NewEvent, Store
-from console.store.projection import state_to_json
 from console.sync import state as sync_state
 from console.sync.client import CentreClient
+from console.wire.state import state_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_BASE = os.environ.get("HOTLINE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -316,7 +316,7 @@ class FaultProxy:
             if self.cut:
                 mode = "drop"
             else:
-                modes, weights = zip(*self.weights.items())
+                modes, weights = zip(*self.weights.items(), strict=False)
                 mode = self.rng.choices(modes, weights)[0]
             self.log.append(mode)
             return mode

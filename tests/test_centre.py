@@ -21,8 +21,9 @@ from sync_support import (
 )
 
 from console.sync.client import CentreClient, GapError, Unauthorized, UpgradeRequired
-from console.sync.protocol import PROTOCOL_HEADER, wire_event
 from console.sync.session import pending_batch, push_pending
+from console.wire.events import wire_from_row
+from console.wire.protocol import PROTOCOL_HEADER
 
 pytestmark = pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 
@@ -239,7 +240,7 @@ def test_leases_give_one_holder_and_a_growing_fencing_number(centre_env, tmp_pat
 def test_units_list_reply_return_and_ask_for_extensions(centre_env, tmp_path):
     centre, server = centre_env
     store, numbers = seat_with_orders(tmp_path, centre, server, n=3)
-    for n, unit in zip(numbers, ("U001", "U001", "U002")):
+    for n, unit in zip(numbers, ("U001", "U001", "U002"), strict=False):
         assert dispatch(store, n, unit).ok
     push_pending(store, CentreClient(server.url, _token(store)))
     unit = CentreClient(server.url, centre.enroll("UNIT-U001", "unit", unit="U001"))
@@ -281,12 +282,12 @@ def _token(store) -> str:
     return state.read_all(store)["token"]
 
 
-def test_wire_event_round_trips(centre_env, tmp_path):
+def test_wire_from_row_round_trips(centre_env, tmp_path):
     centre, server = centre_env
     store, _ = seat_with_orders(tmp_path, centre, server, n=1)
     ev = pending_batch(store)[0]
     assert ev["seat"] == "S01" and ev["seat_seq"] == 1 and isinstance(ev["payload"], dict)
-    assert wire_event(ev)["payload"] == ev["payload"]
+    assert wire_from_row(ev)["payload"] == ev["payload"]
 
 
 def test_temporary_trouble_answers_503_and_nothing_advances(centre_env, tmp_path):

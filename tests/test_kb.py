@@ -259,7 +259,7 @@ def created(address, description):
 
 def test_orders_are_indexed_in_the_same_transaction(store):
     a = store.record([created("幸福路88号幸福家园3栋", "小区停水三天了，没有任何通知")])
-    b = store.record([created("长安街道花园小区", "楼下饭店油烟扰民")])
+    b = store.record([created("长安街道花园小区", "楼下饭店油烟扰民，晚上十点还在排烟")])
     assert a.ok and b.ok, (a.reason, b.reason)
     found = search_similar_orders(store, "幸福家园又停水了", "幸福路88号")
     assert [o.number for o in found] == a.orders
@@ -272,7 +272,7 @@ def test_a_house_number_alone_finds_nothing_and_ranks_the_same_building_first(st
     """Duplicates (并单): addresses are full of numbers. "12" in 建设路12号 must not match every order
     with a 12 in it (城南新村12栋); on the same road, the same number comes first."""
     elsewhere = store.record([created("城南新村12栋", "12栋门口的路灯坏了")])
-    next_door = store.record([created("建设路15号", "楼下饭店油烟很大")])
+    next_door = store.record([created("建设路15号", "楼下饭店油烟很大，影响休息")])
     same = store.record([created("建设路12号", "楼下饭店油烟太大，窗户都不能开")])
     assert elsewhere.ok and next_door.ok and same.ok
     found = [o.number for o in search_similar_orders(store, "建设路12号楼下饭店油烟很大", "建设路12号")]
@@ -281,7 +281,7 @@ def test_a_house_number_alone_finds_nothing_and_ranks_the_same_building_first(st
 
 
 def test_closed_orders_are_left_out_unless_asked(store):
-    a = store.record([created("幸福路88号", "小区停水")])
+    a = store.record([created("幸福路88号", "小区停水三天了，没有通知")])
     with store.engine.begin() as conn:  # close it the blunt way: only the status matters here
         conn.exec_driver_sql("UPDATE orders SET status='closed'")
     assert search_similar_orders(store, "停水", "幸福路") == []

@@ -152,7 +152,7 @@ def test_projection_difference_is_detected(store):
 
 def test_migration_from_v1_keeps_pending_events(tmp_path):
     from console.store.engine import make_engine
-    from console.store.migrations import LATEST, MIGRATIONS
+    from console.store.migrations import LATEST, steps
 
     s = Store.init(tmp_path, "S07")
     number = create(s)
@@ -162,7 +162,7 @@ def test_migration_from_v1_keeps_pending_events(tmp_path):
         conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
     engine.dispose()
     s = Store.open(tmp_path)
-    assert s.meta("schema_version") == str(LATEST) == str(len(MIGRATIONS))
+    assert s.meta("schema_version") == str(LATEST) == str(max(steps()))
     assert s.outbox_count() == 1 and s.get(number).number == number
     s.close()
 
@@ -247,6 +247,4 @@ def test_one_command_creates_an_order_and_acts_on_it(store):
 def test_a_created_event_cannot_choose_its_number(store):
     result = store.record([NewEvent(Kind.CREATED, intake(), AGENT, "20261123-S09-0001", at=MON)])
     assert not result.ok and "不能指定" in result.reason
-    result = store.record([NewEvent(Kind.CREATED, {**intake(), "number": "X"}, AGENT, at=MON)])
-    assert not result.ok and "未知字段" in result.reason
     assert store.count_orders() == 0 and store.meta("seat_seq") is None

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 
 from console.centre.service import Centre, CentreError, SeatInfo
-from console.sync.protocol import MIN_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_LIMIT, TIME_HEADER
+from console.wire.protocol import MIN_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_LIMIT, TIME_HEADER
 
 
 class WireEvent(BaseModel):

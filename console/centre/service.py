@@ -7,17 +7,14 @@ allocated inside the writing transaction and commit order equals seq order (see 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import secrets
-from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from console import clock
-from console.log import log
 from console.centre import db
 from console.centre.leases import Leases
 from console.centre.model import (
@@ -33,10 +30,12 @@ from console.centre.reference import Reference
 from console.centre.units_api import UnitActions
 from console.domain.decide import Context, decide
 from console.domain.order import OrderState, apply
+from console.domain.payloads import PayloadError
 from console.domain.roles import ROLE_LABELS, Role
-from console.store.projection import state_from_json, state_to_json
-from console.sync.faults import fault_point
-from console.sync.protocol import to_domain
+from console.faults import fault_point
+from console.log import log
+from console.wire.events import WIRE_FIELDS, to_domain
+from console.wire.state import state_from_json, state_to_json
 
 SEAT_ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)
 
@@ -54,20 +53,7 @@ def parse_roles(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
-_STATE_FIELDS = tuple(f.name for f in dataclasses.fields(OrderState))
-
-
-def _state_json(state: OrderState) -> str:
-    """Same text as store.projection.state_to_json, without dataclasses.asdict's deep copy
-    (the state holds only JSON values and datetimes): a third of the centre's push time."""
-    data = {}
-    for name in _STATE_FIELDS:
-        value = getattr(state, name)
-        data[name] = value.isoformat() if isinstance(value, datetime) else value
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
-_TEXT_FIELDS = ("order_no", "kind", "operator", "role", "seat", "hlc", "at", "recorded_at")
+_TEXT_FIELDS = tuple(f for f in WIRE_FIELDS if f not in ("id", "payload", "unit", "seat_seq"))
 
 
 def _log_fields(ev: dict) -> dict:
@@ -76,6 +62,7 @@ def _log_fields(ev: dict) -> dict:
     unit = ev.get("unit")
     row.update(id=ev["id"], seat_seq=ev["seat_seq"], unit=str(unit)[:32] if unit else None,
                payload=json.dumps(ev.get("payload"), ensure_ascii=False, sort_keys=True, default=str))
+    # (not payload_text: a malformed event's payload may hold what json cannot encode as sent)
     return row
 
 
@@ -290,6 +277,8 @@ class Centre(Leases, UnitActions, Reference):
         """(status, reason, code) for one event; an accepted one is folded into `states`."""
         try:
             event = to_domain(ev)
+        except PayloadError as exc:  # the same refusal the seat's store gives
+            return "rejected", exc.reason, exc.code
         except (KeyError, ValueError, TypeError) as exc:
             return "rejected", f"事件格式错误：{exc}", "bad_event"
         role = event.actor.role
@@ -301,7 +290,7 @@ class Centre(Leases, UnitActions, Reference):
         try:
             decision = decide(state, event, event.actor, ctx)
             new_state = apply(state, event, self.rules) if decision.ok else None
-        except Exception as exc:  # a poison event is refused and logged, never retried forever
+        except Exception as exc:  # noqa: BLE001 - a poison event is refused and logged, never retried forever
             log("centre").exception("event %s of seat %s refused: the centre could not decide it", event.id, seat.seat)
             return "rejected", f"中心无法处理此事件：{type(exc).__name__}: {exc}"[:300], "internal"
         if not decision.ok:
@@ -325,7 +314,7 @@ class Centre(Leases, UnitActions, Reference):
         inserts, updates = [], []
         for number in sorted(states.dirty):
             s = states.states[number]
-            values = dict(status=s.status.value, lead_unit=s.lead_unit or "", last_seq=seq, state=_state_json(s))
+            values = dict(status=s.status.value, lead_unit=s.lead_unit or "", last_seq=seq, state=state_to_json(s))
             if number in states.stored:
                 updates.append({"b_number": number, **{f"b_{k}": v for k, v in values.items()}})
             else:
@@ -368,12 +357,11 @@ class Centre(Leases, UnitActions, Reference):
             folded: dict[str, OrderState] = {}
             for r in conn.execute(select(db.events).where(db.events.c.status == "accepted")
                                   .order_by(db.events.c.seq)).mappings():
-                ev = to_domain(dict(r, payload=json.loads(r["payload"])))
+                ev = to_domain(r)
                 folded[ev.order] = apply(folded.get(ev.order), ev, self.rules)
             stored = {r.number: r.state for r in conn.execute(select(db.orders.c.number, db.orders.c.state))}
         for number in sorted(set(folded) | set(stored)):
             if number not in folded or number not in stored or state_to_json(folded[number]) != stored[number]:
-                # compared as state_to_json text: _state_json must stay byte-identical to it
                 problems.append(f"order {number}: stored state differs from the fold of its events")
         return problems
 

@@ -3,10 +3,6 @@ extension. Each action is an event made at the centre and checked by the same de
 
 from __future__ import annotations
 
-from console.log import log
-
-import json
-
 from sqlalchemy import select, update
 
 from console import clock
@@ -14,9 +10,11 @@ from console.centre import db
 from console.centre.model import Forbidden, NotFound, Refused, SeatInfo, _Batch
 from console.domain.decide import Context, unit_deadline
 from console.domain.order import Kind
-from console.domain.roles import Role
-from console.store.ids import next_hlc, uuid7
-from console.store.projection import state_from_json
+from console.domain.roles import Actor, Role
+from console.log import log
+from console.wire.events import new_event, row_from_wire
+from console.wire.ids import uuid7
+from console.wire.state import state_from_json
 
 
 class UnitActions:
@@ -56,10 +54,9 @@ class UnitActions:
             with conn.begin():
                 seq = self._lock_counter(conn, "seq") + 1
                 seat_row = conn.execute(select(db.seats).where(db.seats.c.seat == seat.seat)).first()
-                ev = {"id": uuid7(), "order_no": number, "kind": kind, "payload": payload, "operator": operator,
-                      "role": Role.UNIT.value, "unit": seat.unit, "seat": seat.seat,
-                      "seat_seq": seat_row.next_seat_seq, "hlc": next_hlc(None), "at": now.isoformat(),
-                      "recorded_at": clock.iso(now)}
+                ev = new_event(id=uuid7(), order_no=number, kind=kind, payload=payload,
+                               actor=Actor(operator, Role.UNIT, seat.seat, seat.unit), seat=seat.seat,
+                               seat_seq=seat_row.next_seat_seq, at=now, recorded_at=clock.iso(now))
                 states = _Batch()
                 if self._state(conn, number, states) is None:
                     raise NotFound(f"no order {number}")
@@ -67,8 +64,7 @@ class UnitActions:
                 if status != "accepted":
                     raise Refused(reason, code=code)
                 conn.execute(db.events.insert().values(
-                    **{**ev, "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True)},
-                    seq=seq, received_at=clock.iso(now), status="accepted"))
+                    **row_from_wire(ev), seq=seq, received_at=clock.iso(now), status="accepted"))
                 self._save_states(conn, states, seq)
                 self._set_counter(conn, "seq", seq)
                 conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)

@@ -6,27 +6,21 @@ Chinese because they are shown to the operator as they are; `code` is for progra
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
+from console.domain import payloads as pl
+from console.domain.intake import COMPLEXITIES, intake_problems, value_problems
+from console.domain.kinds import AMENDABLE, AWAITING_DISPATCH, STATUS_LABELS, TERMINAL, Kind, Status
 from console.domain.order import (
-    AWAITING_DISPATCH,
     CALLBACK_OUTCOMES,
     CALLBACK_RESULTS,
-    PAYLOAD_SCHEMAS,
-    STATUS_LABELS,
     SUPERVISION_REASONS,
-    TERMINAL,
     THREE_WAY_ATTEMPT_OUTCOMES,
-    Disposition,
     Event,
-    Kind,
     OrderState,
-    Status,
 )
-from console.domain.phone import PhoneError, normalise_phone
-from console.domain.review import TITLES, recording_gaps
+from console.domain.review import recording_gaps
 from console.domain.roles import ROLE_LABELS, Actor, Role
 from console.domain.settings import DEFAULT_RULES, Rules
 
@@ -91,11 +85,10 @@ class Context:
 def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | None = None) -> Decision:
     ctx = ctx or Context()
     kind = event.kind
-    if kind not in PAYLOAD_SCHEMAS:
+    if kind not in ALLOWED_ROLES:
         return reject("unknown_kind", f"未知的事件类型：{kind}")
-    bad = _check_schema(kind, event.payload)
-    if bad:
-        return bad
+    if not isinstance(event.payload, pl.PAYLOAD_TYPES[kind]):
+        return reject("payload", f"事件内容不是{kind}的格式")
     if actor.role not in ALLOWED_ROLES[kind]:
         return reject("role", f"{ROLE_LABELS[actor.role]}无权执行此操作（{kind}）")
     if kind == Kind.CREATED:
@@ -108,92 +101,22 @@ def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | 
     return handler(state, event, actor, ctx)
 
 
-# -- payload shape ---------------------------------------------------------------------------
-
-
-def _check_schema(kind: str, payload: dict) -> Decision | None:
-    if not isinstance(payload, dict):
-        return reject("payload", "事件内容应为对象")
-    schema = PAYLOAD_SCHEMAS[kind]
-    unknown = sorted(set(payload) - set(schema))
-    if unknown:
-        return reject("payload", f"未知字段：{', '.join(unknown)}")
-    for name, (typ, required) in schema.items():
-        if name not in payload or payload[name] is None:
-            if required:
-                return reject("payload", f"缺少字段：{name}")
-            continue
-        value = payload[name]
-        if typ is int and (isinstance(value, bool) or not isinstance(value, int)):
-            return reject("payload", f"字段 {name} 应为整数")
-        if typ is not int and not isinstance(value, typ):
-            return reject("payload", f"字段 {name} 类型不对")
-    return None
-
-
 # -- intake (R-01..R-06, R-10..R-14) ----------------------------------------------------------
 
 
-def _check_order_fields(p: dict, ctx: Context, partial: bool) -> Decision | None:
-    if "nature" in p and p["nature"] not in ctx.rules.natures:
-        return reject("nature", f"性质分类“{p['nature']}”不在配置的分类中")
-    if "content_path" in p:
-        path = p["content_path"]
-        if not path or not all(isinstance(x, str) and x for x in path):
-            return reject("content", "请选择内容分类")
-        if ctx.valid_content_path and not ctx.valid_content_path(path):
-            return reject("content", f"内容分类“{'/'.join(path)}”不在分类表中")
-    if p.get("caller_title") and p["caller_title"] not in TITLES:
-        return reject("title", "称谓应为先生或女士")
-    if p.get("phone"):
-        try:
-            normalise_phone(p["phone"])
-        except PhoneError as exc:
-            return reject("phone", str(exc))
-    if "complexity" in p and p["complexity"] not in ("general", "complex"):
-        return reject("complexity", "办理类型应为一般(general)或复杂(complex)")
-    if p.get("reply_wanted") and not (p.get("reply_method") or "").strip() and not partial:
-        return reject("reply", "来电人需要回复时，请填写回复方式")
-    return None
-
-
-def _decide_created(p: dict, ctx: Context) -> Decision:
-    try:
-        disposition = Disposition(p["disposition"])
-    except ValueError:
-        return reject("disposition", f"未知的处置方式：{p['disposition']}")
-    if p.get("call_time"):
-        try:
-            datetime.fromisoformat(p["call_time"])
-        except ValueError:
-            return reject("payload", "来电时间格式不对")
-    if not (p.get("description") or "").strip():
-        return reject("description", "请填写问题描述")
-    if disposition == Disposition.NOT_ACCEPTED:  # R-06: counted, with the reason
-        if not (p.get("reason") or "").strip():
-            return reject("reason", "不予受理须填写原因")
-        return _check_order_fields(p, ctx, partial=True) or ACCEPT
-    for name, label in (("nature", "性质分类"), ("content_path", "内容分类")):
-        if not p.get(name):
-            return reject(name, f"请选择{label}")
-    bad = _check_order_fields(p, ctx, partial=False)
-    if bad:
-        return bad
-    if disposition == Disposition.DIRECT_ANSWER:  # R-10
-        if not (p.get("answer") or p.get("kb_article")):
-            return reject("answer", "直接答复须记录答复内容或知识库条目")
-        return ACCEPT
-    # transfer, report, three-way: the order is worked on after the call (R-01, R-20)
-    for name, label in (("caller_name", "来电人姓名"), ("caller_title", "称谓（先生/女士）"), ("phone", "联系电话")):
-        if not (p.get(name) or "").strip():
-            return reject(name, f"请填写{label}")
+def _decide_created(p: pl.Created, ctx: Context) -> Decision:
+    problems = intake_problems(p, ctx.rules.natures, ctx.valid_content_path)
+    if problems:
+        name, message = problems[0]
+        return reject(name, message)
     return ACCEPT
 
 
 def _amended(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
-    if s.status not in (Status.RETURNED_TO_INTAKE, Status.PENDING_DISPATCH, Status.ESCALATED, Status.THREE_WAY):
+    if s.status not in AMENDABLE:
         return reject("state", f"工单{_label(s)}，不能再修改受理内容")
-    return _check_order_fields(e.payload, ctx, partial=True) or ACCEPT
+    problems = value_problems(e.payload.given(), ctx.rules.natures, ctx.valid_content_path)
+    return reject(*problems[0]) if problems else ACCEPT
 
 
 def _resubmitted(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
@@ -208,33 +131,31 @@ def _resubmitted(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decisio
 def _answered_directly(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
     if s.status not in (Status.RETURNED_TO_INTAKE, Status.PENDING_DISPATCH, Status.THREE_WAY):
         return reject("state", f"工单{_label(s)}，不能直接答复")
-    if not e.payload["answer"].strip():
+    if not e.payload.answer.strip():
         return reject("answer", "请填写答复内容")
     return ACCEPT
 
 
 def _three_way(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
-    p = e.payload
+    p: pl.ThreeWayCallLogged = e.payload
     if s.status != Status.THREE_WAY:
         return reject("state", f"工单{_label(s)}，不在三方通话中")
-    if ctx.unit_codes is not None and p["unit"] not in ctx.unit_codes:
-        return reject("unit", f"未知的承办单位：{p['unit']}")
-    attempts = p.get("attempts") or []
-    for attempt in attempts:
-        if not isinstance(attempt, dict) or attempt.get("outcome") not in THREE_WAY_ATTEMPT_OUTCOMES:
+    if ctx.unit_codes is not None and p.unit not in ctx.unit_codes:
+        return reject("unit", f"未知的承办单位：{p.unit}")
+    for attempt in p.attempts:
+        if attempt.get("outcome") not in THREE_WAY_ATTEMPT_OUTCOMES:
             return reject("attempt", "每次拨打须记录结果：接通、占线或无人接听")
-    connected = any(a["outcome"] == "connected" for a in attempts)
-    failed = sum(1 for a in attempts if a["outcome"] != "connected")
-    if p["outcome"] == "resolved":
-        if not p["consent"]:
+    offer = three_way_offer(p.attempts)
+    if p.outcome == "resolved":
+        if not p.consent:
             return reject("consent", "来电人未同意三方通话，请改为转办（R-14）")
-        if not connected:
+        if not offer.connected:
             return reject("attempt", "未接通承办单位，不能记为三方通话解决")
         return ACCEPT
-    if p["outcome"] != "transfer":
+    if p.outcome != "transfer":
         return reject("outcome", "三方通话结果应为已解决(resolved)或转办(transfer)")
-    if p["consent"] and not connected and failed < 2:  # R-14: two tries before giving up
-        return reject("attempt", "承办单位占线或无人接听须尝试两次后方可转为转办（R-14）")
+    if p.consent and not offer.may_transfer:  # R-14: two tries before giving up
+        return reject("attempt", THREE_WAY_TWO_TRIES)
     return ACCEPT
 
 
@@ -245,15 +166,15 @@ def _returned_to_intake(s: OrderState, e: Event, actor: Actor, ctx: Context) -> 
     if s.status not in AWAITING_DISPATCH:
         return reject("state", f"工单{_label(s)}，只有待转办的工单可以退回受理")
     p = e.payload
-    if not ((p.get("reason") or "").strip() or p.get("kb_article")):
+    if not (p.reason.strip() or p.kb_article):
         return reject("reason", "退回受理须写明原因")
-    if p.get("kb_article") and not (p.get("department") or "").strip():
+    if p.kb_article and not p.department.strip():
         return reject("department", "知识库退回须注明部门（R-21）")
     return ACCEPT
 
 
 def _escalated(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
-    if e.payload.get("to_supervision"):  # R-22: the lead takes it to the supervision office
+    if e.payload.to_supervision:  # R-22: the lead takes it to the supervision office
         if actor.role != Role.LEAD:
             return reject("role", "只有转办负责人可以提交督办室")
         if s.status not in (Status.ESCALATED, Status.UNIT_RETURNED, Status.DISPATCHED):
@@ -269,10 +190,10 @@ def _reported(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
 
 
 def _check_units(p: dict, ctx: Context) -> Decision | None:
-    lead = p["lead_unit"].strip()
+    lead = p.lead_unit.strip()
     if not lead:
         return reject("unit", "请选择主办单位")
-    assists = p.get("assist_units") or []
+    assists = p.assist_units
     if not all(isinstance(u, str) and u for u in assists):
         return reject("unit", "协办单位格式不对")
     if lead in assists:
@@ -283,7 +204,7 @@ def _check_units(p: dict, ctx: Context) -> Decision | None:
         unknown = [u for u in [lead, *assists] if u not in ctx.unit_codes]
         if unknown:
             return reject("unit", f"未知的承办单位：{', '.join(unknown)}")
-    if p.get("complexity") not in (None, "general", "complex"):
+    if p.complexity not in ("", *COMPLEXITIES):
         return reject("complexity", "办理类型应为一般(general)或复杂(complex)")
     return None
 
@@ -308,13 +229,13 @@ def _dispatched(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision
 def _unit_returned(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
     if s.status != Status.DISPATCHED:
         return reject("state", f"工单{_label(s)}，不能退回")
-    return _unit_is_lead(s, actor) or _nonblank(e.payload["reason"], "退回须写明原因") or ACCEPT
+    return _unit_is_lead(s, actor) or _nonblank(e.payload.reason, "退回须写明原因") or ACCEPT
 
 
 def _redispatched(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
     if s.status != Status.UNIT_RETURNED:
         return reject("state", f"工单{_label(s)}，不是单位退回的工单")
-    if e.payload["lead_unit"] == s.lead_unit:  # R-24: re-route to the right unit
+    if e.payload.lead_unit == s.lead_unit:  # R-24: re-route to the right unit
         return reject("unit", f"{s.lead_unit} 刚退回此单，请改派其他单位")
     return _check_units(e.payload, ctx) or ACCEPT
 
@@ -335,12 +256,12 @@ def _extension_requested(s: OrderState, e: Event, actor: Actor, ctx: Context) ->
     p = e.payload
     if s.status != Status.DISPATCHED:
         return reject("state", f"工单{_label(s)}，不能申请延期")
-    bad = _unit_is_lead(s, actor) or _nonblank(p["reason"], "延期申请须写明原因")
+    bad = _unit_is_lead(s, actor) or _nonblank(p.reason, "延期申请须写明原因")
     if bad:
         return bad
     if s.extension_pending:
         return reject("pending", "已有一份延期申请待审批")
-    if not 1 <= p["days"] <= ctx.rules.max_extension_days:  # R-25
+    if not 1 <= p.days <= ctx.rules.max_extension_days:  # R-25
         return reject("days", f"延期天数应为1至{ctx.rules.max_extension_days}天")
     due = unit_deadline(s, ctx)
     if due is not None and e.at > due.at:  # R-25: apply before the deadline
@@ -353,7 +274,7 @@ def _supervision_notice(s: OrderState, e: Event, actor: Actor, ctx: Context) -> 
         return reject("state", f"工单{_label(s)}，不需要延期通知")
     if not s.extension_days:
         return reject("first", "第一次延期由转办坐席审批，不需要督办室通知")
-    if not e.payload["leader_form_signed"]:
+    if not e.payload.leader_form_signed:
         return reject("form", "第二次延期须附承办单位领导签字的申请表（R-25）")
     return ACCEPT
 
@@ -363,13 +284,13 @@ def _extension_decided(s: OrderState, e: Event, actor: Actor, ctx: Context) -> D
     pending = s.extension_pending
     if not pending or s.status != Status.DISPATCHED:
         return reject("none", "没有待审批的延期申请")
-    if not p["approve"]:
-        return _nonblank(p.get("reason") or "", "驳回延期须写明原因（R-25）") or ACCEPT
-    days = p.get("days") or pending["days"]
+    if not p.approve:
+        return _nonblank(p.reason, "驳回延期须写明原因（R-25）") or ACCEPT
+    days = p.days or pending["days"]
     if not 1 <= days <= min(pending["days"], ctx.rules.max_extension_days):
         return reject("days", f"批准的延期天数应为1至{min(pending['days'], ctx.rules.max_extension_days)}天")
-    n = pending["n"]
-    if n >= 2 and s.supervision_notices < n - 1:  # R-25: a second one needs the notice first
+    n = extension_notice_missing(s)
+    if n:  # R-25: a second one needs the notice first
         return reject("notice", f"第{n}次延期须先有督办室通知和单位领导签字的申请表（R-25）")
     return ACCEPT
 
@@ -377,7 +298,7 @@ def _extension_decided(s: OrderState, e: Event, actor: Actor, ctx: Context) -> D
 def _unit_replied(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
     if s.status != Status.DISPATCHED:
         return reject("state", f"工单{_label(s)}，不能回复")
-    return _unit_is_lead(s, actor) or _nonblank(e.payload["reply"], "请填写办理结果") or ACCEPT
+    return _unit_is_lead(s, actor) or _nonblank(e.payload.reply, "请填写办理结果") or ACCEPT
 
 
 # -- callback (R-32, R-33) ---------------------------------------------------------------------
@@ -397,7 +318,7 @@ def _callback_attempted(s: OrderState, e: Event, actor: Actor, ctx: Context) -> 
     bad = _callback_common(s)
     if bad:
         return bad
-    if e.payload["outcome"] not in CALLBACK_OUTCOMES:
+    if e.payload.outcome not in CALLBACK_OUTCOMES:
         return reject("outcome", f"回访结果应为：{', '.join(CALLBACK_OUTCOMES)}")
     return ACCEPT
 
@@ -406,10 +327,10 @@ def _callback_done(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decis
     bad = _callback_common(s)
     if bad:
         return bad
-    result = e.payload["result"]
+    result = e.payload.result
     if result not in CALLBACK_RESULTS:
         return reject("result", "满意度应为满意、基本满意或不满意")
-    if result == "不满意" and not (e.payload.get("words") or "").strip():
+    if result == "不满意" and not e.payload.words.strip():
         return reject("words", "不满意须记录来电人的意见（R-33）")
     return ACCEPT
 
@@ -419,14 +340,14 @@ def _rework(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
         return reject("state", f"工单{_label(s)}，不能退回重办")
     if actor.role == Role.CALLBACK and s.callback_result != "不满意":
         return reject("not_unsatisfied", "来电人未表示不满意，不能退回重办（R-33）")
-    return _nonblank(e.payload["reason"], "退回重办须写明来电人意见") or ACCEPT
+    return _nonblank(e.payload.reason, "退回重办须写明来电人意见") or ACCEPT
 
 
 # -- supervision, links, notes, close ----------------------------------------------------------
 
 
 def _supervised(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
-    if e.payload["reason"] not in SUPERVISION_REASONS:
+    if e.payload.reason not in SUPERVISION_REASONS:
         return reject("reason", f"督办原因应为：{', '.join(SUPERVISION_REASONS)}")
     return _open(s) or ACCEPT
 
@@ -436,7 +357,7 @@ def _progress_inquiry(s: OrderState, e: Event, actor: Actor, ctx: Context) -> De
 
 
 def _merged_into(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
-    target = e.payload["target"]
+    target = e.payload.target
     if s.status == Status.MERGED:
         return reject("state", f"工单已并入 {s.merged_into}")
     if target == s.number:
@@ -460,13 +381,13 @@ def _unmerged(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
 
 
 def _note(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
-    return _nonblank(e.payload["text"], "备注不能为空") or ACCEPT
+    return _nonblank(e.payload.text, "备注不能为空") or ACCEPT
 
 
 def _closed(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
     if s.status == Status.MERGED:
         return reject("state", "已并单的工单随主单办结")
-    return _open(s) or _nonblank(e.payload["reason"], "办结须写明原因") or ACCEPT
+    return _open(s) or _nonblank(e.payload.reason, "办结须写明原因") or ACCEPT
 
 
 # -- small checks ------------------------------------------------------------------------------
@@ -517,3 +438,36 @@ _HANDLERS = {
     Kind.NOTE: _note,
     Kind.CLOSED: _closed,
 }
+
+
+# -- rules the screens ask as well ---------------------------------------------------------------
+
+THREE_WAY_TWO_TRIES = "承办单位占线或无人接听须尝试两次后方可转为转办（R-14）"
+
+
+@dataclass(frozen=True)
+class ThreeWayOffer:
+    """R-14 from the attempts so far: connected, failed tries, and whether a transfer is allowed
+    (always when the caller refused; after two failed tries otherwise)."""
+
+    connected: bool
+    failed: int
+
+    @property
+    def may_transfer(self) -> bool:
+        return not self.connected and self.failed >= 2
+
+
+def three_way_offer(attempts: Sequence[Mapping[str, object]]) -> ThreeWayOffer:
+    connected = any(a.get("outcome") == "connected" for a in attempts)
+    return ThreeWayOffer(connected, sum(1 for a in attempts if a.get("outcome") != "connected"))
+
+
+def extension_notice_missing(s: OrderState) -> int:
+    """R-25: the number of the pending extension request when it still waits for the supervision
+    office's notice (a second or later request needs one per earlier extension), else 0."""
+    pending = s.extension_pending
+    if not pending or s.status != Status.DISPATCHED:
+        return 0
+    n = int(pending.get("n") or 1)
+    return n if n >= 2 and s.supervision_notices < n - 1 else 0

@@ -9,148 +9,24 @@ dates with the calendar, so a calendar change re-evaluates every deadline.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
+from typing import Any
 
+from console.domain import payloads as pl
+from console.domain.kinds import (  # noqa: F401  (the names the rules speak in, re-exported)
+    AMENDABLE,
+    AWAITING_DISPATCH,
+    NOT_OPEN,
+    STATUS_LABELS,
+    TERMINAL,
+    Disposition,
+    Kind,
+    Status,
+)
+from console.domain.payloads import ORDER_FIELDS, PayloadError, parse_payload
 from console.domain.roles import Actor
-
-
-class Status(StrEnum):
-    PENDING_DISPATCH = "pending_dispatch"
-    RETURNED_TO_INTAKE = "returned_to_intake"
-    ESCALATED = "escalated"
-    THREE_WAY = "three_way"
-    DISPATCHED = "dispatched"
-    UNIT_RETURNED = "unit_returned"
-    REPLIED = "replied"
-    ANSWERED = "answered"
-    NOT_ACCEPTED = "not_accepted"
-    CLOSED = "closed"
-    MERGED = "merged"
-
-
-STATUS_LABELS = {
-    Status.PENDING_DISPATCH: "待转办",
-    Status.RETURNED_TO_INTAKE: "退回受理",
-    Status.ESCALATED: "待班长处理",
-    Status.THREE_WAY: "三方通话中",
-    Status.DISPATCHED: "办理中",
-    Status.UNIT_RETURNED: "单位退回",
-    Status.REPLIED: "待回访",
-    Status.ANSWERED: "已答复",
-    Status.NOT_ACCEPTED: "不予受理",
-    Status.CLOSED: "已办结",
-    Status.MERGED: "已并单",
-}
-
-TERMINAL = frozenset({Status.ANSWERED, Status.NOT_ACCEPTED, Status.CLOSED})
-AWAITING_DISPATCH = frozenset({Status.PENDING_DISPATCH, Status.ESCALATED})
-
-
-class Disposition(StrEnum):  # R-10..R-14, R-06
-    DIRECT_ANSWER = "direct_answer"
-    TRANSFER = "transfer"
-    REPORT = "report"
-    THREE_WAY = "three_way"
-    NOT_ACCEPTED = "not_accepted"
-
-
-class Kind(StrEnum):
-    CREATED = "created"
-    AMENDED = "amended"
-    RESUBMITTED = "resubmitted"
-    ANSWERED_DIRECTLY = "answered_directly"
-    RETURNED_TO_INTAKE = "returned_to_intake"
-    ESCALATED = "escalated"
-    REPORTED_TO_LEADER = "reported_to_leader"
-    THREE_WAY_CALL_LOGGED = "three_way_call_logged"
-    DISPATCHED = "dispatched"
-    UNIT_RETURNED = "unit_returned"
-    REDISPATCHED = "redispatched"
-    EXTENSION_REQUESTED = "extension_requested"
-    SUPERVISION_NOTICE = "supervision_notice"
-    EXTENSION_DECIDED = "extension_decided"
-    UNIT_REPLIED = "unit_replied"
-    CALLBACK_ATTEMPTED = "callback_attempted"
-    CALLBACK_DONE = "callback_done"
-    REWORK = "rework"
-    SUPERVISED = "supervised"
-    PROGRESS_INQUIRY = "progress_inquiry"
-    MERGED_INTO = "merged_into"
-    UNMERGED = "unmerged"
-    NOTE = "note"
-    CLOSED = "closed"
-
-
-# Fields an intake may set (created / amended); the schema checks types, decide() checks the rules.
-ORDER_FIELDS = {
-    "caller_name": str,
-    "caller_title": str,
-    "phone": str,
-    "address": str,
-    "description": str,
-    "nature": str,
-    "content_path": list,
-    "reply_wanted": bool,
-    "reply_method": str,
-    "urgent": bool,
-    "confidential": bool,
-    "leader_day": bool,
-    "complexity": str,
-}
-
-# kind -> {field: (type, required)}; "number" of created is allocated by the store when absent.
-PAYLOAD_SCHEMAS: dict[str, dict[str, tuple[type | tuple, bool]]] = {
-    Kind.CREATED: {
-        **{k: (t, False) for k, t in ORDER_FIELDS.items()},
-        "call_time": (str, False),
-        "disposition": (str, True),
-        "reason": (str, False),
-        "kb_article": (str, False),
-        "answer": (str, False),
-        "trainee_no": (str, False),
-    },
-    Kind.AMENDED: {k: (t, False) for k, t in ORDER_FIELDS.items()},
-    Kind.RESUBMITTED: {"note": (str, False)},
-    Kind.ANSWERED_DIRECTLY: {"answer": (str, True), "kb_article": (str, False)},
-    Kind.RETURNED_TO_INTAKE: {"reason": (str, False), "kb_article": (str, False), "department": (str, False)},
-    Kind.ESCALATED: {"reason": (str, True), "to_supervision": (bool, False)},
-    Kind.REPORTED_TO_LEADER: {"summary": (str, False), "instruction": (str, False)},
-    Kind.THREE_WAY_CALL_LOGGED: {
-        "unit": (str, True),
-        "consent": (bool, True),
-        "attempts": (list, False),
-        "notes": (str, False),
-        "outcome": (str, True),  # resolved | transfer
-    },
-    Kind.DISPATCHED: {
-        "lead_unit": (str, True),
-        "assist_units": (list, False),
-        "complexity": (str, False),
-        "note": (str, False),
-    },
-    Kind.UNIT_RETURNED: {"reason": (str, True)},
-    Kind.REDISPATCHED: {
-        "lead_unit": (str, True),
-        "assist_units": (list, False),
-        "complexity": (str, False),
-        "note": (str, False),
-    },
-    Kind.EXTENSION_REQUESTED: {"days": (int, True), "reason": (str, True)},
-    Kind.SUPERVISION_NOTICE: {"notice_no": (str, True), "leader_form_signed": (bool, True)},
-    Kind.EXTENSION_DECIDED: {"approve": (bool, True), "reason": (str, False), "days": (int, False)},
-    Kind.UNIT_REPLIED: {"reply": (str, True)},
-    Kind.CALLBACK_ATTEMPTED: {"outcome": (str, True), "number": (str, False)},
-    Kind.CALLBACK_DONE: {"result": (str, True), "words": (str, False)},
-    Kind.REWORK: {"reason": (str, True)},
-    Kind.SUPERVISED: {"reason": (str, True), "note": (str, False)},
-    Kind.PROGRESS_INQUIRY: {"note": (str, False)},
-    Kind.MERGED_INTO: {"target": (str, True), "note": (str, False)},
-    Kind.UNMERGED: {"note": (str, False)},
-    Kind.NOTE: {"text": (str, True)},
-    Kind.CLOSED: {"reason": (str, True)},
-}
 
 CALLBACK_RESULTS = ("满意", "基本满意", "不满意")
 CALLBACK_FAILED_OUTCOMES = ("no_answer", "busy", "off", "wrong_number")
@@ -164,10 +40,18 @@ KB_RETURN_NOTE = "{department}知识库已有明确答复"  # R-21
 class Event:
     kind: str
     order: str  # order number; for `created` it may be "" until the store allocates one
-    payload: dict
+    payload: Any  # the kind's typed payload (console.domain.payloads)
     at: datetime
     actor: Actor
     id: str = ""
+
+    @classmethod
+    def of(cls, kind: str, order: str, data: Mapping[str, Any], at: datetime, actor: Actor, id: str = "") -> Event:
+        """An event from its JSON payload; PayloadError when the payload lacks its kind's shape."""
+        return cls(kind, order, parse_payload(kind, data), at, actor, id)
+
+
+__all__ = ["Event", "OrderState", "PayloadError", "apply", "fold"]
 
 
 @dataclass
@@ -184,7 +68,7 @@ class OrderState:
     address: str = ""
     description: str = ""
     nature: str = ""
-    content_path: list = field(default_factory=list)
+    content_path: list[str] = field(default_factory=list)
     reply_wanted: bool = False
     reply_method: str = ""
     urgent: bool = False
@@ -201,17 +85,17 @@ class OrderState:
     escalated_reason: str = ""
     three_way_unit: str = ""
     lead_unit: str = ""
-    assist_units: list = field(default_factory=list)
+    assist_units: list[str] = field(default_factory=list)
     dispatched_at: datetime | None = None
     dispatched_by: str = ""  # operator@seat of the last (re)dispatch: shown when a second one loses
     first_dispatched_at: datetime | None = None
     dispatch_count: int = 0
     limit_days: int = 0
-    extension_days: list = field(default_factory=list)  # approved extensions, in working days
-    extension_pending: dict | None = None  # {"days", "reason", "at", "n"}
+    extension_days: list[int] = field(default_factory=list)  # approved extensions, in working days
+    extension_pending: dict[str, Any] | None = None  # {"days", "reason", "at", "n"}
     extension_requests: int = 0
     supervision_notices: int = 0  # R-25: notices issued for extensions beyond the first
-    unit_returns: list = field(default_factory=list)  # [{"unit", "reason", "at"}]
+    unit_returns: list[dict[str, str]] = field(default_factory=list)  # [{"unit", "reason", "at"}]
     bounced: bool = False
     replied_at: datetime | None = None
     reply: str = ""
@@ -221,7 +105,7 @@ class OrderState:
     unreachable: bool = False
     rework_count: int = 0
     supervised: bool = False
-    supervision_reasons: list = field(default_factory=list)
+    supervision_reasons: list[str] = field(default_factory=list)
     merged_into: str = ""
     status_before_merge: str = ""
     inquiries: int = 0
@@ -244,49 +128,55 @@ def _unit_done(state: OrderState, at: datetime) -> None:
     state.supervision_notices = 0
 
 
-def _dispatch(state: OrderState, p: dict, at: datetime, actor: Actor, rules_limit) -> None:
+def _dispatch(state: OrderState, p: pl.Dispatched, at: datetime, actor: Actor,
+              rules_limit: Callable[[str, str], int]) -> None:
     state.status = Status.DISPATCHED
     state.dispatched_by = f"{actor.operator}@{actor.seat}" if actor.seat else actor.operator
-    state.lead_unit = p["lead_unit"]
-    state.assist_units = list(p.get("assist_units") or [])
-    if p.get("complexity"):
-        state.complexity = p["complexity"]
+    state.lead_unit = p.lead_unit
+    state.assist_units = list(p.assist_units)
+    if p.complexity:
+        state.complexity = p.complexity
     state.limit_days = rules_limit(state.nature, state.complexity)
     state.dispatch_count += 1
     state.first_dispatched_at = state.first_dispatched_at or at
     _unit_done(state, at)
 
 
-def apply(state: OrderState | None, event: Event, rules=None) -> OrderState:
+def _created(event: Event) -> OrderState:
+    p: pl.Created = event.payload
+    at = event.at
+    s = OrderState(number=event.order, status=Status.PENDING_DISPATCH, created_at=at)
+    s.seat = event.actor.seat
+    s.intake_operator = event.actor.operator
+    s.call_time = datetime.fromisoformat(p.call_time) if p.call_time else at
+    for key in ORDER_FIELDS:
+        setattr(s, key, copy.copy(getattr(p, key)))
+    s.disposition = p.disposition
+    d = s.disposition
+    if d == Disposition.NOT_ACCEPTED:
+        s.status, s.not_accepted_reason, s.closed_at = Status.NOT_ACCEPTED, p.reason, at
+    elif d == Disposition.DIRECT_ANSWER:
+        s.status, s.closed_at = Status.ANSWERED, at
+        s.answer, s.kb_article = p.answer, p.kb_article
+    elif d == Disposition.THREE_WAY:
+        s.status = Status.THREE_WAY
+    elif d == Disposition.REPORT:
+        s.leader_report = True
+    s.updated_at, s.event_count = at, 1
+    return s
+
+
+def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderState:
     """Fold one accepted event into the state; returns a new state (the input is not changed)."""
     from console.domain.settings import DEFAULT_RULES
 
     rules = rules or DEFAULT_RULES
-    p = event.payload
-    at = event.at
     if event.kind == Kind.CREATED:
-        s = OrderState(number=event.order, status=Status.PENDING_DISPATCH, created_at=at)
-        s.seat = event.actor.seat
-        s.intake_operator = event.actor.operator
-        s.call_time = datetime.fromisoformat(p["call_time"]) if p.get("call_time") else at
-        for key in ORDER_FIELDS:
-            if key in p:
-                setattr(s, key, copy.copy(p[key]))
-        s.disposition = p["disposition"]
-        d = s.disposition
-        if d == Disposition.NOT_ACCEPTED:
-            s.status, s.not_accepted_reason, s.closed_at = Status.NOT_ACCEPTED, p.get("reason", ""), at
-        elif d == Disposition.DIRECT_ANSWER:
-            s.status, s.closed_at = Status.ANSWERED, at
-            s.answer, s.kb_article = p.get("answer", ""), p.get("kb_article", "")
-        elif d == Disposition.THREE_WAY:
-            s.status = Status.THREE_WAY
-        elif d == Disposition.REPORT:
-            s.leader_report = True
-        s.updated_at, s.event_count = at, 1
-        return s
-
-    assert state is not None
+        return _created(event)
+    if state is None:
+        raise ValueError(f"{event.kind} of order {event.order} before its created event")
+    p: Any = event.payload
+    at = event.at
     s = copy.copy(state)
     for attr in ("content_path", "assist_units", "extension_days", "unit_returns", "supervision_reasons"):
         setattr(s, attr, list(getattr(state, attr)))
@@ -294,35 +184,35 @@ def apply(state: OrderState | None, event: Event, rules=None) -> OrderState:
     s.event_count += 1
     kind = event.kind
     if kind == Kind.AMENDED:
-        for key, value in p.items():
+        for key, value in p.given().items():
             setattr(s, key, copy.copy(value))
     elif kind == Kind.RESUBMITTED:
         s.status, s.returned_reason = Status.PENDING_DISPATCH, ""
     elif kind == Kind.ANSWERED_DIRECTLY:
-        s.status, s.answer, s.closed_at = Status.ANSWERED, p["answer"], at
-        s.kb_article = p.get("kb_article", s.kb_article)
+        s.status, s.answer, s.closed_at = Status.ANSWERED, p.answer, at
+        s.kb_article = p.kb_article or s.kb_article
         s.disposition = Disposition.DIRECT_ANSWER
     elif kind == Kind.RETURNED_TO_INTAKE:
         s.status = Status.RETURNED_TO_INTAKE
         s.returned_reason = return_reason(p)
-        if p.get("kb_article"):
-            s.kb_article = p["kb_article"]
+        if p.kb_article:
+            s.kb_article = p.kb_article
     elif kind == Kind.ESCALATED:
-        s.status, s.escalated_reason = Status.ESCALATED, p["reason"]
-        if p.get("to_supervision"):
+        s.status, s.escalated_reason = Status.ESCALATED, p.reason
+        if p.to_supervision:
             s.supervised = True
             s.supervision_reasons.append("other")
     elif kind == Kind.REPORTED_TO_LEADER:
         s.leader_report = True
-        s.leader_instruction = p.get("instruction", s.leader_instruction)
-        if "leader" not in s.supervision_reasons and p.get("instruction"):
+        s.leader_instruction = p.instruction or s.leader_instruction
+        if "leader" not in s.supervision_reasons and p.instruction:
             s.supervised = True
             s.supervision_reasons.append("leader")
     elif kind == Kind.THREE_WAY_CALL_LOGGED:
-        s.three_way_unit = p["unit"]
-        if p["outcome"] == "resolved":
+        s.three_way_unit = p.unit
+        if p.outcome == "resolved":
             s.status, s.closed_at = Status.ANSWERED, at
-            s.answer = p.get("notes", "")
+            s.answer = p.notes
         else:
             s.status = Status.PENDING_DISPATCH
             s.disposition = Disposition.TRANSFER
@@ -330,7 +220,7 @@ def apply(state: OrderState | None, event: Event, rules=None) -> OrderState:
         _dispatch(s, p, at, event.actor, rules.limit_days)
     elif kind == Kind.UNIT_RETURNED:
         s.status = Status.UNIT_RETURNED
-        s.unit_returns.append({"unit": s.lead_unit, "reason": p["reason"], "at": at.isoformat()})
+        s.unit_returns.append({"unit": s.lead_unit, "reason": p.reason, "at": at.isoformat()})
         if len({r["unit"] for r in s.unit_returns}) >= 2:  # R-24: pushed between units (推诿)
             s.bounced = True
             if "bounced" not in s.supervision_reasons:
@@ -339,35 +229,35 @@ def apply(state: OrderState | None, event: Event, rules=None) -> OrderState:
     elif kind == Kind.EXTENSION_REQUESTED:
         s.extension_requests += 1
         s.extension_pending = {
-            "days": p["days"],
-            "reason": p["reason"],
+            "days": p.days,
+            "reason": p.reason,
             "at": at.isoformat(),
             "n": len(s.extension_days) + 1,
         }
     elif kind == Kind.SUPERVISION_NOTICE:
         s.supervision_notices += 1
     elif kind == Kind.EXTENSION_DECIDED:
-        if p["approve"]:
-            days = p.get("days") or s.extension_pending["days"]
+        if p.approve:
+            days = p.days or (s.extension_pending or {}).get("days", 0)
             s.extension_days.append(int(days))
         s.extension_pending = None
     elif kind == Kind.UNIT_REPLIED:
-        s.reply, s.replied_at = p["reply"], at
+        s.reply, s.replied_at = p.reply, at
         s.callback_failures, s.callback_result, s.callback_words = 0, "", ""
         if s.confidential:  # R-02: confidential callers are not called back
             s.status, s.closed_at, s.close_reason = Status.CLOSED, at, "保密件，免回访"
         else:
             s.status = Status.REPLIED
     elif kind == Kind.CALLBACK_ATTEMPTED:
-        if p["outcome"] in CALLBACK_FAILED_OUTCOMES:
+        if p.outcome in CALLBACK_FAILED_OUTCOMES:
             s.callback_failures += 1
             if s.callback_failures >= rules.callback_max_failures:  # R-32
                 s.unreachable = True
                 s.status, s.closed_at, s.close_reason = Status.CLOSED, at, "两次回访未联系上"
     elif kind == Kind.CALLBACK_DONE:
-        s.callback_result, s.callback_words = p["result"], p.get("words", "")
-        if p["result"] != "不满意":
-            s.status, s.closed_at, s.close_reason = Status.CLOSED, at, f"回访{p['result']}"
+        s.callback_result, s.callback_words = p.result, p.words
+        if p.result != "不满意":
+            s.status, s.closed_at, s.close_reason = Status.CLOSED, at, f"回访{p.result}"
     elif kind == Kind.REWORK:  # R-33: back to the same lead unit, a new time limit
         s.status = Status.DISPATCHED
         s.rework_count += 1
@@ -375,29 +265,29 @@ def apply(state: OrderState | None, event: Event, rules=None) -> OrderState:
         _unit_done(s, at)
     elif kind == Kind.SUPERVISED:
         s.supervised = True
-        if p["reason"] not in s.supervision_reasons:
-            s.supervision_reasons.append(p["reason"])
+        if p.reason not in s.supervision_reasons:
+            s.supervision_reasons.append(p.reason)
     elif kind == Kind.PROGRESS_INQUIRY:
         s.inquiries += 1
         s.last_inquiry_at = at
     elif kind == Kind.MERGED_INTO:
-        s.status_before_merge, s.status, s.merged_into = s.status, Status.MERGED, p["target"]
+        s.status_before_merge, s.status, s.merged_into = s.status, Status.MERGED, p.target
     elif kind == Kind.UNMERGED:
         s.status, s.merged_into, s.status_before_merge = Status(s.status_before_merge), "", ""
     elif kind == Kind.CLOSED:
-        s.status, s.closed_at, s.close_reason = Status.CLOSED, at, p["reason"]
+        s.status, s.closed_at, s.close_reason = Status.CLOSED, at, p.reason
     return s
 
 
-def return_reason(payload: dict) -> str:
+def return_reason(p: pl.ReturnedToIntake) -> str:
     """R-21 returns carry the fixed note "<部门>知识库已有明确答复"."""
-    if payload.get("kb_article") or payload.get("department"):
-        note = KB_RETURN_NOTE.format(department=payload.get("department", ""))
-        return f"{note}；{payload['reason']}" if payload.get("reason") else note
-    return payload.get("reason", "")
+    if p.kb_article or p.department:
+        note = KB_RETURN_NOTE.format(department=p.department)
+        return f"{note}；{p.reason}" if p.reason else note
+    return p.reason
 
 
-def fold(events, rules=None) -> OrderState | None:
+def fold(events: Iterable[Event], rules: Any = None) -> OrderState | None:
     state = None
     for event in events:
         state = apply(state, event, rules)

@@ -65,3 +65,14 @@ def create_kb_tables(conn) -> None:
     db = raw(conn)
     for ddl in KB_DDL:
         db.execute(ddl)
+
+
+def _register() -> None:
+    from console.kb.order_index import index_order, rebuild_order_index
+    from console.store.components import Component, register
+
+    register(Component("kb", migrations={2: create_kb_tables}, on_order_written=index_order,
+                       on_projection_rebuilt=rebuild_order_index))
+
+
+_register()

@@ -5,13 +5,12 @@ Add a step by appending a function to MIGRATIONS; the stored `schema_version` sa
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from console.store import schema
+from console.store.components import Step, components
 from console.store.engine import StoreError
 
 
@@ -29,20 +28,6 @@ def _v1_core(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn, tables=tables)
 
 
-def _v2_kb(conn: Connection) -> None:
-    """Knowledge base tables and FTS5 index (console.kb owns their definition)."""
-    from console.kb.schema import create_kb_tables
-
-    create_kb_tables(conn)
-
-
-def _v3_sync(conn: Connection) -> None:
-    """Sync bookkeeping beyond the v1 outbox (console.sync owns their definition)."""
-    from console.sync.schema import create_sync_tables
-
-    create_sync_tables(conn)
-
-
 def _v4_unit_short_initials(conn: Connection) -> None:
     """The short name's initials (住建局 -> zjj) kept with each unit, so a directory the centre
     published types ahead like the shipped one. A store made at v1 since already has the column."""
@@ -56,8 +41,22 @@ def _v4_unit_short_initials(conn: Connection) -> None:
                          {"i": u.short_initials, "c": u.code, "s": u.short})
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_core, _v2_kb, _v3_sync, _v4_unit_short_initials]
-LATEST = len(MIGRATIONS)
+# The store's own steps; v2 (knowledge base, order index) and v3 (sync columns) are registered by
+# console.kb and console.sync as store components.
+CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials}
+LATEST = 4
+
+
+def steps() -> dict[int, list[Step]]:
+    """Each schema version's steps: the store's own, then its components' (by name)."""
+    out: dict[int, list[Step]] = {v: [step] for v, step in CORE_STEPS.items()}
+    for component in sorted(components(), key=lambda c: c.name):
+        for version, step in component.migrations.items():
+            out.setdefault(version, []).append(step)
+    missing = [v for v in range(1, LATEST + 1) if v not in out]
+    if missing:
+        raise StoreError(f"no schema step for v{missing[0]}: a store component is not installed (reinstall hotline)")
+    return out
 
 
 def current_version(conn: Connection) -> int:
@@ -75,9 +74,11 @@ def migrate(conn: Connection) -> int:
     version = current_version(conn)
     if version > LATEST:
         raise StoreError(f"store schema v{version} is newer than this console (v{LATEST}): upgrade hotline")
-    for step in MIGRATIONS[version:]:
-        step(conn)
+    by_version = steps()
+    while version < LATEST:
         version += 1
+        for step in by_version[version]:
+            step(conn)
         conn.execute(
             text("INSERT INTO meta(key, value) VALUES ('schema_version', :v) "
                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),

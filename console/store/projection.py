@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from datetime import datetime
-
-from console.domain.order import OrderState, Status
+from console.domain.order import OrderState
 from console.domain.phone import PhoneError, normalise_phone
 from console.domain.schedule import order_deadlines
 from console.domain.settings import Rules
+from console.wire.state import state_from_json, state_to_json
 
-_DATETIME_FIELDS = {f.name for f in dataclasses.fields(OrderState) if "datetime" in str(f.type)}
-
-
-def state_to_json(state: OrderState) -> str:
-    data = dataclasses.asdict(state)
-    for name in _DATETIME_FIELDS:
-        if data[name] is not None:
-            data[name] = data[name].isoformat()
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
-def state_from_json(text: str) -> OrderState:
-    data = json.loads(text)
-    for name in _DATETIME_FIELDS:
-        if data.get(name):
-            data[name] = datetime.fromisoformat(data[name])
-    data["status"] = Status(data["status"])
-    return OrderState(**data)
-
+__all__ = ["phone_key", "projection_row", "state_from_json", "state_to_json"]
 
 def phone_key(raw: str) -> str:
     """The caller index key: the normalised number, or the raw digits when it does not parse."""

@@ -5,8 +5,6 @@ queues it in the outbox — all or nothing.
 
 from __future__ import annotations
 
-from console.log import log
-
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,14 +15,16 @@ from sqlalchemy.engine import Connection
 
 from console import clock, paths
 from console.domain.decide import Context, decide
-from console.domain.order import Event, Kind, OrderState, apply, fold
+from console.domain.order import Event, Kind, OrderState, PayloadError, apply, fold
 from console.domain.roles import Actor, Role
 from console.domain.settings import Rules
-from console.kb.order_index import index_order, rebuild_order_index
+from console.log import log
+from console.store.components import order_written_hooks, projection_rebuilt_hooks
 from console.store.engine import StoreError, check_sqlite_file, make_engine, read_transaction, write_transaction
-from console.store.ids import next_hlc, uuid7
 from console.store.migrations import migrate
 from console.store.projection import phone_key, projection_row, state_from_json
+from console.wire.events import new_event, row_from_wire
+from console.wire.ids import uuid7
 
 # `order` of an event that belongs to the order a `created` earlier in the same command makes
 # (a duplicate link, a three-way call log): the number is only known inside the transaction.
@@ -73,6 +73,21 @@ _INSERT_EVENT = text(
     "hlc, at, recorded_at, seq, origin) VALUES (:id, :rowid_order, :order_no, :kind, :payload, :operator, "
     ":role, :unit, :seat, :seat_seq, :hlc, :at, :recorded_at, :seq, :origin)"
 )
+
+
+def event_row(wire: dict, *, rowid_order: int, seq: int | None, origin: str) -> dict:
+    """The seat's `events` row of an event's wire form; `origin` is local or centre."""
+    return {**row_from_wire(wire), "rowid_order": rowid_order, "seq": seq, "origin": origin}
+
+
+def insert_events(conn: Connection, rows: list[dict]) -> None:
+    """Append rows made by event_row to the seat's log."""
+    conn.execute(_INSERT_EVENT, rows)
+
+
+def upsert_order(conn: Connection, state: OrderState, calendar, rules: Rules) -> None:
+    """Write an order's projection row (deadlines included) from its state."""
+    conn.execute(_UPSERT_ORDER, projection_row(state, calendar, rules))
 
 
 class Store:
@@ -208,7 +223,7 @@ class Store:
         for listener in list(self.commit_listeners):
             try:
                 listener()
-            except Exception:  # a listener must never undo or hide a committed command
+            except Exception:  # noqa: BLE001 - a listener must never undo or hide a committed command
                 log("store").exception("a commit listener failed after a command was recorded")
         return result
 
@@ -218,7 +233,6 @@ class Store:
         seat = self._meta(conn, "seat") or ""
         seat_seq = int(self._meta(conn, "seat_seq") or 0)
         log_pos = int(self._meta(conn, "log_pos") or 0)
-        hlc = self._meta(conn, "hlc")
         result = Recorded(True)
         now = clock.now()
         created: str | None = None  # the number allocated by this command's latest `created`
@@ -238,33 +252,31 @@ class Store:
                     number = created
                 state = pending.get(number) or self._state(conn, number)
             payload = new.payload
-            event = Event(kind=new.kind, order=number, payload=payload, at=at, actor=actor, id=uuid7())
+            try:
+                event = Event.of(new.kind, number, payload, at, actor, uuid7())
+            except PayloadError as exc:
+                raise _Rejected(index, exc.reason, exc.code)
             decision = decide(state, event, actor, ctx)
             if not decision.ok:
                 raise _Rejected(index, decision.reason, decision.code)
             seat_seq += 1
             log_pos += 1
-            hlc = next_hlc(hlc)
-            conn.execute(_INSERT_EVENT, {
-                "id": event.id, "rowid_order": log_pos, "order_no": number, "kind": event.kind,
-                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
-                "operator": actor.operator, "role": actor.role.value, "unit": actor.unit, "seat": seat,
-                "seat_seq": seat_seq, "hlc": hlc, "at": at.isoformat(), "recorded_at": clock.iso(now),
-                "seq": None, "origin": "local",
-            })
+            wire = new_event(id=event.id, order_no=number, kind=event.kind, payload=payload, actor=actor,
+                             seat=seat, seat_seq=seat_seq, at=at, recorded_at=clock.iso(now))
+            insert_events(conn, [event_row(wire, rowid_order=log_pos, seq=None, origin="local")])
             conn.execute(text("INSERT INTO outbox (event_id, seat_seq, attempts) VALUES (:id, :s, 0)"),
                          {"id": event.id, "s": seat_seq})
             new_state = apply(state, event, self.rules)
             pending[number] = new_state
-            conn.execute(_UPSERT_ORDER, projection_row(new_state, self.calendar, self.rules))
-            index_order(conn, new_state)  # duplicate search (R-11), same transaction
+            upsert_order(conn, new_state, self.calendar, self.rules)
+            for hook in order_written_hooks():  # the duplicate-search index (R-11), same transaction
+                hook(conn, new_state)
             if new.kind in (Kind.CREATED, Kind.AMENDED) and new_state.phone:
                 self._touch_caller(conn, new_state, at, new.kind == Kind.CREATED)
             result.orders.append(number)
             result.event_ids.append(event.id)
         self._set_meta(conn, "seat_seq", str(seat_seq))
         self._set_meta(conn, "log_pos", str(log_pos))
-        self._set_meta(conn, "hlc", hlc or "")
         return result
 
     def _allocate_number(self, conn: Connection, seat: str, at: datetime) -> str:
@@ -376,8 +388,8 @@ class Store:
                 batch = []
             current = r["order_no"]
             actor = Actor(r["operator"], Role(r["role"]), r["seat"], r["unit"])
-            batch.append(Event(r["kind"], r["order_no"], json.loads(r["payload"]),
-                               datetime.fromisoformat(r["at"]), actor, r["id"]))
+            batch.append(Event.of(r["kind"], r["order_no"], json.loads(r["payload"]),
+                                  datetime.fromisoformat(r["at"]), actor, r["id"]))
         if batch:
             yield current, batch
 
@@ -404,7 +416,8 @@ class Store:
             conn.execute(text("DELETE FROM orders"))
             for row in rebuilt.values():
                 conn.execute(_UPSERT_ORDER, row)
-            rebuild_order_index(conn)
+            for hook in projection_rebuilt_hooks():
+                hook(conn)
         return len(rebuilt)
 
     def recompute_deadlines(self) -> int:

@@ -15,12 +15,11 @@ from sqlalchemy.engine import Connection
 
 from console import clock
 from console.domain.order import Kind, fold
+from console.faults import fault_point
 from console.kb.order_index import index_order
 from console.store.engine import write_transaction
-from console.store.projection import projection_row
-from console.store.store import _INSERT_EVENT, _UPSERT_ORDER
+from console.store.store import event_row, insert_events, upsert_order
 from console.sync import state as sync_state
-from console.sync.faults import fault_point
 
 _MARK = text("UPDATE events SET seq = :seq, sync_status = :status, sync_reason = :reason, sync_code = :code, "
              "sync_at = :at WHERE id = :id")
@@ -34,7 +33,7 @@ def refold(store, conn: Connection, numbers: set[str], text_changed: set[str] | 
         return states
     for number, events in store._events_by_order(conn, numbers):
         state = states[number] = fold(events, store.rules)
-        conn.execute(_UPSERT_ORDER, projection_row(state, store.calendar, store.rules))
+        upsert_order(conn, state, store.calendar, store.rules)
         if text_changed is None or number in text_changed:
             index_order(conn, state)  # duplicate search sees orders from other seats too
     for number in numbers - set(states):  # every event of the order was rejected (e.g. its intake)
@@ -101,7 +100,6 @@ def apply_remote(store, events: list[dict], head: int) -> int:
     with write_transaction(store.engine) as conn:
         cursor = int(sync_state.get(conn, "pull_cursor", "0"))
         log_pos = int(store._meta(conn, "log_pos") or 0)
-        hlc = store._meta(conn, "hlc") or ""
         ids = [e["id"] for e in events]
         local = {}
         for i in range(0, len(ids), 500):
@@ -125,17 +123,10 @@ def apply_remote(store, events: list[dict], head: int) -> int:
             if ev["status"] != "accepted":
                 continue  # another seat's rejected attempt: its seat shows it; nothing to fold here
             log_pos += 1
-            new_rows.append({
-                "id": ev["id"], "rowid_order": log_pos, "order_no": ev["order_no"], "kind": ev["kind"],
-                "payload": json.dumps(ev["payload"], ensure_ascii=False, sort_keys=True),
-                "operator": ev["operator"], "role": ev["role"], "unit": ev.get("unit"), "seat": ev["seat"],
-                "seat_seq": ev["seat_seq"], "hlc": ev["hlc"], "at": ev["at"], "recorded_at": ev["recorded_at"],
-                "seq": ev["seq"], "origin": "centre",
-            })
+            new_rows.append(event_row(ev, rowid_order=log_pos, seq=ev["seq"], origin="centre"))
             numbers.add(ev["order_no"])
-            hlc = max(hlc, ev["hlc"])
         if new_rows:
-            conn.execute(_INSERT_EVENT, new_rows)
+            insert_events(conn, new_rows)
             conn.execute(text("UPDATE events SET sync_status = 'accepted', sync_at = :at "
                               "WHERE id IN (SELECT value FROM json_each(:ids))"),
                          {"at": now, "ids": json.dumps([r["id"] for r in new_rows])})
@@ -145,7 +136,6 @@ def apply_remote(store, events: list[dict], head: int) -> int:
         fault_point("seat.pull.mid_write")  # events and projection written, cursor not yet
         _touch_callers(store, conn, states, [r for r in new_rows if r["kind"] in (Kind.CREATED, Kind.AMENDED)])
         store._set_meta(conn, "log_pos", str(log_pos))
-        store._set_meta(conn, "hlc", hlc)
         sync_state.put(conn, "pull_cursor", max(head, cursor))
     return stored
 

@@ -8,7 +8,7 @@ import time
 import httpx
 
 from console.errors import HotlineError
-from console.sync.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_LIMIT, TIME_HEADER
+from console.wire.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_LIMIT, TIME_HEADER
 
 
 class SyncError(HotlineError):

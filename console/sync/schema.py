@@ -25,3 +25,12 @@ def create_sync_tables(conn: Connection) -> None:
     # Events stored before v3 that the centre had numbered were accepted by it.
     conn.execute(text("UPDATE events SET sync_status = 'accepted' WHERE seq IS NOT NULL"))
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_events_sync_status ON events (sync_status)")
+
+
+def _register() -> None:
+    from console.store.components import Component, register
+
+    register(Component("sync", migrations={3: create_sync_tables}))
+
+
+_register()

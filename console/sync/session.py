@@ -12,7 +12,8 @@ from console.store.engine import read_transaction, write_transaction
 from console.sync import state as sync_state
 from console.sync.apply import apply_remote, mark_pushed
 from console.sync.client import CentreClient, GapError, SyncError
-from console.sync.protocol import PUSH_BATCH, wire_event
+from console.wire.events import wire_from_row
+from console.wire.protocol import PUSH_BATCH
 
 
 @dataclass
@@ -36,7 +37,7 @@ def pending_batch(store, limit: int = PUSH_BATCH) -> list[dict]:
     with read_transaction(store.engine) as conn:
         rows = conn.execute(text("SELECT e.* FROM outbox o JOIN events e ON e.id = o.event_id "
                                  "ORDER BY o.seat_seq LIMIT :l"), {"l": limit}).mappings().all()
-        return [wire_event(r) for r in rows]
+        return [wire_from_row(r) for r in rows]
 
 
 def push_pending(store, client: CentreClient, report: Report | None = None, batch: int = PUSH_BATCH) -> Report:

@@ -9,11 +9,10 @@ Both record online/offline in the store, where `read_status()` finds it.
 
 from __future__ import annotations
 
-from console.log import log
-
 import threading
 import time
 
+from console.log import log
 from console.sync import state as sync_state
 from console.sync.backoff import Backoff
 from console.sync.client import CentreClient, SyncError
@@ -76,7 +75,7 @@ class SyncWorker:
             log("sync").error("sync failed unexpectedly", exc_info=exc)
         try:
             sync_state.set_online(self.store, False, str(exc), self.client.clock_offset)
-        except Exception:  # the store is busy or closing: the next round records it
+        except Exception:  # noqa: BLE001 - the store is busy or closing: the next round records it
             log("sync").warning("could not record the offline state", exc_info=True)
         if isinstance(exc, SyncError) and not exc.retry:
             return max(self.backoff_cap, 30.0)  # token or version problem: a person must act
@@ -91,7 +90,7 @@ class SyncWorker:
                     sync_state.set_online(self.store, True, clock_offset=self.client.clock_offset)
                 backoff.reset()
                 delay = self.interval
-            except Exception as exc:  # keep the thread alive whatever happens; the outbox is safe
+            except Exception as exc:  # noqa: BLE001 - keep the thread alive whatever happens; the outbox is safe
                 delay = self._failed(exc, backoff)
             self._wake.wait(delay)
 
@@ -106,5 +105,5 @@ class SyncWorker:
                 pull(self.store, self.client, wait=self.pull_wait)
                 sync_state.set_online(self.store, True, clock_offset=self.client.clock_offset)
                 backoff.reset()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - as the push loop: logged by _failed, retried
                 self._stop.wait(self._failed(exc, backoff))

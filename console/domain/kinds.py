@@ -1,0 +1,90 @@
+"""The names the rules speak in: event kinds, order statuses, dispositions, and the status groups
+that the queues' SQL is built from. Pure constants."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    PENDING_DISPATCH = "pending_dispatch"
+    RETURNED_TO_INTAKE = "returned_to_intake"
+    ESCALATED = "escalated"
+    THREE_WAY = "three_way"
+    DISPATCHED = "dispatched"
+    UNIT_RETURNED = "unit_returned"
+    REPLIED = "replied"
+    ANSWERED = "answered"
+    NOT_ACCEPTED = "not_accepted"
+    CLOSED = "closed"
+    MERGED = "merged"
+
+
+STATUS_LABELS = {
+    Status.PENDING_DISPATCH: "待转办",
+    Status.RETURNED_TO_INTAKE: "退回受理",
+    Status.ESCALATED: "待班长处理",
+    Status.THREE_WAY: "三方通话中",
+    Status.DISPATCHED: "办理中",
+    Status.UNIT_RETURNED: "单位退回",
+    Status.REPLIED: "待回访",
+    Status.ANSWERED: "已答复",
+    Status.NOT_ACCEPTED: "不予受理",
+    Status.CLOSED: "已办结",
+    Status.MERGED: "已并单",
+}
+
+# Finished: nothing more is done with the order (a merged order follows its main order instead).
+TERMINAL = frozenset({Status.ANSWERED, Status.NOT_ACCEPTED, Status.CLOSED})
+# Not open for work or for duplicate matching: finished, or merged into another order.
+NOT_OPEN = TERMINAL | {Status.MERGED}
+AWAITING_DISPATCH = frozenset({Status.PENDING_DISPATCH, Status.ESCALATED})
+# The intake seat may still change what was recorded (R-20 corrections).
+AMENDABLE = frozenset({Status.RETURNED_TO_INTAKE, Status.PENDING_DISPATCH, Status.ESCALATED, Status.THREE_WAY})
+
+
+class Disposition(StrEnum):  # R-10..R-14, R-06
+    DIRECT_ANSWER = "direct_answer"
+    TRANSFER = "transfer"
+    REPORT = "report"
+    THREE_WAY = "three_way"
+    NOT_ACCEPTED = "not_accepted"
+
+
+# In the order the intake form lists them.
+DISPOSITION_LABELS: dict[str, str] = {
+    Disposition.TRANSFER: "转办",
+    Disposition.DIRECT_ANSWER: "直接答复",
+    Disposition.REPORT: "呈报领导",
+    Disposition.THREE_WAY: "三方通话",
+    Disposition.NOT_ACCEPTED: "不予受理",
+}
+# Worked on after the call, so the caller must be reachable (R-01, R-20).
+NEEDS_CALLER = frozenset({Disposition.TRANSFER, Disposition.REPORT, Disposition.THREE_WAY})
+
+
+class Kind(StrEnum):
+    CREATED = "created"
+    AMENDED = "amended"
+    RESUBMITTED = "resubmitted"
+    ANSWERED_DIRECTLY = "answered_directly"
+    RETURNED_TO_INTAKE = "returned_to_intake"
+    ESCALATED = "escalated"
+    REPORTED_TO_LEADER = "reported_to_leader"
+    THREE_WAY_CALL_LOGGED = "three_way_call_logged"
+    DISPATCHED = "dispatched"
+    UNIT_RETURNED = "unit_returned"
+    REDISPATCHED = "redispatched"
+    EXTENSION_REQUESTED = "extension_requested"
+    SUPERVISION_NOTICE = "supervision_notice"
+    EXTENSION_DECIDED = "extension_decided"
+    UNIT_REPLIED = "unit_replied"
+    CALLBACK_ATTEMPTED = "callback_attempted"
+    CALLBACK_DONE = "callback_done"
+    REWORK = "rework"
+    SUPERVISED = "supervised"
+    PROGRESS_INQUIRY = "progress_inquiry"
+    MERGED_INTO = "merged_into"
+    UNMERGED = "unmerged"
+    NOTE = "note"
+    CLOSED = "closed"

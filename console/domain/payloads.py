@@ -1,0 +1,332 @@
+"""One typed payload per event kind, its version, and the upcasters that read older versions.
+
+An event's payload travels as a JSON object; `parse_payload` turns it into the kind's dataclass or
+refuses it with a reason the operator can read. Fields a newer seat added that this code does not
+know are ignored (the stored JSON keeps them), so an older centre accepts a newer seat's event.
+A field sent as null counts as absent. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from console.domain.kinds import Kind
+
+
+class PayloadError(ValueError):
+    """A payload that does not have its kind's shape; `reason` is shown as it is."""
+
+    def __init__(self, reason: str, code: str = "payload") -> None:
+        super().__init__(reason)
+        self.reason, self.code = reason, code
+
+
+@dataclass(frozen=True)
+class Created:
+    disposition: str
+    caller_name: str = ""
+    caller_title: str = ""
+    phone: str = ""
+    address: str = ""
+    description: str = ""
+    nature: str = ""
+    content_path: list[str] = field(default_factory=list)
+    reply_wanted: bool = False
+    reply_method: str = ""
+    urgent: bool = False
+    confidential: bool = False
+    leader_day: bool = False
+    complexity: str = "general"
+    call_time: str = ""
+    reason: str = ""
+    kb_article: str = ""
+    answer: str = ""
+    trainee_no: str = ""
+
+
+@dataclass(frozen=True)
+class Amended:
+    """Only the fields given change; None = not given."""
+
+    caller_name: str | None = None
+    caller_title: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    description: str | None = None
+    nature: str | None = None
+    content_path: list[str] | None = None
+    reply_wanted: bool | None = None
+    reply_method: str | None = None
+    urgent: bool | None = None
+    confidential: bool | None = None
+    leader_day: bool | None = None
+    complexity: str | None = None
+
+    def given(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if getattr(self, f.name) is not None}
+
+
+# The order fields an intake sets (created / amended), in one place.
+ORDER_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Amended))
+
+
+@dataclass(frozen=True)
+class Resubmitted:
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AnsweredDirectly:
+    answer: str
+    kb_article: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnedToIntake:
+    reason: str = ""
+    kb_article: str = ""
+    department: str = ""
+
+
+@dataclass(frozen=True)
+class Escalated:
+    reason: str
+    to_supervision: bool = False
+
+
+@dataclass(frozen=True)
+class ReportedToLeader:
+    summary: str = ""
+    instruction: str = ""
+
+
+@dataclass(frozen=True)
+class ThreeWayCallLogged:
+    unit: str
+    consent: bool
+    outcome: str  # resolved | transfer
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    lead_unit: str
+    assist_units: list[str] = field(default_factory=list)
+    complexity: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Redispatched(Dispatched):
+    pass
+
+
+@dataclass(frozen=True)
+class UnitReturned:
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExtensionRequested:
+    days: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class SupervisionNotice:
+    notice_no: str
+    leader_form_signed: bool
+
+
+@dataclass(frozen=True)
+class ExtensionDecided:
+    approve: bool
+    reason: str = ""
+    days: int = 0  # 0 = the days asked for
+
+
+@dataclass(frozen=True)
+class UnitReplied:
+    reply: str
+
+
+@dataclass(frozen=True)
+class CallbackAttempted:
+    outcome: str
+    number: str = ""
+
+
+@dataclass(frozen=True)
+class CallbackDone:
+    result: str
+    words: str = ""
+
+
+@dataclass(frozen=True)
+class Rework:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Supervised:
+    reason: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ProgressInquiry:
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MergedInto:
+    target: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Unmerged:
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+@dataclass(frozen=True)
+class Closed:
+    reason: str
+
+
+Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
+    Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
+    ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
+    UnitReplied, CallbackAttempted, CallbackDone, Rework, Supervised, ProgressInquiry, MergedInto, Unmerged,
+    Note, Closed,
+]
+
+PAYLOAD_TYPES: dict[str, type[Any]] = {
+    Kind.CREATED: Created,
+    Kind.AMENDED: Amended,
+    Kind.RESUBMITTED: Resubmitted,
+    Kind.ANSWERED_DIRECTLY: AnsweredDirectly,
+    Kind.RETURNED_TO_INTAKE: ReturnedToIntake,
+    Kind.ESCALATED: Escalated,
+    Kind.REPORTED_TO_LEADER: ReportedToLeader,
+    Kind.THREE_WAY_CALL_LOGGED: ThreeWayCallLogged,
+    Kind.DISPATCHED: Dispatched,
+    Kind.UNIT_RETURNED: UnitReturned,
+    Kind.REDISPATCHED: Redispatched,
+    Kind.EXTENSION_REQUESTED: ExtensionRequested,
+    Kind.SUPERVISION_NOTICE: SupervisionNotice,
+    Kind.EXTENSION_DECIDED: ExtensionDecided,
+    Kind.UNIT_REPLIED: UnitReplied,
+    Kind.CALLBACK_ATTEMPTED: CallbackAttempted,
+    Kind.CALLBACK_DONE: CallbackDone,
+    Kind.REWORK: Rework,
+    Kind.SUPERVISED: Supervised,
+    Kind.PROGRESS_INQUIRY: ProgressInquiry,
+    Kind.MERGED_INTO: MergedInto,
+    Kind.UNMERGED: Unmerged,
+    Kind.NOTE: Note,
+    Kind.CLOSED: Closed,
+}
+
+# -- versions ---------------------------------------------------------------------------------
+# A payload carries "v" when its version is above 1. A change to a kind's fields that an older
+# reader would misread bumps its version here and adds an upcaster from the version before, so
+# every stored event, however old, is read as the current shape.
+
+VERSION_KEY = "v"
+PAYLOAD_VERSIONS: dict[str, int] = dict.fromkeys(PAYLOAD_TYPES, 1)
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}  # (kind, from version) -> the next version's dict
+
+
+def upcast(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload as the current version of its kind (a version from the future is read as is)."""
+    out = dict(data)
+    version = out.pop(VERSION_KEY, 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise PayloadError(f"事件内容版本不对：{version!r}")
+    current = PAYLOAD_VERSIONS.get(kind, 1)
+    while version < current:
+        out = UPCASTERS[(kind, version)](out)
+        version += 1
+    return out
+
+
+def parse_payload(kind: str, data: object) -> Any:
+    """The typed payload of `kind` from its JSON object, or PayloadError."""
+    model = PAYLOAD_TYPES.get(kind)
+    if model is None:
+        raise PayloadError(f"未知的事件类型：{kind}", "unknown_kind")
+    if not isinstance(data, Mapping):
+        raise PayloadError("事件内容应为对象")
+    values = upcast(kind, data)
+    hints = _hints(model)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(model):
+        value = values.get(f.name)
+        if value is None:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise PayloadError(f"缺少字段：{f.name}")
+            continue
+        kwargs[f.name] = _check(f.name, value, hints[f.name])
+    return model(**kwargs)
+
+
+def payload_dict(payload: Any) -> dict[str, Any]:
+    """The JSON object of a typed payload: fields at their default are left out, as a seat sends them."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(payload):
+        value = getattr(payload, f.name)
+        default = f.default if f.default is not dataclasses.MISSING else (
+            f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
+        if value is not None and value != default:
+            out[f.name] = value
+    return out
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(model: type[Any]) -> dict[str, Any]:
+    if model not in _HINTS:
+        _HINTS[model] = typing.get_type_hints(model)
+    return _HINTS[model]
+
+
+def _check(name: str, value: object, hint: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):  # X | None: None was handled by the caller
+        (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _check(name, value, inner)
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise PayloadError(f"字段 {name} 应为是或否")
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise PayloadError(f"字段 {name} 应为整数")
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        raise PayloadError(f"字段 {name} 类型不对")
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        if not isinstance(value, list):
+            raise PayloadError(f"字段 {name} 类型不对")
+        want = dict if typing.get_origin(item) is dict else item
+        if not all(isinstance(x, want) and not (want is not bool and isinstance(x, bool)) for x in value):
+            raise PayloadError(f"字段 {name} 类型不对")
+        return list(value)
+    raise TypeError(f"payload field {name}: unsupported type {hint!r}")  # a programming error

@@ -1,0 +1,58 @@
+"""The one mapper of an event between its stored row, its wire form and the domain Event.
+
+A seat's `events` row, the centre's log row and the JSON pushed and pulled carry the same fields
+(WIRE_FIELDS); the payload is JSON text in a row and an object on the wire. `to_domain` turns the
+wire form into a typed domain Event (PayloadError when the payload lacks its kind's shape).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from console.domain.order import Event
+from console.domain.roles import Actor, Role
+
+# Fields of an event as a seat stores it and sends it. `hlc` is kept on the wire for protocol v1
+# (its readers require the key); this code neither makes nor reads a clock stamp in it.
+WIRE_FIELDS = ("id", "order_no", "kind", "payload", "operator", "role", "unit", "seat", "seat_seq",
+               "hlc", "at", "recorded_at")
+
+
+def payload_text(payload: Mapping[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
+
+
+def new_event(*, id: str, order_no: str, kind: str, payload: Mapping[str, Any], actor: Actor, seat: str,
+              seat_seq: int, at: datetime, recorded_at: str) -> dict[str, Any]:
+    """The wire form of an event made here (a seat's command, a unit's action at the centre)."""
+    return {"id": id, "order_no": order_no, "kind": kind, "payload": dict(payload), "operator": actor.operator,
+            "role": actor.role.value, "unit": actor.unit, "seat": seat, "seat_seq": seat_seq, "hlc": "",
+            "at": at.isoformat(), "recorded_at": recorded_at}
+
+
+def wire_from_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored row (payload as text) -> the wire form (payload as an object)."""
+    out = {k: row[k] for k in WIRE_FIELDS}
+    if isinstance(out["payload"], str):
+        out["payload"] = json.loads(out["payload"])
+    out["hlc"] = out["hlc"] or ""
+    return out
+
+
+def row_from_wire(ev: Mapping[str, Any]) -> dict[str, Any]:
+    """The wire form -> the columns a row stores (payload as text); callers add their own columns."""
+    out = {k: ev.get(k) for k in WIRE_FIELDS}
+    out["payload"] = payload_text(ev["payload"]) if not isinstance(ev["payload"], str) else ev["payload"]
+    out["hlc"] = out["hlc"] or ""
+    return out
+
+
+def to_domain(ev: Mapping[str, Any]) -> Event:
+    payload = ev["payload"]
+    if isinstance(payload, str):
+        payload = json.loads(payload)
+    actor = Actor(ev["operator"], Role(ev["role"]), ev["seat"], ev.get("unit"))
+    return Event.of(ev["kind"], ev["order_no"], payload, datetime.fromisoformat(ev["at"]), actor, ev["id"])
