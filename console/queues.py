@@ -15,7 +15,18 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import text
 
 from console.domain.deadlines import DAY_CUTOFF, NIGHT_CUTOFF
+from console.domain.kinds import AWAITING_DISPATCH, NOT_OPEN, Kind, Status
 from console.store.engine import read_transaction
+
+
+def _lit(name: str) -> str:
+    """A status or kind name as an SQL literal (the names are the domain's constants)."""
+    return "'" + str(name).replace("'", "''") + "'"
+
+
+def sql_in(names) -> str:
+    return "(" + ", ".join(_lit(n) for n in sorted(names)) + ")"
+
 
 LIST_COLUMNS = (
     "number, status, created_at, seat, caller_name, caller_title, phone_norm, address, description, "
@@ -51,7 +62,7 @@ class QueueQuery:
 
 
 def _dispatch_where(q: QueueQuery, now: datetime) -> tuple[str, dict]:
-    where = ["status IN ('pending_dispatch', 'escalated')"]
+    where = [f"status IN {sql_in(AWAITING_DISPATCH)}"]
     params: dict = {}
     if q.filter == "priority":
         where.append(PRIORITY)
@@ -59,7 +70,7 @@ def _dispatch_where(q: QueueQuery, now: datetime) -> tuple[str, dict]:
         where.append("dispatch_due < :now")
         params["now"] = now.isoformat()
     elif q.filter == "escalated":
-        where[0] = "status = 'escalated'"
+        where[0] = f"status = {_lit(Status.ESCALATED)}"
     elif q.filter != "all":
         raise ValueError(f"unknown filter {q.filter!r}")
     if q.search.strip():
@@ -124,7 +135,7 @@ def queue_counts(store, now: datetime) -> CutoffCounts:
         "coalesce(sum(dispatch_due >= :now AND dispatch_due <= :noon), 0), "
         "coalesce(sum(dispatch_due >= :now AND dispatch_due > :noon AND dispatch_due <= :evening), 0), "
         "coalesce(sum(dispatch_due > :eod), 0) "
-        "FROM orders WHERE status IN ('pending_dispatch', 'escalated')"
+        f"FROM orders WHERE status IN {sql_in(AWAITING_DISPATCH)}"
     )
     with read_transaction(store.engine) as conn:
         total, overdue, by_noon, by_evening, later = conn.execute(
@@ -135,27 +146,21 @@ def queue_counts(store, now: datetime) -> CutoffCounts:
 
 # -- unit returns (R-24) ----------------------------------------------------------------------
 
-_LAST_RETURN = "json_extract(state, '$.unit_returns[#-1]')"
-
-
 def unit_returns(store, limit: int = 100, offset: int = 0, search: str = "") -> list[dict]:
     """Orders a unit sent back, oldest return first, with the unit, its reason and the bounce flag."""
-    where, params = "status = 'unit_returned'", {}
+    where, params = f"status = {_lit(Status.UNIT_RETURNED)}", {}
     if search.strip():
         where += " AND " + _search_sql()
         params["q"] = _like(search)
     sql = (
-        f"SELECT {LIST_COLUMNS}, json_extract({_LAST_RETURN}, '$.unit') AS returned_by, "
-        f"json_extract({_LAST_RETURN}, '$.reason') AS return_reason, "
-        f"json_extract({_LAST_RETURN}, '$.at') AS returned_at, "
-        "json_extract(state, '$.bounced') AS bounced, json_array_length(state, '$.unit_returns') AS returns "
+        f"SELECT {LIST_COLUMNS}, returned_by, return_reason, returned_at, bounced, returns "
         f"FROM orders WHERE {where} ORDER BY bounced DESC, returned_at ASC, number ASC LIMIT :limit OFFSET :offset"
     )
     return _rows(store, sql, {**params, "limit": limit, "offset": offset})
 
 
 def unit_returns_count(store, search: str = "") -> int:
-    where, params = "status = 'unit_returned'", {}
+    where, params = f"status = {_lit(Status.UNIT_RETURNED)}", {}
     if search.strip():
         where += " AND " + _search_sql()
         params["q"] = _like(search)
@@ -171,7 +176,7 @@ def monthly_returns(store, month: str) -> list[tuple[str, int]]:
     sql = (
         "SELECT json_extract(j.value, '$.unit') AS unit, count(*) AS n "
         "FROM events e JOIN orders o ON o.number = e.order_no, json_each(o.state, '$.unit_returns') j "
-        "WHERE e.kind = 'unit_returned' AND e.at >= :start AND e.at < :end "
+        f"WHERE e.kind = {_lit(Kind.UNIT_RETURNED)} AND e.at >= :start AND e.at < :end "
         "AND json_extract(j.value, '$.at') = e.at "
         "GROUP BY unit ORDER BY n DESC, unit ASC"
     )
@@ -181,21 +186,13 @@ def monthly_returns(store, month: str) -> list[tuple[str, int]]:
 
 # -- extension requests (R-25) ----------------------------------------------------------------
 
-# The state JSON is written by projection.state_to_json (json.dumps, default separators): a cheap
-# text test skips the orders without a pending request before json_extract parses the rest. Were
-# the format to change, the test would skip nothing and the result would stay the same.
-_HAS_PENDING = ("status = 'dispatched' AND instr(state, '\"extension_pending\": null') = 0 "
-                "AND json_extract(state, '$.extension_pending') IS NOT NULL")
+_HAS_PENDING = f"status = {_lit(Status.DISPATCHED)} AND ext_n IS NOT NULL"
 
 
 def extension_requests(store, limit: int = 100, offset: int = 0) -> list[dict]:
     """Pending extension requests, the oldest unit deadline first; `n` is 1 for a first request."""
     sql = (
-        f"SELECT {LIST_COLUMNS}, json_extract(state, '$.extension_pending.days') AS ext_days, "
-        "json_extract(state, '$.extension_pending.reason') AS ext_reason, "
-        "json_extract(state, '$.extension_pending.n') AS ext_n, "
-        "json_extract(state, '$.extension_pending.at') AS ext_at, "
-        "json_extract(state, '$.supervision_notices') AS notices "
+        f"SELECT {LIST_COLUMNS}, ext_days, ext_reason, ext_n, ext_at, supervision_notices AS notices "
         f"FROM orders WHERE {_HAS_PENDING} "
         "ORDER BY unit_due ASC, number ASC LIMIT :limit OFFSET :offset"
     )
@@ -212,19 +209,18 @@ SUPERVISION_LABELS = {
     "overdue": "逾期", "leader": "领导批示", "media": "媒体曝光", "hot": "热点", "bounced": "推诿",
     "other": "其他",
 }
-_OPEN_WITH_UNIT = "('dispatched', 'unit_returned')"
-# R-25: a second (or later) extension request waits for the supervision office's notice.
-_NEEDS_NOTICE = ("status = 'dispatched' AND instr(state, '\"extension_pending\": null') = 0 "
-                 "AND json_extract(state, '$.extension_pending.n') >= 2 "
-                 "AND json_extract(state, '$.supervision_notices') < json_extract(state, '$.extension_pending.n') - 1")
+_OPEN_WITH_UNIT = sql_in({Status.DISPATCHED, Status.UNIT_RETURNED})
+# R-25: a second (or later) extension request waits for the supervision office's notice (the
+# column is the domain's extension_notice_missing, written with the projection).
+_NEEDS_NOTICE = "notice_missing"
 
 
 def _supervision_where() -> str:
     return (
-        f"((supervised OR leader_report) AND status NOT IN ('answered', 'not_accepted', 'closed', 'merged')) "
+        f"((supervised OR leader_report) AND status NOT IN {sql_in(NOT_OPEN)}) "
         f"OR (status IN {_OPEN_WITH_UNIT} AND unit_due < :now) "
-        "OR (status IN ('pending_dispatch', 'escalated') AND dispatch_due < :now) "
-        "OR (status = 'replied' AND callback_due < :now) "
+        f"OR (status IN {sql_in(AWAITING_DISPATCH)} AND dispatch_due < :now) "
+        f"OR (status = {_lit(Status.REPLIED)} AND callback_due < :now) "
         f"OR ({_NEEDS_NOTICE})"
     )
 
@@ -235,10 +231,9 @@ def supervision_list(store, now: datetime, limit: int = 100, offset: int = 0) ->
     `late_due` is the deadline that the order is judged by in its current state and `whose` says
     who holds the order (the lead unit, or the dispatch / callback desk)."""
     sql = (
-        f"SELECT {LIST_COLUMNS}, json_extract(state, '$.supervision_reasons') AS reasons, "
-        f"coalesce({_NEEDS_NOTICE}, 0) AS needs_notice, "
-        "CASE WHEN status IN ('dispatched', 'unit_returned') THEN unit_due "
-        "WHEN status = 'replied' THEN callback_due ELSE dispatch_due END AS late_due "
+        f"SELECT {LIST_COLUMNS}, supervision_reasons AS reasons, {_NEEDS_NOTICE} AS needs_notice, "
+        f"CASE WHEN status IN {_OPEN_WITH_UNIT} THEN unit_due "
+        f"WHEN status = {_lit(Status.REPLIED)} THEN callback_due ELSE dispatch_due END AS late_due "
         f"FROM orders WHERE {_supervision_where()} "
         "ORDER BY (late_due < :now) DESC, late_due ASC, number ASC LIMIT :limit OFFSET :offset"
     )
@@ -255,15 +250,15 @@ def supervision_count(store, now: datetime) -> int:
 def callback_queue(store, limit: int = 100, offset: int = 0) -> list[dict]:
     """Orders with a unit reply waiting for a callback, by callback due time; never confidential ones."""
     sql = (
-        f"SELECT {LIST_COLUMNS}, json_extract(state, '$.callback_failures') AS failures "
-        "FROM orders WHERE status = 'replied' AND NOT confidential "
+        f"SELECT {LIST_COLUMNS}, callback_failures AS failures "
+        f"FROM orders WHERE status = {_lit(Status.REPLIED)} AND NOT confidential "
         "ORDER BY callback_due ASC, number ASC LIMIT :limit OFFSET :offset"
     )
     return _rows(store, sql, {"limit": limit, "offset": offset})
 
 
 def callback_count(store) -> int:
-    return _scalar(store, "SELECT count(*) FROM orders WHERE status = 'replied' AND NOT confidential", {})
+    return _scalar(store, f"SELECT count(*) FROM orders WHERE status = {_lit(Status.REPLIED)} AND NOT confidential", {})
 
 
 # -- intake inbox -----------------------------------------------------------------------------
@@ -271,19 +266,19 @@ def callback_count(store) -> int:
 
 def intake_inbox(store, seat: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
     """Orders the dispatchers returned to intake for correction (R-20, R-21), oldest first."""
-    where, params = "status = 'returned_to_intake'", {}
+    where, params = f"status = {_lit(Status.RETURNED_TO_INTAKE)}", {}
     if seat:
         where += " AND seat = :seat"
         params["seat"] = seat
     sql = (
-        f"SELECT {LIST_COLUMNS}, json_extract(state, '$.returned_reason') AS returned_reason "
+        f"SELECT {LIST_COLUMNS}, returned_reason "
         f"FROM orders WHERE {where} ORDER BY updated_at ASC, number ASC LIMIT :limit OFFSET :offset"
     )
     return _rows(store, sql, {**params, "limit": limit, "offset": offset})
 
 
 def intake_inbox_count(store, seat: str | None = None) -> int:
-    where, params = "status = 'returned_to_intake'", {}
+    where, params = f"status = {_lit(Status.RETURNED_TO_INTAKE)}", {}
     if seat:
         where += " AND seat = :seat"
         params["seat"] = seat

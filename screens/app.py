@@ -262,26 +262,21 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync_status")
     def _sync_worker(self) -> None:
-        try:
-            from console.sync.status import read_status
-        except ImportError:
-            read_status = None
+        from console.sync.status import read_status
+
         fresh: list[dict] = []
-        if read_status is not None:
-            status = read_status(self.store, rejected_limit=20)
-            since = f"（自 {status.since[5:16].replace('T', ' ')}）" if status.since else ""
-            if status.online:
-                text = f"已连接中心 · 待上传 {status.pending}"
-            elif status.connected:
-                text = f"中心离线{since} · 待上传 {status.pending}"
-            else:
-                text = f"未连接中心 · 待上传 {status.pending}"
-            if status.rejected_count:
-                text += f" · 被中心拒绝 {status.rejected_count}"
-            online = status.online
-            fresh = [r for r in status.rejected if r["event_id"] not in self._rejections_seen]
+        status = read_status(self.store, rejected_limit=20)
+        since = f"（自 {status.since[5:16].replace('T', ' ')}）" if status.since else ""
+        if status.online:
+            text = f"已连接中心 · 待上传 {status.pending}"
+        elif status.connected:
+            text = f"中心离线{since} · 待上传 {status.pending}"
         else:
-            text, online = f"未连接中心 · 待上传 {self.store.outbox_count()}", False
+            text = f"未连接中心 · 待上传 {status.pending}"
+        if status.rejected_count:
+            text += f" · 被中心拒绝 {status.rejected_count}"
+        online = status.online
+        fresh = [r for r in status.rejected if r["event_id"] not in self._rejections_seen]
         self.call_from_thread(self._sync_shown, text, online, fresh)
 
     def _sync_shown(self, text: str, online: bool, fresh: list[dict]) -> None:

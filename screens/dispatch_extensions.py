@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from console import queues
 from console.domain.deadlines import extended_due
-from console.domain.decide import Context, unit_deadline
+from console.domain.decide import Context, extension_notice_missing, unit_deadline
 from console.domain.order import Kind
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
@@ -31,11 +31,10 @@ def extension_preview(store, state) -> tuple[str, str]:
         lines.append(f"批准后办结时限 {new.at:%Y-%m-%d %H:%M}{mark}")
     warning = ""
     n = int(pending.get("n") or 1)
-    if n >= 2:
-        if state.supervision_notices < n - 1:
-            warning = f"第{n}次延期：须先有督办室通知和承办单位领导签字的申请表（R-25），督办室尚未通知，不能批准"
-        else:
-            warning = f"第{n}次延期：督办室已通知，可以审批"
+    if extension_notice_missing(state):
+        warning = f"第{n}次延期：须先有督办室通知和承办单位领导签字的申请表（R-25），督办室尚未通知，不能批准"
+    elif n >= 2:
+        warning = f"第{n}次延期：督办室已通知，可以审批"
     return "\n".join(lines), warning
 
 

@@ -27,6 +27,7 @@ from screens import intake_check
 from screens.safe import content
 from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
 from screens.widgets.footer import StableFooter
+from screens.widgets.kb_panel import KBPanel
 from screens.widgets.keys_help import bound_key
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
@@ -34,11 +35,6 @@ from screens.widgets.picker import Choice, Picker
 from screens.widgets.slots import show as show_text
 from screens.widgets.status_header import StatusHeader
 from screens.widgets.worker_errors import ReportsWorkerErrors
-
-try:  # the KB engineer's panel; the form works without it
-    from screens.widgets.kb_panel import KBPanel
-except ImportError:  # pragma: no cover - until the KB issue lands
-    KBPanel = None
 
 DRAFT_DELAY = 0.5
 SIMILAR_DELAY = 0.4
@@ -690,9 +686,6 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     # -- knowledge base ---------------------------------------------------------------------
 
     async def action_kb_panel(self) -> None:
-        if KBPanel is None:
-            self.app.notify("知识库面板尚未安装", markup=False)
-            return
         if not self.query("#kb-panel"):
             address = self.query_one("#address", Input).value.strip()
             panel = KBPanel(id="kb-panel", show_timing=False, address=address)
@@ -710,7 +703,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     @on(Input.Changed, "#address")
     def _address_to_kb(self, event: Input.Changed) -> None:
-        if KBPanel is not None and event.input.id == "address":
+        if event.input.id == "address":
             for panel in self.query("#kb-panel"):
                 panel.address = event.value.strip()
 
@@ -723,12 +716,11 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self._show_disposition("direct_answer")
         self._changed()
 
-    if KBPanel is not None:
 
-        @on(KBPanel.AnswerChosen)
-        def _kb_chosen(self, message) -> None:
-            message.stop()
-            self.kb_answer_chosen(message.article_id, message.title, message.answer, message.department)
+    @on(KBPanel.AnswerChosen)
+    def _kb_chosen(self, message) -> None:
+        message.stop()
+        self.kb_answer_chosen(message.article_id, message.title, message.answer, message.department)
 
     def on_unmount(self) -> None:
         # The widgets may be gone by now: write the copy kept on every change, not the form.

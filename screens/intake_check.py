@@ -1,74 +1,33 @@
-"""Form checks per disposition, before the store's decide() (which stays the final word).
-
-`check(fields)` returns (field, message) pairs in form order, messages in Chinese; the form shows
-each under its field and keeps the focus on the first. `payload(fields)` builds the `created`
-payload. `FIELD_OF_CODE` maps a decide() rejection code to the field to focus.
-No Textual here.
+"""The intake form's values -> the `created` payload, and the form's problems from the domain's
+one intake check (console.domain.intake), which decide() applies too. No Textual here.
 """
 
 from __future__ import annotations
 
+from console.domain.intake import FORM_ORDER, intake_problems
+from console.domain.kinds import DISPOSITION_LABELS, Kind
+from console.domain.payloads import PayloadError, parse_payload
 from console.domain.phone import PhoneError, normalise_phone
-from console.domain.review import MIN_DESCRIPTION_CHARS, TITLES
+from console.domain.settings import DEFAULT_NATURES
 
-DISPOSITIONS = (
-    ("transfer", "转办"),
-    ("direct_answer", "直接答复"),
-    ("report", "呈报领导"),
-    ("three_way", "三方通话"),
-    ("not_accepted", "不予受理"),
-)
-DISPOSITION_LABELS = dict(DISPOSITIONS)
-NEEDS_CALLER = ("transfer", "report", "three_way")  # worked on after the call (R-01, R-20)
+DISPOSITIONS = tuple(DISPOSITION_LABELS.items())
 
-FIELD_OF_CODE = {
-    "description": "description", "reason": "reason", "nature": "nature", "content": "content",
-    "content_path": "content", "title": "caller_title", "caller_title": "caller_title", "phone": "phone",
-    "reply": "reply_method", "answer": "answer", "caller_name": "caller_name", "disposition": "disposition",
-}
+# decide() names the field in its rejection code; two codes are older names of a field.
+FIELD_OF_CODE = {**{name: name for name in FORM_ORDER}, "content_path": "content", "title": "caller_title",
+                 "reply": "reply_method"}
 
-FORM_ORDER = ("caller_name", "caller_title", "phone", "address", "description", "nature", "content",
-              "reply_method", "disposition", "reason", "answer")
+__all__ = ["DISPOSITIONS", "DISPOSITION_LABELS", "FIELD_OF_CODE", "FORM_ORDER", "check", "payload"]
 
 
-def check(f: dict) -> list[tuple[str, str]]:
-    errors: dict[str, str] = {}
-    disposition = f.get("disposition") or ""
-    needs_caller = disposition in NEEDS_CALLER
-    if not disposition:
-        errors["disposition"] = "请选择处置方式"
-    name = (f.get("caller_name") or "").strip()
-    if needs_caller and not name:
-        errors["caller_name"] = "请填写来电人姓名（可只填姓）"
-    if needs_caller and f.get("caller_title") not in TITLES:
-        errors["caller_title"] = "请选择称谓：先生或女士"
-    phone = (f.get("phone") or "").strip()
-    if phone:
-        try:
-            normalise_phone(phone)
-        except PhoneError as exc:
-            errors["phone"] = str(exc)
-    elif needs_caller:
-        errors["phone"] = "请填写联系电话"
-    if needs_caller and not (f.get("address") or "").strip():
-        errors["address"] = "请填写单位或地址"
-    description = (f.get("description") or "").strip()
-    if not description:
-        errors["description"] = "请填写问题描述"
-    elif needs_caller and len(description) < MIN_DESCRIPTION_CHARS:
-        errors["description"] = f"问题描述至少{MIN_DESCRIPTION_CHARS}个字，写清时间、地点、诉求"
-    if disposition != "not_accepted":
-        if not f.get("nature"):
-            errors["nature"] = "请选择性质分类（可输入拼音首字母，如 ts 投诉）"
-        if not f.get("content_path"):
-            errors["content"] = "请选择内容分类（可输入拼音首字母）"
-    if f.get("reply_wanted") and not (f.get("reply_method") or "").strip():
-        errors["reply_method"] = "来电人需要回复时，请选择回复方式"
-    if disposition == "not_accepted" and not (f.get("reason") or "").strip():
-        errors["reason"] = "不予受理须填写原因"
-    if disposition == "direct_answer" and not ((f.get("answer") or "").strip() or f.get("kb_article")):
-        errors["answer"] = "直接答复须记录答复内容或选用知识库条目"
-    return [(name, errors[name]) for name in FORM_ORDER if name in errors]
+def check(f: dict, natures: tuple[str, ...] = DEFAULT_NATURES, valid_content_path=None) -> list[tuple[str, str]]:
+    """(field, message) pairs in form order; empty when the order may be recorded."""
+    try:
+        created = parse_payload(Kind.CREATED, payload(f))
+    except PayloadError as exc:  # a value of the wrong type cannot come from the widgets
+        return [("disposition", exc.reason)]
+    if not f.get("disposition"):
+        return [("disposition", "请选择处置方式")]
+    return intake_problems(created, natures, valid_content_path)
 
 
 def payload(f: dict, call_time: str = "", trainee_no: str = "") -> dict:

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Static, TextArea
 
+from console.domain.decide import THREE_WAY_TWO_TRIES, ThreeWayOffer, three_way_offer
 from console.domain.units import suggest_units
 from console.drafts import Drafts
 from screens.safe import content, labelled
@@ -142,12 +143,16 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
         return None if pressed is None else pressed.id == "consent-yes"
 
     @property
+    def offer(self) -> ThreeWayOffer:
+        return three_way_offer(self.attempts)
+
+    @property
     def failed(self) -> int:
-        return sum(1 for a in self.attempts if a["outcome"] != "connected")
+        return self.offer.failed
 
     @property
     def connected(self) -> bool:
-        return any(a["outcome"] == "connected" for a in self.attempts)
+        return self.offer.connected
 
     def set_unit(self, unit) -> None:
         self.query_one("#tw-unit", Picker).choose(unit_choice(unit))
@@ -173,7 +178,7 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
         reason = ""
         if self.consent is False:
             reason = "来电人不同意三方通话"
-        elif self.failed >= 2 and not self.connected:
+        elif self.offer.may_transfer:  # R-14, as decide() counts it
             reason = f"承办单位已{self.failed}次未接通"
         if reason:
             offer.update(content(f"{reason}：按 {self.transfer_key()} 转为转办工单（来电人、诉求、拨打记录已填好）"))
@@ -226,8 +231,8 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
         else:
             if self.consent is None:
                 return "tw-consent", "请记录来电人是否同意三方通话"
-            if self.consent and not self.connected and self.failed < 2:
-                return "tw-attempts", "承办单位占线或无人接听须拨打两次后方可转为转办（R-14）"
+            if self.consent and self.offer.must_keep_trying:
+                return "tw-attempts", THREE_WAY_TWO_TRIES
         return None
 
     def action_save(self, outcome: str) -> None:

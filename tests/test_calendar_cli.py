@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import pytest
 
@@ -109,11 +107,7 @@ def test_status(capsys, data):
     assert rows[2026]["official"] is True and rows[2027]["official"] is False
 
 
-def test_add_year_makes_2027_official(capsys, data, tmp_path, monkeypatch):
-    # Keep the store layer (built elsewhere) out of this test.
-    fake_store = types.ModuleType("console.store")
-    fake_store.recompute_deadlines = lambda d: 0
-    monkeypatch.setitem(sys.modules, "console.store", fake_store)
+def test_add_year_makes_2027_official(capsys, data, tmp_path):
     notice = tmp_path / "notice.toml"
     notice.write_text(NOTICE_2027, encoding="utf-8")
     code, out, err = run(capsys, "calendar", "add-year", str(notice), "--data-dir", str(data))
@@ -128,17 +122,31 @@ def test_add_year_makes_2027_official(capsys, data, tmp_path, monkeypatch):
     assert row == {"year": 2027, "official": True, "source": "国办发明电〔2026〕测试号"}
 
 
-def test_add_year_calls_store_recompute(capsys, data, tmp_path, monkeypatch):
-    calls = []
-    fake_store = types.ModuleType("console.store")
-    fake_store.recompute_deadlines = lambda d: calls.append(d) or 3
-    monkeypatch.setitem(sys.modules, "console.store", fake_store)
+def test_add_year_re_evaluates_the_stores_deadlines(capsys, data, tmp_path):
+    """A real demo store in the data dir: the deadlines estimated over 2027 (预估) become official."""
+    import re
+
+    from sqlalchemy import text
+
+    from console.store import Store
+
+    code, out, err = run(capsys, "demo", "--seat", "S01", "--data-dir", str(data))
+    assert code == 0, err
+
+    def provisional() -> int:
+        store = Store.open(data)
+        with store.engine.connect() as conn:
+            n = conn.execute(text("SELECT count(*) FROM orders WHERE unit_due_provisional")).scalar_one()
+        store.close()
+        return n
+
+    before = provisional()
     notice = tmp_path / "notice.toml"
     notice.write_text(NOTICE_2027, encoding="utf-8")
     code, out, _ = run(capsys, "calendar", "add-year", str(notice), "--data-dir", str(data))
     assert code == 0
-    assert calls == [data]
-    assert "re-evaluated deadlines of 3 orders" in out
+    changed = int(re.search(r"re-evaluated deadlines of (\d+) orders", out).group(1))
+    assert provisional() == 0 and changed >= before
 
 
 def test_add_year_bad_file(capsys, data, tmp_path):

@@ -10,16 +10,13 @@ from hypothesis import strategies as st
 
 from console.calendar_source import add_year_file, calendar_for_data_dir, load_calendar
 from console.domain.deadlines import (
-    DEFAULT_LIMITS,
-    MAX_EXTENSION_DAYS,
-    CutoffSettings,
     Deadline,
     callback_due,
     dispatch_cutoff,
     extended_due,
-    time_limit_days,
     unit_due,
 )
+from console.domain.settings import Rules
 
 CAL = load_calendar()
 
@@ -58,15 +55,13 @@ def test_R23_cutoffs_ignore_holidays():
 
 def test_R23_county_12h_variant():
     assert dispatch_cutoff(dt("2026-11-27 16:59"), "12h") == dt("2026-11-28 04:59")
-    assert CutoffSettings("12h").cutoff(dt("2026-11-27 09:00")) == dt("2026-11-27 21:00")
-    assert CutoffSettings().cutoff(dt("2026-11-27 09:00")) == dt("2026-11-27 17:00")
+    assert dispatch_cutoff(dt("2026-11-27 09:00"), Rules(cutoff_mode="12h").cutoff_mode) == dt("2026-11-27 21:00")
+    assert dispatch_cutoff(dt("2026-11-27 09:00"), Rules().cutoff_mode) == dt("2026-11-27 17:00")
 
 
 def test_R23_bad_mode():
     with pytest.raises(ValueError):
         dispatch_cutoff(dt("2026-11-27 09:00"), "weekly")
-    with pytest.raises(ValueError):
-        CutoffSettings("hourly")
 
 
 @given(st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 31)))
@@ -102,20 +97,18 @@ def test_R26_makeup_saturday_counts():
 
 
 def test_R26_complex_ten_days():
-    limit = time_limit_days("咨询", "complex")
+    limit = Rules().limit_days("咨询", "complex")
     assert limit == 10
     assert unit_due(dt("2026-11-23 09:00"), limit, CAL).at == dt("2026-12-07 23:59:59")
 
 
 def test_R26_limits_per_nature():
-    limits = {**DEFAULT_LIMITS, "投诉": {"general": 3}, "求助": {"general": 2, "complex": 4}}
-    assert time_limit_days("投诉", "general", limits) == 3
-    assert time_limit_days("投诉", "complex", limits) == 10  # falls back to default
-    assert time_limit_days("求助", "complex", limits) == 4
-    assert time_limit_days("建议", "general", limits) == 5
-    assert time_limit_days("建议", "general") == 5
-    with pytest.raises(ValueError):
-        time_limit_days("建议", "urgent")
+    rules = Rules(limits={**Rules().limits, "投诉": {"general": 3}, "求助": {"general": 2, "complex": 4}})
+    assert rules.limit_days("投诉", "general") == 3
+    assert rules.limit_days("投诉", "complex") == 10  # falls back to default
+    assert rules.limit_days("求助", "complex") == 4
+    assert rules.limit_days("建议", "general") == 5
+    assert Rules().limit_days("建议", "general") == 5
 
 
 def test_R26_zero_limit_rejected():
@@ -136,7 +129,7 @@ def test_R25_extension_adds_workdays():
 
 
 def test_R25_extension_limit_constant_and_bad_days():
-    assert MAX_EXTENSION_DAYS == 7
+    assert Rules().max_extension_days == 7
     with pytest.raises(ValueError):
         extended_due(Deadline(dt("2026-11-30 23:59:59"), False), 0, CAL)
 
@@ -153,9 +146,9 @@ def test_R25_extension_provisional_propagates():
 
 
 def test_R32_callback_due_three_days():
-    assert callback_due(dt("2026-11-28 10:15")) == dt("2026-12-01 10:15")
+    assert callback_due(dt("2026-11-28 10:15"), Rules().callback_days) == dt("2026-12-01 10:15")
     # Calendar days: holidays do not stretch it.
-    assert callback_due(dt("2026-09-30 16:00")) == dt("2026-10-03 16:00")
+    assert callback_due(dt("2026-09-30 16:00"), Rules().callback_days) == dt("2026-10-03 16:00")
     assert callback_due(dt("2026-11-28 10:15"), days=1) == dt("2026-11-29 10:15")
 
 

@@ -48,7 +48,7 @@ async def test_two_failed_tries_turn_into_a_transfer(data_dir):
         await pilot.press("alt+x")
         assert not tw.query_one("#tw-offer").has_class("-shown")
         await pilot.press("alt+z")  # too early: one try only
-        assert "须拨打两次" in shown(tw, "#tw-attempts-error")
+        assert "须尝试两次" in shown(tw, "#tw-attempts-error")
         await pilot.press("alt+w")
         assert tw.query_one("#tw-offer").has_class("-shown")
         assert "2次未接通" in shown(tw, "#tw-offer")

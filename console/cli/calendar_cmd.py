@@ -148,14 +148,7 @@ def cmd_add_year(args: argparse.Namespace) -> int:
     kind = "official" if sched.official else "provisional"
     print(f"added {sched.year} ({kind}, {sched.source}): {len(sched.holidays)} holidays, "
           f"{len(sched.makeup_workdays)} makeup workdays")
-    try:
-        from console.store import recompute_deadlines
-    except ImportError:
-        print("no store support yet: stored deadlines not re-evaluated")
-        return 0
-    count = recompute_deadlines(data_dir)
-    if isinstance(count, int):
-        print(f"re-evaluated deadlines of {count} orders")
-    else:
-        print("re-evaluated stored deadlines")
+    from console.store import recompute_deadlines
+
+    print(f"re-evaluated deadlines of {recompute_deadlines(data_dir)} orders")
     return 0

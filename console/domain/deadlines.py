@@ -13,8 +13,6 @@ from console.domain.calendar import WorkCalendar
 
 CutoffMode = Literal["daily", "12h"]
 CUTOFF_MODES: tuple[str, ...] = ("daily", "12h")
-Complexity = Literal["general", "complex"]
-COMPLEXITIES: tuple[str, ...] = ("general", "complex")
 
 DAY_WINDOW_START = time(8, 30)
 DAY_CUTOFF = time(17, 0)
@@ -22,33 +20,14 @@ NIGHT_CUTOFF = time(12, 0)
 COUNTY_WINDOW = timedelta(hours=12)
 END_OF_DAY = time(23, 59, 59)
 
-# R-25: one extension decided by the dispatcher is at most 7 (working) days.
-MAX_EXTENSION_DAYS = 7
-CALLBACK_DAYS = 3
-
-# R-26: general matters within 5 working days, complex ones within 10; a nature (事项性质) name
-# may override either figure, missing ones fall back to "default".
-DEFAULT_LIMITS: dict[str, dict[str, int]] = {"default": {"general": 5, "complex": 10}}
+# The figures these rules take (time limits, the extension cap, callback days, the cutoff mode)
+# are the hotline's settings: console.domain.settings.Rules holds them and their defaults.
 
 
 @dataclass(frozen=True)
 class Deadline:
     at: datetime
     provisional: bool  # computed over a year without an official holiday schedule
-
-
-@dataclass(frozen=True)
-class CutoffSettings:
-    """'daily' = the city centre's 17:00 / 12:00 cutoffs; '12h' = a county office's 12 hours."""
-
-    mode: CutoffMode = "daily"
-
-    def __post_init__(self) -> None:
-        if self.mode not in CUTOFF_MODES:
-            raise ValueError(f"cutoff mode must be one of {CUTOFF_MODES}, got {self.mode!r}")
-
-    def cutoff(self, created: datetime) -> datetime:
-        return dispatch_cutoff(created, self.mode)
 
 
 def dispatch_cutoff(created: datetime, mode: CutoffMode = "daily") -> datetime:
@@ -83,27 +62,14 @@ def unit_due(dispatched_at: datetime, workdays: int, cal: WorkCalendar) -> Deadl
 
 def extended_due(current: Deadline, days: int, cal: WorkCalendar) -> Deadline:
     """R-25: an extension adds `days` working days after the current due date. The cap
-    (MAX_EXTENSION_DAYS for the dispatcher's own decision) is the workflow's to enforce."""
+    (Rules.max_extension_days) is decide()'s to enforce."""
     if days < 1:
         raise ValueError(f"extension must be at least 1 working day, got {days}")
     day, provisional = cal.add_workdays(current.at.date(), days)
     return Deadline(datetime.combine(day, END_OF_DAY), provisional or current.provisional)
 
 
-def callback_due(replied_at: datetime, days: int = CALLBACK_DAYS) -> datetime:
+def callback_due(replied_at: datetime, days: int) -> datetime:
     """R-32: the callback is due `days` calendar days after the unit's reply (callback seats
     work every day, so no working-day arithmetic)."""
     return replied_at + timedelta(days=days)
-
-
-def time_limit_days(
-    nature: str, complexity: Complexity, limits: dict[str, dict[str, int]] = DEFAULT_LIMITS
-) -> int:
-    """Working days allowed for an order of this nature and complexity (R-26)."""
-    if complexity not in COMPLEXITIES:
-        raise ValueError(f"complexity must be one of {COMPLEXITIES}, got {complexity!r}")
-    own = limits.get(nature) or {}
-    if complexity in own:
-        return own[complexity]
-    default = limits.get("default") or DEFAULT_LIMITS["default"]
-    return default.get(complexity, DEFAULT_LIMITS["default"][complexity])

@@ -154,7 +154,7 @@ def _three_way(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
         return ACCEPT
     if p.outcome != "transfer":
         return reject("outcome", "三方通话结果应为已解决(resolved)或转办(transfer)")
-    if p.consent and not offer.may_transfer:  # R-14: two tries before giving up
+    if p.consent and offer.must_keep_trying:  # R-14: two tries before giving up
         return reject("attempt", THREE_WAY_TWO_TRIES)
     return ACCEPT
 
@@ -455,7 +455,13 @@ class ThreeWayOffer:
 
     @property
     def may_transfer(self) -> bool:
+        """The caller agreed, the unit never answered, and it was tried twice."""
         return not self.connected and self.failed >= 2
+
+    @property
+    def must_keep_trying(self) -> bool:
+        """A transfer now would give up on a consenting caller before the second try."""
+        return not self.connected and self.failed < 2
 
 
 def three_way_offer(attempts: Sequence[Mapping[str, object]]) -> ThreeWayOffer:

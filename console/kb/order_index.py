@@ -6,11 +6,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from console.domain.kinds import NOT_OPEN
 from console.kb import segment
 from console.kb.db import raw
 
 # Orders that can still be joined by a duplicate (not answered, refused, closed or merged).
-CLOSED_STATUSES = ("answered", "not_accepted", "closed", "merged")
+CLOSED_STATUSES = tuple(sorted(NOT_OPEN))  # finished or merged: not a duplicate to join
 
 
 def index_order(conn, state) -> None:

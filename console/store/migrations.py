@@ -41,10 +41,26 @@ def _v4_unit_short_initials(conn: Connection) -> None:
                          {"i": u.short_initials, "c": u.code, "s": u.short})
 
 
+def _v5_list_columns(conn: Connection) -> None:
+    """The desks' list columns (projection.list_columns), filled from each order's stored state."""
+    from console.store.projection import LIST_COLUMN_TYPES, list_columns
+    from console.wire.state import state_from_json
+
+    have = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(orders)")}
+    for name, decl in LIST_COLUMN_TYPES.items():
+        if name not in have:
+            conn.exec_driver_sql(f"ALTER TABLE orders ADD COLUMN {name} {decl}")
+    sets = ", ".join(f"{name} = :{name}" for name in LIST_COLUMN_TYPES)
+    rows = conn.execute(text("SELECT number, state FROM orders")).all()
+    for number, state in rows:
+        conn.execute(text(f"UPDATE orders SET {sets} WHERE number = :number"),
+                     {**list_columns(state_from_json(state)), "number": number})
+
+
 # The store's own steps; v2 (knowledge base, order index) and v3 (sync columns) are registered by
 # console.kb and console.sync as store components.
-CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials}
-LATEST = 4
+CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials, 5: _v5_list_columns}
+LATEST = 5
 
 
 def steps() -> dict[int, list[Step]]:

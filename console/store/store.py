@@ -22,7 +22,7 @@ from console.log import log
 from console.store.components import order_written_hooks, projection_rebuilt_hooks
 from console.store.engine import StoreError, check_sqlite_file, make_engine, read_transaction, write_transaction
 from console.store.migrations import migrate
-from console.store.projection import phone_key, projection_row, state_from_json
+from console.store.projection import LIST_COLUMN_TYPES, phone_key, projection_row, state_from_json
 from console.wire.events import new_event, row_from_wire
 from console.wire.ids import uuid7
 
@@ -58,7 +58,10 @@ class _Rejected(Exception):
         self.index, self.reason, self.code = index, reason, code
 
 
-_ORDER_COLUMNS = ["number", "status", "created_at", "seat", "caller_name", "caller_title", "phone_norm", "address", "description", "nature", "content_class", "urgent", "confidential", "leader_day", "leader_report", "supervised", "lead_unit", "dispatch_due", "unit_due", "unit_due_provisional", "callback_due", "merged_into", "updated_at", "event_count", "state"]
+_ORDER_COLUMNS = ["number", "status", "created_at", "seat", "caller_name", "caller_title", "phone_norm", "address",
+                  "description", "nature", "content_class", "urgent", "confidential", "leader_day", "leader_report",
+                  "supervised", "lead_unit", "dispatch_due", "unit_due", "unit_due_provisional", "callback_due",
+                  "merged_into", "updated_at", "event_count", *LIST_COLUMN_TYPES, "state"]
 _UPSERT_ORDER = text(
     f"INSERT INTO orders ({', '.join(_ORDER_COLUMNS)}) VALUES ({', '.join(':' + c for c in _ORDER_COLUMNS)}) "
     f"ON CONFLICT(number) DO UPDATE SET "
