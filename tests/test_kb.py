@@ -19,10 +19,10 @@ from console.kb.announcements import upsert_announcements
 from console.kb.db import open_read
 from console.kb.importer import import_file
 from console.kb.indexer import reindex, upsert_articles
-from console.kb.model import Announcement, article_from_row
 from console.kb.search import search
-from console.kb.starter import load_starter
+from console.kb_source import load_starter
 from console.store import NewEvent, Store
+from console.wire.kb_records import Announcement, article_from_row
 
 TODAY = date(2026, 11, 28)
 AGENT = Actor("A101", Role.AGENT, "")

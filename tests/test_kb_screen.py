@@ -12,8 +12,8 @@ from textual.widgets import Footer, Input, OptionList, Select, Static
 from console.kb.announcements import upsert_announcements
 from console.kb.db import open_read
 from console.kb.indexer import upsert_articles
-from console.kb.model import Announcement, article_from_row
 from console.store import Store
+from console.wire.kb_records import Announcement, article_from_row
 from screens.kb import KBScreen
 from screens.widgets.kb_panel import KBPanel
 

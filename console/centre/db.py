@@ -96,7 +96,7 @@ units = Table(
     Column("short_initials", String(100), nullable=False, server_default=""),  # 住建局 -> zjj
 )
 
-# Knowledge base published to every seat: the record as JSON (console.kb.model), versioned by
+# Knowledge base published to every seat: the record as JSON (console.wire.kb_records), versioned by
 # the `reference` counter so a seat asks only for what changed since its last pull.
 kb_articles = Table(
     "c_kb_articles", metadata,
@@ -131,7 +131,7 @@ def normalise_url(db: str) -> str:
 def make_engine(db: str) -> Engine:
     url = normalise_url(db)
     if url.startswith("sqlite"):
-        from console.store.engine import sqlite_engine
+        from console.wire.sqlite import sqlite_engine
 
         # Writing transactions ask for conn.info["immediate"]: the write lock up front, and a
         # busy lock waits 10 s, then 503, before the seat gives up.

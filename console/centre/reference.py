@@ -31,7 +31,7 @@ class Reference:
         return version
 
     def publish_kb(self, articles=(), announcements=()) -> int:
-        """Articles and announcements (console.kb.model records) to every seat, by id."""
+        """Articles and announcements (console.wire.kb_records records) to every seat, by id."""
         with self._write() as conn, conn.begin():
             version = self._lock_counter(conn, "reference") + 1
             self._set_counter(conn, "reference", version)

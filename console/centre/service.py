@@ -147,7 +147,7 @@ class Centre(Leases, UnitActions, Reference):
 
                 units = load_units()
             self.publish_units(units)
-            from console.kb.starter import load_starter
+            from console.kb_source import load_starter
 
             self.publish_kb(*load_starter())
         if self.published_taxonomy() is None:

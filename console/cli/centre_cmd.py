@@ -152,7 +152,7 @@ def cmd_publish_kb(args) -> int:
     from pathlib import Path
 
     from console.kb.importer import ImportReport, parse_file, read_rows
-    from console.kb.model import RecordError, announcement_from_row
+    from console.wire.kb_records import RecordError, announcement_from_row
 
     if not args.file and not args.announcements:
         raise CliError("nothing to publish: give an articles FILE and/or --announcements FILE")

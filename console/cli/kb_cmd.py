@@ -73,7 +73,7 @@ def _read_conn(args):
 
 def cmd_import(args) -> int:
     from console.kb.importer import import_file
-    from console.kb.model import RecordError
+    from console.wire.kb_records import RecordError
 
     path = Path(args.file)
     if not path.is_file():

@@ -80,7 +80,7 @@ def cmd_demo(args) -> int:
     for status, n in sorted(summary["by_status"].items()):
         print(f"  {status:20} {n}")
     if args.units:
-        from console.centre.unit_sim import run_demo_units
+        from console.demo_units import run_demo_units
 
         units = run_demo_units(store, rounds=3, seed=args.seed)
         print("unit simulator: " + ", ".join(f"{k} {v}" for k, v in units.items() if isinstance(v, int)))

@@ -104,8 +104,8 @@ def cmd_extend(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    from console.centre.unit_sim import SimCounts, UnitSimulator, enroll_units
     from console.cli.centre_cmd import open_centre
+    from console.demo_units import SimCounts, UnitSimulator, enroll_units
     from console.sync.client import CentreClient
 
     url = args.centre or os.environ.get("HOTLINE_CENTRE_URL")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from console import clock
 from console.kb.db import raw
-from console.kb.model import Announcement
+from console.wire.kb_records import Announcement
 
 _UPSERT = (
     "INSERT INTO kb_announcements (id, kind, title, area, starts_at, ends_at, answer, department, updated_at) "

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.kb.model import Announcement, Article, RecordError, announcement_from_row, article_from_row
+from console.wire.kb_records import Announcement, Article, RecordError, announcement_from_row, article_from_row
 
 BATCH = 2000
 OPTIMIZE_AFTER = 500  # a bulk import leaves many index segments; merging them halves query time  # rows per write transaction: bounded lock time, progress survives a bad file end

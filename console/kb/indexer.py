@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from console import clock
 from console.kb import segment, synonyms
 from console.kb.db import raw
-from console.kb.model import Article
+from console.wire.kb_records import Article
 
 _UPSERT = (
     "INSERT INTO kb_articles (id, title, body, answer, department, content_class, keywords, valid_from, "

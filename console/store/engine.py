@@ -11,36 +11,14 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from console.errors import StoreError
+from console.wire.sqlite import sqlite_engine
 
 
 def make_engine(path: Path) -> Engine:
     return sqlite_engine(f"sqlite:///{path}")
-
-
-def sqlite_engine(url: str, foreign_keys: bool = True) -> Engine:
-    """A SQLite engine with our pragmas and explicit BEGIN (the seat's store and a SQLite centre)."""
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
-
-    @event.listens_for(engine, "connect")
-    def _configure(dbapi_conn, _record):
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cur.execute("PRAGMA busy_timeout=10000")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection):
-        mode = "IMMEDIATE" if conn.info.pop("immediate", False) else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine
 
 
 @contextmanager

@@ -125,7 +125,7 @@ def _upsert_kb(conn, articles, announcements) -> None:
     """KB records from the centre, indexed in the same transaction (console.kb owns the tables)."""
     from console.kb.announcements import upsert_announcements
     from console.kb.indexer import upsert_articles
-    from console.kb.model import Announcement, Article
+    from console.wire.kb_records import Announcement, Article
 
     if articles:
         upsert_articles(conn, [Article(**a) for a in articles])
