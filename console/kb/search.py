@@ -17,7 +17,8 @@ import dataclasses
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from datetime import time as clock_time
 
 from console import clock
 from console.kb import query as kbq
@@ -128,7 +129,10 @@ def search(conn, text: str, *, limit: int = 10, content_class: str | None = None
                 break
         result.hits = [_hit(stage, r, day, rank) for rank, (stage, r) in enumerate(found)]
     if with_announcements:
-        result.announcements = active(db, address=address, terms=q.expanded_words())
+        # A search as of another day (a replay, a test) judges announcements at that day's noon,
+        # not at this moment's clock.
+        as_of = datetime.combine(today, clock_time(12)) if today else None
+        result.announcements = active(db, as_of, address=address, terms=q.expanded_words())
         if not address and q.empty:
             result.announcements = []
     result.took_ms = (time.perf_counter() - t0) * 1000
