@@ -1,8 +1,8 @@
 """The status line at the top of every seat screen: hotline, operator, seat, sync state, clock.
 
-The sync state comes from `console.sync.status.read_status(store)` when the sync engineer's module
-exists; until then it shows the outbox's pending count and "未连接中心". The app refreshes the
-figures in a worker (`HotlineApp.sync_text`); this widget only draws them.
+The sync state comes from `console.sync.status.read_status(store)`: online or offline since when,
+the pending count, rejections. The app refreshes the figures in a worker (`HotlineApp.sync_text`);
+this widget only draws them.
 """
 
 from __future__ import annotations
