@@ -31,9 +31,9 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check console screens tests bench
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Not yet part of lint: console/ still has type errors to clear (strict on console/domain).
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import overload
 
 CHINA = timezone(timedelta(hours=8), "CST")  # no DST in China: a fixed offset needs no tzdata
 
@@ -11,5 +12,9 @@ def now() -> datetime:
     return datetime.now(CHINA).replace(tzinfo=None, microsecond=0)
 
 
+@overload
+def iso(value: datetime) -> str: ...
+@overload
+def iso(value: None) -> None: ...
 def iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None

@@ -3,7 +3,7 @@
     hotline_name = "市长热线"
     cutoff_mode = "12h"            # R-23 county variant
     taxonomy = "/path/to/taxonomy.toml"
-    [limits.投诉]                   # R-26 per nature
+    [limits."投诉"]                 # R-26 per nature (a quoted key: TOML bare keys are ASCII)
     general = 5
     complex = 10
     [keys]                          # screen key remapping: binding id = "key"
@@ -12,9 +12,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
 
 from console.domain.settings import DEFAULT_RULES, Rules
 from console.errors import HotlineError
@@ -26,19 +30,98 @@ class ConfigError(HotlineError, ValueError):
     pass
 
 
-def read_config(data_dir: Path) -> dict:
+class Limits(msgspec.Struct, forbid_unknown_fields=True):
+    """R-26 working days for one nature; a figure left out falls back to "default"."""
+
+    general: Annotated[int, msgspec.Meta(ge=1, le=60)] | None = None
+    complex: Annotated[int, msgspec.Meta(ge=1, le=120)] | None = None
+
+
+class ConfigFile(msgspec.Struct, forbid_unknown_fields=True):
+    """Every key `config.toml` may hold, with its type and range: a misspelt key is an error."""
+
+    hotline_name: Annotated[str, msgspec.Meta(min_length=1, max_length=20)] | None = None
+    cutoff_mode: Literal["daily", "12h"] | None = None
+    max_extension_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | None = None
+    callback_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | None = None
+    taxonomy: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)] | None = None
+    limits: dict[str, Limits] | None = None
+    keys: dict[str, Annotated[str, msgspec.Meta(min_length=1, max_length=40)]] | None = None
+
+
+def read_config(data_dir: Path) -> dict[str, Any]:
+    """The settings file as a dict of the keys it sets, checked against ConfigFile: a wrong type,
+    a value out of range or an unknown key is a ConfigError naming the key and its line."""
     path = Path(data_dir) / CONFIG_FILE
     if not path.exists():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}")
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"bad config file {path}: {exc}")
+    try:
+        msgspec.convert(data, ConfigFile, strict=True)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"bad config file {path}: {_explain(_name_dict_keys(str(exc), data), source)}")
+    return data
 
 
-def rules_from_config(config: dict, natures: tuple[str, ...] | None = None) -> Rules:
+_ENTRY_TYPES: dict[str, Any] = {"limits": Limits, "keys": Annotated[str, msgspec.Meta(min_length=1, max_length=40)]}
+
+
+def _name_dict_keys(message: str, data: dict[str, Any]) -> str:
+    """msgspec writes a table's own key as `[...]`: find which entry failed and name it."""
+    for table, entry_type in _ENTRY_TYPES.items():
+        marker = f"$.{table}[...]"
+        if marker in message and isinstance(data.get(table), dict):
+            for name, value in data[table].items():
+                try:
+                    msgspec.convert(value, entry_type, strict=True)
+                except msgspec.ValidationError:
+                    return message.replace(marker, f"$.{table}.{name}")
+    return message
+
+
+def _explain(message: str, source: str) -> str:
+    """msgspec's message with the key's line: "line 3: max_extension_days: Expected `int`, got `str`"."""
+    message = message.replace(" | null", "")  # every key is optional: "null" is not a choice to offer
+    keys: list[str] = []
+    if " - at `$." in message:
+        message, at = message.split(" - at `$.", 1)
+        keys = [k.strip("[]\"'") for k in at.rstrip("`").replace("[", ".").split(".") if k]
+    unknown = re.search(r"unknown field `([^`]+)`", message)
+    if unknown:
+        keys.append(unknown.group(1))
+    if not keys:
+        return message
+    line = _line_of(keys, source)
+    where = f"line {line}: " if line else ""
+    return f"{where}{'.'.join(keys)}: {message}"
+
+
+def _line_of(keys: list[str], source: str) -> int | None:
+    """The line that sets the last key, inside the table the keys before it name (best effort)."""
+    table, key = keys[:-1], keys[-1]
+    in_table = not table
+    for number, raw in enumerate(source.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("["):
+            name = [part.strip().strip('"') for part in line.strip("[]").split(".")]
+            in_table = name == table or (bool(table) and name == table[:-1] and key == table[-1])
+            if name == table[: len(name)] and len(name) == len(table) + 1 and name[-1] == key:
+                return number
+            continue
+        if in_table and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
+            return number
+    return None
+
+
+def rules_from_config(config: dict[str, Any], natures: tuple[str, ...] | None = None) -> Rules:
     rules = DEFAULT_RULES
-    changes = {}
+    changes: dict[str, Any] = {}
     for key in ("hotline_name", "cutoff_mode", "max_extension_days", "callback_days"):
         if key in config:
             changes[key] = config[key]

@@ -44,9 +44,12 @@ def setup_logging(data_dir: Path, kind: str = "seat") -> Path | None:
     the directory cannot be written (the process still runs; stderr says why once)."""
     root = logging.getLogger(LOGGER)
     path = Path(data_dir) / LOG_FILES[kind]
-    for handler in root.handlers:
-        if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path.resolve():
-            return path
+    for handler in list(root.handlers):  # one file per process: a later data dir replaces it
+        if isinstance(handler, RotatingFileHandler):
+            if Path(handler.baseFilename) == path.resolve():
+                return path
+            root.removeHandler(handler)
+            handler.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")

@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from console.domain.taxonomy import DEFAULT_NATURES, PATH_SEPARATORS, Taxonomy
 from console.paths import KB_DATA
@@ -100,7 +101,7 @@ def _number(level: Mapping[str, dict], prefix: str, sep: str) -> list[dict]:
     out = []
     for i, (name, children) in enumerate(level.items(), 1):
         code = f"{prefix}{sep}{i:0{width}d}"
-        node = {"code": code, "name": name, "initials": _initials(name)}
+        node: dict[str, Any] = {"code": code, "name": name, "initials": _initials(name)}
         if children:
             node["children"] = _number(children, code, ".")
         out.append(node)

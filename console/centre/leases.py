@@ -8,13 +8,13 @@ import time
 from sqlalchemy import select, update
 
 from console.centre import db
-from console.centre.model import SeatInfo
+from console.centre.model import CentreCore, SeatInfo
 
 
 class Leases:
     """Mixed into Centre: uses its _write/_lock_counter/_set_counter."""
 
-    def lease(self, seat: SeatInfo, order: str, operator: str, ttl: float = 120.0) -> dict:
+    def lease(self: CentreCore, seat: SeatInfo, order: str, operator: str, ttl: float = 120.0) -> dict:
         now_ms = int(time.time() * 1000)
         with self._write() as conn, conn.begin():
             fence = self._lock_counter(conn, "fence")
@@ -37,7 +37,7 @@ class Leases:
         return {"granted": True, "order": order, "holder": f"{operator}@{seat.seat}", "fence": fence,
                 "expires_at": expires}
 
-    def release(self, seat: SeatInfo, order: str, fence: int) -> bool:
+    def release(self: CentreCore, seat: SeatInfo, order: str, fence: int) -> bool:
         with self._write() as conn, conn.begin():
             n = conn.execute(db.leases.delete().where(
                 (db.leases.c.order_no == order) & (db.leases.c.seat == seat.seat) & (db.leases.c.fence == fence)

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from sqlalchemy.engine import Connection, Engine
+
+from console.domain.calendar import WorkCalendar
+from console.domain.decide import Context
 from console.domain.order import OrderState
+from console.domain.settings import Rules
 
 
 class CentreError(Exception):
@@ -59,3 +65,27 @@ class _Batch:
 class PushOutcome:
     results: list[dict] = field(default_factory=list)
     head: int = 0
+
+
+class CentreCore(Protocol):
+    """What the centre's parts (leases, reference data, the units' actions) use of the Centre they
+    are mixed into: the type their methods' `self` has."""
+
+    engine: Engine
+    _taxonomy: Any
+    _rules: Any
+    _unit_codes: frozenset[str] | None
+
+    @property
+    def rules(self) -> Rules: ...
+    @property
+    def calendar(self) -> WorkCalendar: ...
+    def _write(self) -> Connection: ...
+    def _lock_counter(self, conn: Connection, name: str) -> int: ...
+    def _set_counter(self, conn: Connection, name: str, value: int) -> None: ...
+    def _notify(self, head: int) -> None: ...
+    def _context(self, conn: Connection, states: _Batch) -> Context: ...
+    def _state(self, conn: Connection, number: str, states: _Batch) -> OrderState | None: ...
+    def _decide(self, conn: Connection, seat: SeatInfo, ev: dict[str, Any], states: _Batch,
+                ctx: Context) -> tuple[str, str, str]: ...
+    def _save_states(self, conn: Connection, states: _Batch, seq: int) -> None: ...

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 from sqlalchemy import select, update
 
 from console.centre import db
+from console.centre.model import CentreCore
 
 
 class Reference:
+    _unit_codes: frozenset[str] | None
+    _taxonomy: Any
+    _rules: Any
+
     """Mixed into Centre: uses its _write/_lock_counter/_set_counter."""
 
-    def publish_units(self, units) -> int:
+    def publish_units(self: CentreCore, units) -> int:
         with self._write() as conn, conn.begin():
             version = self._lock_counter(conn, "reference") + 1
             self._set_counter(conn, "reference", version)
@@ -30,7 +36,7 @@ class Reference:
         self._unit_codes = None
         return version
 
-    def publish_kb(self, articles=(), announcements=()) -> int:
+    def publish_kb(self: CentreCore, articles=(), announcements=()) -> int:
         """Articles and announcements (console.wire.kb_records records) to every seat, by id."""
         with self._write() as conn, conn.begin():
             version = self._lock_counter(conn, "reference") + 1
@@ -44,7 +50,7 @@ class Reference:
                         conn.execute(update(table).where(table.c.id == item.id).values(data=data, version=version))
         return version
 
-    def publish_taxonomy(self, taxonomy: dict) -> int:
+    def publish_taxonomy(self: CentreCore, taxonomy: dict) -> int:
         """The taxonomy (Taxonomy.to_dict()) every seat and the centre's own decide() then use.
         Missing pinyin initials are filled in here, once, so every seat's pickers take them."""
         from console.domain.taxonomy import Taxonomy
@@ -63,18 +69,18 @@ class Reference:
         self._taxonomy = self._rules = None  # natures come from the taxonomy
         return version
 
-    def published_taxonomy(self) -> dict | None:
+    def published_taxonomy(self: CentreCore) -> dict | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(db.reference_docs.c.data).where(db.reference_docs.c.name == "taxonomy")).first()
         return json.loads(row[0]) if row else None
 
-    def reference_version(self) -> int:
+    def reference_version(self: CentreCore) -> int:
         """The version of the newest reference data: pull answers carry it, so a seat fetches what
         was published at its next pull, not at its next timed refresh."""
         with self.engine.connect() as conn:
             return conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
 
-    def reference(self, after: int) -> dict:
+    def reference(self: CentreCore, after: int) -> dict:
         """Reference data changed since version `after`: units, KB articles, announcements."""
         with self.engine.connect() as conn:
             version = conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()

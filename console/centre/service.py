@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
@@ -32,6 +33,8 @@ from console.domain.decide import Context, decide
 from console.domain.order import OrderState, apply
 from console.domain.payloads import PayloadError
 from console.domain.roles import ROLE_LABELS, Role
+from console.domain.settings import Rules
+from console.domain.taxonomy import Taxonomy
 from console.faults import fault_point
 from console.log import log
 from console.wire.events import WIRE_FIELDS, to_domain
@@ -58,7 +61,7 @@ _TEXT_FIELDS = tuple(f for f in WIRE_FIELDS if f not in ("id", "payload", "unit"
 
 def _log_fields(ev: dict) -> dict:
     """The log row for an event as sent, even a malformed one (it is logged as rejected)."""
-    row = {k: str(ev.get(k) or "")[:200] for k in _TEXT_FIELDS}
+    row: dict[str, Any] = {k: str(ev.get(k) or "")[:200] for k in _TEXT_FIELDS}
     unit = ev.get("unit")
     row.update(id=ev["id"], seat_seq=ev["seat_seq"], unit=str(unit)[:32] if unit else None,
                payload=json.dumps(ev.get("payload"), ensure_ascii=False, sort_keys=True, default=str))
@@ -73,7 +76,9 @@ def _hash(token: str) -> str:
 class Centre(Leases, UnitActions, Reference):
     def __init__(self, engine, rules=None, calendar=None, taxonomy=None):
         self.engine = engine
-        self._rules, self._calendar, self._taxonomy = rules, calendar, taxonomy
+        self._rules: Rules | None = rules
+        self._calendar = calendar
+        self._taxonomy: Taxonomy | None = taxonomy
         self._unit_codes: frozenset[str] | None = None
         self._listeners: list = []
 
@@ -216,7 +221,8 @@ class Centre(Leases, UnitActions, Reference):
                 states = _Batch()
                 self._prefetch(conn, {str(ev.get("order_no") or "") for ev in batch}, states)
                 ctx = self._context(conn, states)
-                rows, now = [], clock.iso(clock.now())
+                rows: list[dict[str, Any]] = []
+                now = clock.iso(clock.now())
                 for ev in batch:
                     if ev["id"] in known:
                         k = known[ev["id"]]
@@ -314,6 +320,7 @@ class Centre(Leases, UnitActions, Reference):
         inserts, updates = [], []
         for number in sorted(states.dirty):
             s = states.states[number]
+            assert s is not None  # dirty = folded in this batch
             values = dict(status=s.status.value, lead_unit=s.lead_unit or "", last_seq=seq, state=state_to_json(s))
             if number in states.stored:
                 updates.append({"b_number": number, **{f"b_{k}": v for k, v in values.items()}})

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from console import clock
 from console.centre import db
-from console.centre.model import Forbidden, NotFound, Refused, SeatInfo, _Batch
+from console.centre.model import CentreCore, Forbidden, NotFound, Refused, SeatInfo, _Batch
 from console.domain.decide import Context, unit_deadline
 from console.domain.order import Kind
 from console.domain.roles import Actor, Role
@@ -20,7 +20,7 @@ from console.wire.state import state_from_json
 class UnitActions:
     """Mixed into Centre: uses its transactions, _state/_decide/_save_states and notifier."""
 
-    def unit_orders(self, unit: str, status: str | None = None) -> list[dict]:
+    def unit_orders(self: CentreCore, unit: str, status: str | None = None) -> list[dict]:
         q = select(db.orders.c.number, db.orders.c.status, db.orders.c.state).where(db.orders.c.lead_unit == unit)
         if status:
             q = q.where(db.orders.c.status == status)
@@ -42,7 +42,7 @@ class UnitActions:
                         s.replied_at.isoformat() if s.replied_at else None})
         return out
 
-    def unit_act(self, seat: SeatInfo, number: str, kind: str, payload: dict, operator: str) -> dict:
+    def unit_act(self: CentreCore, seat: SeatInfo, number: str, kind: str, payload: dict, operator: str) -> dict:
         """A unit replies, returns or asks for an extension: an event made here, through decide()."""
         if Role.UNIT.value not in seat.roles or not seat.unit:
             raise Forbidden(f"{seat.seat} is not a unit token")
@@ -54,6 +54,8 @@ class UnitActions:
             with conn.begin():
                 seq = self._lock_counter(conn, "seq") + 1
                 seat_row = conn.execute(select(db.seats).where(db.seats.c.seat == seat.seat)).first()
+                if seat_row is None:  # revoked between the token check and this transaction
+                    raise Forbidden(f"{seat.seat} is not enrolled")
                 ev = new_event(id=uuid7(), order_no=number, kind=kind, payload=payload,
                                actor=Actor(operator, Role.UNIT, seat.seat, seat.unit), seat=seat.seat,
                                seat_seq=seat_row.next_seat_seq, at=now, recorded_at=clock.iso(now))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from console.cli.errors import CliError
 from console.errors import HotlineError
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 CENTRE_EXTRA = frozenset({"fastapi", "uvicorn", "psycopg", "pydantic", "starlette"})
 
 
-def _start_log(args: argparse.Namespace) -> None:
+def _start_log(args: argparse.Namespace) -> Path | None:
     """The data dir's log, for any command run against an existing data dir (a one-shot command
     does not create the directory just to log in it)."""
     from console import paths
@@ -52,16 +53,29 @@ def _start_log(args: argparse.Namespace) -> None:
         where = paths.data_dir(getattr(args, "data_dir", None))
         if where.is_dir():
             setup_logging(where, "seat")
+            return where
     except OSError as exc:
         print(f"hotline: cannot open the log in the data dir: {exc.strerror or exc}", file=sys.stderr)
+    return None
+
+
+def _check_config(where: Path | None) -> None:
+    """A command refuses a broken config.toml with the key and line (the console shows it on
+    screen and runs on the defaults instead: the phones do not stop for a typo)."""
+    if where is not None:
+        from console.config import read_config
+
+        read_config(where)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    _start_log(args)
+    where = _start_log(args)
     try:
+        if getattr(args, "func", None) is not None:
+            _check_config(where)
         if getattr(args, "func", None) is None:
             if args.command:
                 parser.parse_args([args.command, "--help"])

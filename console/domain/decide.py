@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from console.domain import payloads as pl
+from console.domain.calendar import WorkCalendar
+from console.domain.deadlines import Deadline, extended_due, unit_due
 from console.domain.intake import COMPLEXITIES, intake_problems, value_problems
 from console.domain.kinds import AMENDABLE, AWAITING_DISPATCH, STATUS_LABELS, TERMINAL, Kind, Status
 from console.domain.order import (
@@ -75,11 +78,11 @@ class Context:
     """What decide() may consult besides the order: all optional, all pure."""
 
     rules: Rules = DEFAULT_RULES
-    calendar: object | None = None  # a WorkCalendar, for deadline checks (R-25)
+    calendar: WorkCalendar | None = None  # for deadline checks (R-25)
     lookup: Callable[[str], OrderState | None] | None = None  # other orders (merge targets)
     unit_codes: frozenset[str] | None = None  # known undertaking units
-    valid_content_path: Callable[[list], bool] | None = None  # the taxonomy's check
-    extra: dict = field(default_factory=dict)
+    valid_content_path: Callable[[list[str]], bool] | None = None  # the taxonomy's check
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | None = None) -> Decision:
@@ -189,7 +192,7 @@ def _reported(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
     return _open(s) or ACCEPT
 
 
-def _check_units(p: dict, ctx: Context) -> Decision | None:
+def _check_units(p: pl.Dispatched, ctx: Context) -> Decision | None:
     lead = p.lead_unit.strip()
     if not lead:
         return reject("unit", "请选择主办单位")
@@ -240,12 +243,10 @@ def _redispatched(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decisi
     return _check_units(e.payload, ctx) or ACCEPT
 
 
-def unit_deadline(s: OrderState, ctx: Context):
+def unit_deadline(s: OrderState, ctx: Context) -> Deadline | None:
     """The current unit deadline (R-26 plus approved extensions), or None without a calendar."""
     if ctx.calendar is None or s.dispatched_at is None:
         return None
-    from console.domain.deadlines import extended_due, unit_due
-
     due = unit_due(s.dispatched_at, s.limit_days, ctx.calendar)
     for days in s.extension_days:
         due = extended_due(due, days, ctx.calendar)
@@ -413,7 +414,7 @@ def _unit_is_lead(s: OrderState, actor: Actor) -> Decision | None:
     return None
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[OrderState, Event, Actor, Context], Decision]] = {
     Kind.AMENDED: _amended,
     Kind.RESUBMITTED: _resubmitted,
     Kind.ANSWERED_DIRECTLY: _answered_directly,

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 KNOWN_PLACEHOLDERS = frozenset({"hotline", "surname", "title", "address", "trainee_no", "matter"})
@@ -55,7 +56,7 @@ class Phrasebook:
     trainee_no_unknown: str = "**"
 
     @classmethod
-    def from_dict(cls, d: Mapping) -> Phrasebook:
+    def from_dict(cls, d: Mapping[str, Any]) -> Phrasebook:
         settings = d.get("settings", {})
         rules = d.get("rules", {})
         phrases: dict[str, tuple[str, ...]] = {}
@@ -84,7 +85,7 @@ class Phrasebook:
     def keys(self) -> tuple[str, ...]:
         return tuple(self.phrases)
 
-    def context(self, **kwargs) -> PhraseContext:
+    def context(self, **kwargs: Any) -> PhraseContext:
         """A PhraseContext carrying this book's hotline name unless one is given."""
         kwargs.setdefault("hotline", self.hotline)
         return PhraseContext(**kwargs)
@@ -152,7 +153,7 @@ class Phrasebook:
             "trainee_no": self.trainee_no_unknown,
         }
 
-        def value(m: re.Match) -> str:
+        def value(m: re.Match[str]) -> str:
             name = m.group(1)
             v = known.get(name)
             return v if v is not None else fallback.get(name, "")
@@ -161,11 +162,11 @@ class Phrasebook:
         return PLACEHOLDER.sub(value, template)
 
 
-def _present(value) -> bool:
+def _present(value: object) -> bool:
     return _clean(value) is not None
 
 
-def _clean(value) -> str | None:
+def _clean(value: object) -> str | None:
     if value is None:
         return None
     text = str(value).strip()

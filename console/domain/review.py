@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from console.domain.phone import PhoneError, normalise_phone
 
 MIN_DESCRIPTION_CHARS = 10
 TITLES = ("先生", "女士")
 
 
-def recording_gaps(order) -> list[str]:
+def recording_gaps(order: Any) -> list[str]:
     """What is missing or wrong, in the words the review panel shows (empty = meets the standard).
 
     `order` is anything with the OrderState field names (an OrderState or a projection row).

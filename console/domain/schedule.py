@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from console.domain.calendar import WorkCalendar
 from console.domain.deadlines import Deadline, callback_due, dispatch_cutoff, extended_due, unit_due
 from console.domain.order import Disposition, OrderState, Status
 from console.domain.settings import Rules
@@ -19,7 +21,7 @@ class OrderDeadlines:
     unit_due: Deadline | None  # R-26 plus approved extensions
     callback_due: datetime | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "dispatch_due": self.dispatch_due.isoformat() if self.dispatch_due else None,
             "unit_due": self.unit_due.at.isoformat() if self.unit_due else None,
@@ -28,7 +30,7 @@ class OrderDeadlines:
         }
 
 
-def order_deadlines(state: OrderState, calendar, rules: Rules) -> OrderDeadlines:
+def order_deadlines(state: OrderState, calendar: WorkCalendar, rules: Rules) -> OrderDeadlines:
     dispatch = None
     if state.disposition not in _NO_DISPATCH or state.dispatch_count:
         dispatch = dispatch_cutoff(state.created_at, rules.cutoff_mode)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from console.domain.deadlines import CutoffMode
+
 DEFAULT_NATURES = ("咨询", "求助", "建议", "投诉", "举报", "表扬")
 
 
@@ -12,8 +14,8 @@ class Rules:
     hotline_name: str = "市民热线"  # some cities say 市长热线
     natures: tuple[str, ...] = DEFAULT_NATURES
     # R-26 unit time limits in working days, per nature ("default" for the rest).
-    limits: dict = field(default_factory=lambda: {"default": {"general": 5, "complex": 10}})
-    cutoff_mode: str = "daily"  # R-23; "12h" for a county office
+    limits: dict[str, dict[str, int]] = field(default_factory=lambda: {"default": {"general": 5, "complex": 10}})
+    cutoff_mode: CutoffMode = "daily"  # R-23; "12h" for a county office
     max_extension_days: int = 7
     callback_days: int = 3
     callback_max_failures: int = 2  # two failed tries = unreachable

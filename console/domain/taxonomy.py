@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 # R-03: the four nature classes every centre uses, plus the two some cities add.
 DEFAULT_NATURES = ("咨询", "求助", "建议", "投诉", "举报", "表扬")
@@ -55,9 +56,9 @@ class Taxonomy:
     roots: tuple[TaxonomyNode, ...]
     name: str = ""
     levels: tuple[str, ...] = ()  # optional level names ("一级分类", "二级分类", …)
-    _by_code: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    _by_path: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    _order: tuple = field(default=(), init=False, repr=False, compare=False)
+    _by_code: dict[str, TaxonomyNode] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_path: dict[tuple[str, ...], TaxonomyNode] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _order: tuple[TaxonomyNode, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         order = tuple(_walk(self.roots))
@@ -83,7 +84,7 @@ class Taxonomy:
     # -- building -------------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, d: Mapping, initials_fn: InitialsFn | None = None) -> Taxonomy:
+    def from_dict(cls, d: Mapping[str, Any], initials_fn: InitialsFn | None = None) -> Taxonomy:
         """Build from {"natures": [...], "content": [...]} (the TOML layout).
 
         Missing `initials` are computed with `initials_fn` (the loader passes pinyin initials)
@@ -102,9 +103,9 @@ class Taxonomy:
             levels=tuple(str(x) for x in d.get("levels", ())),
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The inverse of from_dict (the layout write_taxonomy_toml and `--json` use)."""
-        out: dict = {}
+        out: dict[str, Any] = {}
         if self.name:
             out["name"] = self.name
         if self.levels:
@@ -194,7 +195,7 @@ def _split_path(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(PATH_SEPARATORS[0]) if p.strip())
 
 
-def _name_of(item: Mapping, where: str) -> str:
+def _name_of(item: Mapping[str, Any], where: str) -> str:
     name = str(item.get("name", "")).strip()
     if not name:
         raise ValueError(f"taxonomy entry without a name ({where})")
@@ -203,7 +204,7 @@ def _name_of(item: Mapping, where: str) -> str:
     return name
 
 
-def _nature(item: str | Mapping, index: int, fill: InitialsFn) -> NatureClass:
+def _nature(item: str | Mapping[str, Any], index: int, fill: InitialsFn) -> NatureClass:
     if isinstance(item, str):  # natures = ["咨询", "求助", …] is allowed too
         item = {"name": item}
     name = _name_of(item, f"nature #{index}")
@@ -215,7 +216,7 @@ def _nature(item: str | Mapping, index: int, fill: InitialsFn) -> NatureClass:
     )
 
 
-def _node(item: Mapping, default_code: str, parent: tuple[str, ...], fill: InitialsFn) -> TaxonomyNode:
+def _node(item: Mapping[str, Any], default_code: str, parent: tuple[str, ...], fill: InitialsFn) -> TaxonomyNode:
     name = _name_of(item, f"under {' / '.join(parent) or 'the root'}")
     code = str(item.get("code") or default_code)
     path = parent + (name,)
@@ -227,15 +228,15 @@ def _node(item: Mapping, default_code: str, parent: tuple[str, ...], fill: Initi
     )
 
 
-def _nature_dict(n: NatureClass) -> dict:
+def _nature_dict(n: NatureClass) -> dict[str, Any]:
     d = {"code": n.code, "name": n.name, "initials": n.initials}
     if n.description:
         d["description"] = n.description
     return d
 
 
-def _node_dict(n: TaxonomyNode) -> dict:
-    d: dict = {"code": n.code, "name": n.name, "initials": n.initials}
+def _node_dict(n: TaxonomyNode) -> dict[str, Any]:
+    d: dict[str, Any] = {"code": n.code, "name": n.name, "initials": n.initials}
     if n.children:
         d["children"] = [_node_dict(c) for c in n.children]
     return d

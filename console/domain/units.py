@@ -7,8 +7,9 @@ made from remit keywords found in the caller's description, pickers match name/i
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 KINDS = ("bureau", "street", "district", "company")
 
@@ -26,7 +27,7 @@ class Unit:
     short_initials: str = ""
 
     @classmethod
-    def from_dict(cls, d: Mapping, initials_fn=None) -> Unit:
+    def from_dict(cls, d: Mapping[str, Any], initials_fn: Callable[[str], str] | None = None) -> Unit:
         """From one `[[units]]` entry; missing initials come from initials_fn (pinyin)."""
         fill = initials_fn or (lambda _text: "")
         code = str(d.get("code", "")).strip()
@@ -51,7 +52,7 @@ class Unit:
         )
 
 
-def units_from_dicts(items: Iterable[Mapping], initials_fn=None) -> list[Unit]:
+def units_from_dicts(items: Iterable[Mapping[str, Any]], initials_fn: Callable[[str], str] | None = None) -> list[Unit]:
     units = [Unit.from_dict(d, initials_fn) for d in items]
     seen: set[str] = set()
     for u in units:

@@ -15,16 +15,9 @@ from console.store.engine import StoreError
 
 
 def _v1_core(conn: Connection) -> None:
-    tables = [
-        schema.Meta.__table__,
-        schema.EventRow.__table__,
-        schema.OutboxRow.__table__,
-        schema.OrderRow.__table__,
-        schema.CallerRow.__table__,
-        schema.UnitRow.__table__,
-        schema.SeatCounter.__table__,
-        schema.SyncState.__table__,
-    ]
+    models = (schema.Meta, schema.EventRow, schema.OutboxRow, schema.OrderRow, schema.CallerRow, schema.UnitRow,
+              schema.SeatCounter, schema.SyncState)
+    tables = [SQLModel.metadata.tables[m.__tablename__] for m in models]
     SQLModel.metadata.create_all(conn, tables=tables)
 
 

@@ -148,13 +148,23 @@ class Store:
     def data_dir(self) -> Path:
         return self.path.parent
 
+    def config(self) -> dict:
+        """The seat's settings. A broken file does not stop the phones: the defaults apply, the
+        error is logged, and the console and the CLI (console.cli) say so."""
+        from console.config import ConfigError, read_config
+
+        try:
+            return read_config(self.data_dir)
+        except ConfigError as exc:
+            log("store").error("settings not applied, defaults used: %s", exc)
+            return {}
+
     @property
     def taxonomy(self):
         if self._taxonomy is None:
-            from console.config import read_config
             from console.taxonomy_source import taxonomy_for_seat
 
-            configured = read_config(self.data_dir).get("taxonomy")
+            configured = self.config().get("taxonomy")
             published = None if configured else self.meta(_PUBLISHED_TAXONOMY)
             self._taxonomy = taxonomy_for_seat(self.data_dir, configured, published)
         return self._taxonomy
@@ -172,9 +182,9 @@ class Store:
     @property
     def rules(self) -> Rules:
         if self._rules is None:
-            from console.config import read_config, rules_from_config
+            from console.config import rules_from_config
 
-            self._rules = rules_from_config(read_config(self.data_dir), self.taxonomy.nature_names())
+            self._rules = rules_from_config(self.config(), self.taxonomy.nature_names())
         return self._rules
 
     @property
@@ -339,11 +349,12 @@ class Store:
 
     def list_orders(self, status: str | None = None, limit: int | None = 200, offset: int = 0,
                     order_by: str = "created_at DESC") -> list[dict]:
-        where, params = ("WHERE status = :s", {"s": status}) if status else ("", {})
+        params: dict[str, object] = {"s": status} if status else {}
+        where = "WHERE status = :s" if status else ""
         sql = f"SELECT * FROM orders {where} ORDER BY {order_by}"
         if limit is not None:
             sql += " LIMIT :limit OFFSET :offset"
-            params.update(limit=limit, offset=offset)
+            params.update({"limit": limit, "offset": offset})
         with read_transaction(self.engine) as conn:
             return [dict(r) for r in conn.execute(text(sql), params).mappings()]
 
@@ -384,7 +395,8 @@ class Store:
             params["numbers"] = json.dumps(sorted(numbers))
         rows = conn.execute(text(f"SELECT * FROM events {where} ORDER BY order_no, {FOLD_ORDER}"),
                             params).mappings()
-        current, batch = None, []
+        current: str | None = None
+        batch: list[Event] = []
         for r in rows:
             if r["order_no"] != current and batch:
                 yield current, batch
@@ -400,8 +412,9 @@ class Store:
         """The projection as folding every order's events would make it."""
         with read_transaction(self.engine) as conn:
             return {
-                number: projection_row(fold(events, self.rules), self.calendar, self.rules)
+                number: projection_row(state, self.calendar, self.rules)
                 for number, events in self._events_by_order(conn)
+                if (state := fold(events, self.rules)) is not None
             }
 
     def projection_differences(self) -> list[str]:

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from console import clock
-from console.domain.order import Kind, fold
+from console.domain.order import Kind, OrderState, fold
 from console.faults import fault_point
 from console.kb.order_index import index_order
 from console.store.engine import write_transaction
@@ -28,11 +28,14 @@ _MARK = text("UPDATE events SET seq = :seq, sync_status = :status, sync_reason =
 def refold(store, conn: Connection, numbers: set[str], text_changed: set[str] | None = None) -> dict:
     """Rebuild the projection rows of `numbers` from their foldable events; returns the states.
     The duplicate-search index is rewritten for `text_changed` orders (all when None)."""
-    states = {}
+    states: dict[str, OrderState] = {}
     if not numbers:
         return states
     for number, events in store._events_by_order(conn, numbers):
-        state = states[number] = fold(events, store.rules)
+        state = fold(events, store.rules)
+        if state is None:  # no event to fold: handled below with the orders that have none
+            continue
+        states[number] = state
         upsert_order(conn, state, store.calendar, store.rules)
         if text_changed is None or number in text_changed:
             index_order(conn, state)  # duplicate search sees orders from other seats too
@@ -44,7 +47,7 @@ def refold(store, conn: Connection, numbers: set[str], text_changed: set[str] | 
 
 
 def _outcome(result: dict) -> tuple[str, str | None, str | None]:
-    status = result.get("outcome") if result["status"] == "duplicate" else result["status"]
+    status = str(result.get("outcome") if result["status"] == "duplicate" else result["status"])
     return status, result.get("reason") or None, result.get("code") or None
 
 

@@ -3,6 +3,8 @@ cursor, reference version, online/offline since, last pull, clock offset, last e
 
 from __future__ import annotations
 
+from typing import overload
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -10,6 +12,10 @@ from console import clock
 from console.store.engine import read_transaction, write_transaction
 
 
+@overload
+def get(conn: Connection, key: str, default: str) -> str: ...
+@overload
+def get(conn: Connection, key: str, default: None = None) -> str | None: ...
 def get(conn: Connection, key: str, default: str | None = None) -> str | None:
     row = conn.execute(text("SELECT value FROM sync_state WHERE key = :k"), {"k": key}).first()
     return row[0] if row else default

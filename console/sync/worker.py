@@ -32,6 +32,13 @@ class SyncWorker:
         self._threads: list[threading.Thread] = []
         self.errors: list[str] = []  # the latest few, for logs and tests
 
+    @property
+    def _client(self) -> CentreClient:
+        """The client the loops use: set by start() before any loop runs."""
+        if self.client is None:
+            raise RuntimeError("the sync worker was not started")
+        return self.client
+
     # -- control -------------------------------------------------------------------------
 
     def start(self) -> SyncWorker:
@@ -74,7 +81,7 @@ class SyncWorker:
         else:
             log("sync").error("sync failed unexpectedly", exc_info=exc)
         try:
-            sync_state.set_online(self.store, False, str(exc), self.client.clock_offset)
+            sync_state.set_online(self.store, False, str(exc), self._client.clock_offset)
         except Exception:  # noqa: BLE001 - the store is busy or closing: the next round records it
             log("sync").warning("could not record the offline state", exc_info=True)
         if isinstance(exc, SyncError) and not exc.retry:
@@ -86,8 +93,8 @@ class SyncWorker:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                if push_pending(self.store, self.client).pushed:  # an empty outbox proves nothing
-                    sync_state.set_online(self.store, True, clock_offset=self.client.clock_offset)
+                if push_pending(self.store, self._client).pushed:  # an empty outbox proves nothing
+                    sync_state.set_online(self.store, True, clock_offset=self._client.clock_offset)
                 backoff.reset()
                 delay = self.interval
             except Exception as exc:  # noqa: BLE001 - keep the thread alive whatever happens; the outbox is safe
@@ -100,10 +107,10 @@ class SyncWorker:
         while not self._stop.is_set():
             try:
                 if time.monotonic() >= next_reference:
-                    sync_reference(self.store, self.client)
+                    sync_reference(self.store, self._client)
                     next_reference = time.monotonic() + self.reference_every
-                pull(self.store, self.client, wait=self.pull_wait)
-                sync_state.set_online(self.store, True, clock_offset=self.client.clock_offset)
+                pull(self.store, self._client, wait=self.pull_wait)
+                sync_state.set_online(self.store, True, clock_offset=self._client.clock_offset)
                 backoff.reset()
             except Exception as exc:  # noqa: BLE001 - as the push loop: logged by _failed, retried
                 self._stop.wait(self._failed(exc, backoff))
