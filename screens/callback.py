@@ -11,7 +11,7 @@ from textual.widgets import Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from console import queues
-from console.domain.order import Kind
+from console.domain.order import Kind, OrderState
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
@@ -109,12 +109,11 @@ class CallbackScreen(DeskScreen):
             except CellDoesNotExist:  # the row left the page between ticks
                 continue
 
-    def show_detail(self, row: dict | None) -> None:
-        if row is None:
+    def render_detail(self, row: dict | None, state: OrderState | None) -> None:
+        if row is None or state is None:
             for name in ("caller", "order", "reply", "script", "attempts"):
                 self.query_one(f"#cb-{name}", Static).update("")
             return
-        state = self.store.get(row["number"])
         unit = unit_name(self.store, state.lead_unit)
         self.query_one("#cb-caller", Static).update(labelled("回访电话", f"{state.phone}  {state.caller_name}{state.caller_title}"))
         self.query_one("#cb-order", Static).update(labelled(state.number, f"{unit}承办｜{state.description}"))

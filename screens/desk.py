@@ -2,8 +2,10 @@
 a detail panel for the order under the cursor, a status line and the footer.
 
 Subclasses say what to fetch (`fetch_page`, runs in a worker), how a row looks (`row_cells`),
-and what the detail panel shows (`show_detail`). Actions go through `record()`: one
-store.record command; a rejection's reason is shown on screen and nothing changes.
+and what the detail panel shows (`render_detail`, given the order's state read in a worker).
+Actions go through `record()`: one store.record command, run in a worker; it returns a
+PendingCommand whose callbacks run on the UI thread with the store's answer. A rejection's
+reason is shown on screen and nothing changes. The UI thread never waits on the store.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from console import clock
+from console.domain.order import OrderState
 from console.store import NewEvent, Recorded
 from screens.desk_style import DESKS_TCSS
 from screens.safe import content
@@ -41,6 +45,52 @@ class Page:
 
 
 _PAGES = Binding.Group("翻页")  # "n p 翻页": one footer entry
+
+
+class PendingCommand:
+    """A command the store is recording in a worker: `then(fn)` runs fn(Recorded) on the UI
+    thread once it answers (at once if it already has). Dialogs wait on it to close or say why."""
+
+    def __init__(self) -> None:
+        self.result: Recorded | None = None
+        self._then: list[Callable[[Recorded], object]] = []
+
+    def then(self, fn: Callable[[Recorded], object]) -> PendingCommand:
+        if self.result is not None:
+            fn(self.result)
+        else:
+            self._then.append(fn)
+        return self
+
+    def resolve(self, result: Recorded) -> None:
+        self.result = result
+        for fn in self._then:
+            fn(result)
+        self._then.clear()
+
+
+class CommandRecorded(Message):
+    """The store answered a desk's command (posted from the worker)."""
+
+    def __init__(self, pending: PendingCommand, result: Recorded, events: list[NewEvent], done: str) -> None:
+        super().__init__()
+        self.pending, self.result, self.events, self.done = pending, result, events, done
+
+
+class DetailLoaded(Message):
+    """The state of the order under the cursor, read in a worker."""
+
+    def __init__(self, row: dict, state: OrderState | None) -> None:
+        super().__init__()
+        self.row, self.state = row, state
+
+
+class StateLoaded(Message):
+    """An order's state an action asked for, read in a worker; `then` runs with it."""
+
+    def __init__(self, state: OrderState | None, then: Callable[[OrderState], object]) -> None:
+        super().__init__()
+        self.state, self.then = state, then
 
 
 class DeskScreen(Screen):
@@ -65,6 +115,7 @@ class DeskScreen(Screen):
         self.page_rows: dict[str, dict] = {}
         self.page_extra: dict = {}
         self.search_text = ""
+        self.detail: OrderState | None = None  # the state shown in the detail panel
 
     # -- what the app gives us --------------------------------------------------------------
 
@@ -122,7 +173,47 @@ class DeskScreen(Screen):
         raise NotImplementedError
 
     def show_detail(self, row: dict | None) -> None:
+        """The order under the cursor: its state is read in a worker, then render_detail draws it."""
+        if row is None or self.store is None:
+            self.detail = None
+            self.render_detail(None, None)
+            return
+        if self.detail is not None and self.detail.number == row["number"]:
+            self.render_detail(row, self.detail)  # the same order again (a tick, a reload)
+        self._detail_worker(row)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="desk-detail")
+    def _detail_worker(self, row: dict) -> None:
+        self.post_message(DetailLoaded(row, self.store.get(row["number"])))
+
+    @on(DetailLoaded)
+    def _detail_loaded(self, message: DetailLoaded) -> None:
+        current = self.current_row()
+        if current is None or current["number"] != message.row["number"]:
+            return  # the cursor moved on while it was read
+        self.detail = message.state
+        self.render_detail(current, message.state)
+
+    def render_detail(self, row: dict | None, state: OrderState | None) -> None:
         self.query_one("#desk-detail-text", Static).update(content(row["number"] if row else ""))
+
+    def with_state(self, number: str, then: Callable[[OrderState], object]) -> None:
+        """Run then(state) with the order's state: the one in the detail panel, else read in a worker."""
+        if self.detail is not None and self.detail.number == number:
+            then(self.detail)
+        else:
+            self._state_worker(number, then)
+
+    @work(thread=True, exit_on_error=False, group="desk-state")
+    def _state_worker(self, number: str, then: Callable[[OrderState], object]) -> None:
+        self.post_message(StateLoaded(self.store.get(number), then))
+
+    @on(StateLoaded)
+    def _state_loaded(self, message: StateLoaded) -> None:
+        if message.state is None:
+            self.say("工单已不存在", error=True)
+            return
+        message.then(message.state)
 
     def header_values(self) -> dict[str, tuple[str, str]]:
         """{header id: (text, class)} for the header labels."""
@@ -185,21 +276,33 @@ class DeskScreen(Screen):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def record(self, events: list[NewEvent], done: str) -> Recorded:
-        """One command through decide(); the reason of a rejection is shown and nothing changes."""
+    def record(self, events: list[NewEvent], done: str) -> PendingCommand:
+        """One command through decide(), in a worker; the reason of a rejection is shown and
+        nothing changes. The returned PendingCommand answers on the UI thread."""
         stamp = self.now()
         for event in events:  # the desk's clock (fixed in tests) is the events' wall time
             event.at = event.at or stamp
-        result = self.store.record(events)
+        pending = PendingCommand()
+        self._record_worker(events, done, pending)
+        return pending
+
+    @work(thread=True, exit_on_error=False, group="desk-record")
+    def _record_worker(self, events: list[NewEvent], done: str, pending: PendingCommand) -> None:
+        self.post_message(CommandRecorded(pending, self.store.record(events), events, done))
+
+    @on(CommandRecorded)
+    def _recorded(self, message: CommandRecorded) -> None:
+        result, events = message.result, message.events
         several = len({event.order for event in events}) > 1
         if not result.ok and several and 0 <= result.index < len(events) and events[result.index].order:
             result.reason = f"{events[result.index].order}：{result.reason}"
         if result.ok:
-            self.say(done)
+            self.detail = None  # the order changed: read it again
+            self.say(message.done)
             self.reload()
         else:
             self.say(f"未执行：{result.reason}", error=True)
-        return result
+        message.pending.resolve(result)
 
     def say(self, message: str, error: bool = False) -> None:
         status = self.query_one("#desk-status", Static)

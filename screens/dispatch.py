@@ -11,7 +11,7 @@ from textual.widgets.data_table import CellDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from console import queues
-from console.domain.order import Kind, Status
+from console.domain.order import Kind, OrderState, Status
 from console.domain.roles import Role
 from console.domain.units import suggest_units
 from console.store import NewEvent
@@ -131,12 +131,11 @@ class DispatchScreen(DeskScreen):
 
     # -- detail -----------------------------------------------------------------------------
 
-    def show_detail(self, row: dict | None) -> None:
+    def render_detail(self, row: dict | None, state: OrderState | None) -> None:
         panel = self.query_one("#review", ReviewPanel)
-        if row is None:
+        if row is None or state is None:
             panel.show(None)
             return
-        state = self.store.get(row["number"])
         ranked = suggest_units(directory(self.store), state.description, limit=3)
         suggestions = "、".join(f"{u.short}（{u.code}）" for u, _ in ranked)
         extra = f"已提交负责人：{state.escalated_reason}" if state.escalated_reason and state.status == Status.ESCALATED else ""
@@ -214,22 +213,20 @@ class DispatchScreen(DeskScreen):
         claims = claim_many(self.store, numbers, f"{self.actor.operator}@{self.store.seat}")
         held = {n: c for n, c in claims.items() if c.granted is False}
         free = [n for n in numbers if n not in held]
-        self.app.call_from_thread(self._open_dispatch, free, held)
+        states = [s for s in (self.store.get(n) for n in free) if s is not None]
+        self.app.call_from_thread(self._open_dispatch, free, held, states)
 
-    def _open_dispatch(self, numbers: list[str], held: dict) -> None:
+    def _open_dispatch(self, numbers: list[str], held: dict, states: list[OrderState]) -> None:
         for number, lease in held.items():
             self.say(f"{number} 正由 {lease.holder} 处理（中心租约），请稍后再试", error=True)
         if not numbers:
             return
-        states = [s for s in (self.store.get(n) for n in numbers) if s is not None]
 
         def submit(choice):
             events = [NewEvent(Kind.DISPATCHED, {"lead_unit": choice.lead, "assist_units": list(choice.assists),
                                                  "complexity": choice.complexity}, self.actor, n) for n in numbers]
-            result = self.record(events, f"已转办 {len(numbers)} 张给 {unit_name(self.store, choice.lead)}")
-            if result.ok:
-                self.marked.clear()
-            return result
+            pending = self.record(events, f"已转办 {len(numbers)} 张给 {unit_name(self.store, choice.lead)}")
+            return pending.then(lambda result: result.ok and self.marked.clear())
 
         title = f"转办 {len(numbers)} 张工单" if len(numbers) > 1 else f"转办 {numbers[0]}"
         self.app.push_screen(UnitPickerModal(states, directory(self.store), self.store.rules, self.store.calendar,

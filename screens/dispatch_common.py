@@ -60,15 +60,22 @@ def kb_answer(store, text: str):
     return result.hits[0] if result.hits else None
 
 
+# view -> (module, class), like the app's DESKS: this module is imported by the views, so it
+# names them instead of importing them, and loads one when it is first shown.
+DISPATCH_VIEWS = {
+    "queue": ("screens.dispatch", "DispatchScreen"),
+    "returns": ("screens.dispatch_returns", "ReturnsScreen"),
+    "extensions": ("screens.dispatch_extensions", "ExtensionsScreen"),
+    "inbox": ("screens.inbox", "InboxScreen"),
+}
+
+
 def switch_view(screen, view: str) -> None:
     """Show another dispatch view without piling up screens: at most one view over the mode's desk."""
-    from screens.dispatch import DispatchScreen
-    from screens.dispatch_extensions import ExtensionsScreen
-    from screens.dispatch_returns import ReturnsScreen
-    from screens.inbox import InboxScreen
+    import importlib
 
-    target = {"queue": DispatchScreen, "returns": ReturnsScreen, "extensions": ExtensionsScreen,
-              "inbox": InboxScreen}[view]
+    module_name, class_name = DISPATCH_VIEWS[view]
+    target = getattr(importlib.import_module(module_name), class_name)
     if isinstance(screen, target):
         return
     app = screen.app

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from console import queues
 from console.domain.deadlines import extended_due
 from console.domain.decide import Context, extension_notice_missing, unit_deadline
-from console.domain.order import Kind
+from console.domain.order import Kind, OrderState
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import REJECT_EXTENSION_REASONS, VIEW_BINDINGS, switch_view, unit_name
@@ -77,12 +77,11 @@ class ExtensionsScreen(DeskScreen):
         return {"total": (f"待审批 {self.page_total}", "-soon" if self.page_total else ""),
                 "view": (self.page_label(), "-muted")}
 
-    def show_detail(self, row: dict | None) -> None:
-        if row is None:
+    def render_detail(self, row: dict | None, state: OrderState | None) -> None:
+        if row is None or state is None:
             for name in ("order", "request", "warning"):
                 self.query_one(f"#ext-{name}", Static).update("")
             return
-        state = self.store.get(row["number"])
         self.query_one("#ext-order", Static).update(labelled(
             state.number, f"{unit_name(self.store, state.lead_unit)}承办｜{state.description}"))
         text, warning = extension_preview(self.store, state)
@@ -97,16 +96,19 @@ class ExtensionsScreen(DeskScreen):
         if row is None:
             return
         number = row["number"]
-        state = self.store.get(number)
-        text, warning = extension_preview(self.store, state)
-        days = int((state.extension_pending or {}).get("days") or 0)
 
-        def submit():
-            return self.record([NewEvent(Kind.EXTENSION_DECIDED, {"approve": True, "days": days}, self.actor, number)],
-                               f"{number} 已批准延期 {days} 个工作日")
+        def open_with(state: OrderState) -> None:
+            text, warning = extension_preview(self.store, state)
+            days = int((state.extension_pending or {}).get("days") or 0)
 
-        preview = text + (f"\n{warning}" if warning else "") + "\n\n回车确认批准，Esc 取消"
-        self.app.push_screen(ConfirmModal(f"批准延期 {number}", preview, submit))
+            def submit():
+                return self.record([NewEvent(Kind.EXTENSION_DECIDED, {"approve": True, "days": days}, self.actor, number)],
+                                   f"{number} 已批准延期 {days} 个工作日")
+
+            preview = text + (f"\n{warning}" if warning else "") + "\n\n回车确认批准，Esc 取消"
+            self.app.push_screen(ConfirmModal(f"批准延期 {number}", preview, submit))
+
+        self.with_state(number, open_with)
 
     def action_reject(self) -> None:
         row = self.current_row()

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from console import queues
-from console.domain.order import Kind
+from console.domain.order import Kind, OrderState
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import ESCALATE_REASONS, VIEW_BINDINGS, directory, switch_view, unit_name
@@ -65,15 +65,14 @@ class ReturnsScreen(DeskScreen):
             "view": (self.page_label(), "-muted"),
         }
 
-    def show_detail(self, row: dict | None) -> None:
+    def render_detail(self, row: dict | None, state: OrderState | None) -> None:
         monthly = self.page_extra.get("monthly", [])
         self.query_one("#ret-monthly", Static).update(content(
             "\n".join(f"{unit_name(self.store, u)}（{u}）：{n} 次" for u, n in monthly) or "本月无退回"))
-        if row is None:
+        if row is None or state is None:
             for name in ("order", "history", "bounced"):
                 self.query_one(f"#ret-{name}", Static).update("")
             return
-        state = self.store.get(row["number"])
         self.query_one("#ret-order", Static).update(labelled(
             state.number, f"{state.nature}｜{'/'.join(state.content_path)}\n{state.description}\n地址：{state.address}"))
         history = [f"{r['at'][5:16].replace('T', ' ')} {unit_name(self.store, r['unit'])}：{r['reason']}"
@@ -90,17 +89,20 @@ class ReturnsScreen(DeskScreen):
         if row is None:
             return
         number = row["number"]
-        state = self.store.get(number)
 
-        def submit(choice):
-            event = NewEvent(Kind.REDISPATCHED, {"lead_unit": choice.lead, "assist_units": list(choice.assists),
-                                                 "complexity": choice.complexity}, self.actor, number)
-            return self.record([event], f"{number} 已改派给 {unit_name(self.store, choice.lead)}")
+        def open_with(state: OrderState) -> None:
 
-        self.app.push_screen(UnitPickerModal(
-            [state], directory(self.store), self.store.rules, self.store.calendar, self.now(), submit,
-            title=f"改派 {number}（{unit_name(self.store, state.lead_unit)} 已退回）", exclude=[state.lead_unit],
-        ))
+            def submit(choice):
+                event = NewEvent(Kind.REDISPATCHED, {"lead_unit": choice.lead, "assist_units": list(choice.assists),
+                                                     "complexity": choice.complexity}, self.actor, number)
+                return self.record([event], f"{number} 已改派给 {unit_name(self.store, choice.lead)}")
+
+            self.app.push_screen(UnitPickerModal(
+                [state], directory(self.store), self.store.rules, self.store.calendar, self.now(), submit,
+                title=f"改派 {number}（{unit_name(self.store, state.lead_unit)} 已退回）", exclude=[state.lead_unit],
+            ))
+
+        self.with_state(number, open_with)
 
     def action_to_supervision(self) -> None:
         row = self.current_row()

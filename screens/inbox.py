@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from console import queues
-from console.domain.order import KB_RETURN_NOTE, Kind
+from console.domain.order import KB_RETURN_NOTE, Kind, OrderState
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import VIEW_BINDINGS, switch_view
@@ -52,12 +52,11 @@ class InboxScreen(DeskScreen):
         return {"total": (f"待修改 {self.page_total}", "-soon" if self.page_total else ""),
                 "view": (self.page_label(), "-muted")}
 
-    def show_detail(self, row: dict | None) -> None:
+    def render_detail(self, row: dict | None, state: OrderState | None) -> None:
         panel = self.query_one("#review", ReviewPanel)
-        if row is None:
+        if row is None or state is None:
             panel.show(None)
             return
-        state = self.store.get(row["number"])
         panel.show(state, "", "", f"退回原因：{state.returned_reason}")
 
     def action_view(self, view: str) -> None:
@@ -68,16 +67,19 @@ class InboxScreen(DeskScreen):
         if row is None:
             return
         number = row["number"]
-        state = self.store.get(number)
 
-        def submit(changes: dict):
-            events = []
-            if changes:
-                events.append(NewEvent(Kind.AMENDED, changes, self.actor, number))
-            events.append(NewEvent(Kind.RESUBMITTED, {"note": "已按退回意见修改"}, self.actor, number))
-            return self.record(events, f"{number} 已修改并重新提交转办")
+        def open_with(state: OrderState) -> None:
 
-        self.app.push_screen(AmendModal(state, submit))
+            def submit(changes: dict):
+                events = []
+                if changes:
+                    events.append(NewEvent(Kind.AMENDED, changes, self.actor, number))
+                events.append(NewEvent(Kind.RESUBMITTED, {"note": "已按退回意见修改"}, self.actor, number))
+                return self.record(events, f"{number} 已修改并重新提交转办")
+
+            self.app.push_screen(AmendModal(state, submit))
+
+        self.with_state(number, open_with)
 
     def action_resubmit(self) -> None:
         row = self.current_row()
@@ -91,16 +93,19 @@ class InboxScreen(DeskScreen):
         if row is None:
             return
         number = row["number"]
-        state = self.store.get(number)
-        kb_note = KB_RETURN_NOTE.format(department="")
-        answer = f"已按知识库答复来电人（{state.kb_article}）" if state.kb_article else ""
 
-        def submit(text: str):
-            payload = {"answer": text}
-            if state.kb_article:
-                payload["kb_article"] = state.kb_article
-            return self.record([NewEvent(Kind.ANSWERED_DIRECTLY, payload, self.actor, number)], f"{number} 已直接答复")
+        def open_with(state: OrderState) -> None:
+            kb_note = KB_RETURN_NOTE.format(department="")
+            answer = f"已按知识库答复来电人（{state.kb_article}）" if state.kb_article else ""
 
-        title = f"直接答复 {number}" + ("（R-21）" if kb_note in state.returned_reason else "")
-        self.app.push_screen(ReasonModal(title, (), submit, preview=f"退回原因：{state.returned_reason}",
-                                         placeholder="答复内容", value=answer))
+            def submit(text: str):
+                payload = {"answer": text}
+                if state.kb_article:
+                    payload["kb_article"] = state.kb_article
+                return self.record([NewEvent(Kind.ANSWERED_DIRECTLY, payload, self.actor, number)], f"{number} 已直接答复")
+
+            title = f"直接答复 {number}" + ("（R-21）" if kb_note in state.returned_reason else "")
+            self.app.push_screen(ReasonModal(title, (), submit, preview=f"退回原因：{state.returned_reason}",
+                                             placeholder="答复内容", value=answer))
+
+        self.with_state(number, open_with)

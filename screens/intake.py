@@ -11,6 +11,8 @@ use so the form stays light; Alt+A inside the panel is its "答复" key, so F9 h
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,6 +38,9 @@ from screens.widgets.slots import show as show_text
 from screens.widgets.status_header import StatusHeader
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
+if TYPE_CHECKING:  # the store loads in a worker after the form paints (start-up cost)
+    from console.store import Recorded
+
 DRAFT_DELAY = 0.5
 SIMILAR_DELAY = 0.4
 PRESET_DISPOSITION = "transfer"  # what a fresh form has chosen
@@ -50,23 +55,61 @@ TITLE_IDS = {"title-m": "先生", "title-f": "女士"}
 DEFAULTS = ("disposition",)  # set by the form itself: not something the agent typed
 
 
-class Done(Message):
-    """A store command finished (in a worker): what happened, for the handler to show."""
+class CommandDone(Message):
+    """A store command of the form finished in a worker; a rejection is handled the same for all."""
 
-    def __init__(self, what: str, recorded, extra: dict | None = None) -> None:
+    def __init__(self, recorded: Recorded) -> None:
         super().__init__()
-        self.what = what
         self.recorded = recorded
-        self.extra = extra or {}
 
 
-class Found(Message):
-    def __init__(self, what: str, rows: list[dict], note: str = "", key: str = "") -> None:
+class OrderRecorded(CommandDone):
+    """This call's order was recorded: saved, linked as a duplicate of `target`, or after a
+    three-way call (`outcome_label`)."""
+
+    def __init__(self, recorded: Recorded, how: str = "save", target: str = "", outcome_label: str = "") -> None:
+        super().__init__(recorded)
+        self.how, self.target, self.outcome_label = how, target, outcome_label
+
+
+class InquiryRecorded(CommandDone):
+    """A progress inquiry on an earlier order (R-11) was recorded."""
+
+
+class UnmergeRecorded(CommandDone):
+    """The duplicate link of this call's order was undone."""
+
+
+class HistoryFound(Message):
+    """The caller's earlier orders, for the phone number `key`."""
+
+    def __init__(self, rows: list[dict], key: str) -> None:
         super().__init__()
-        self.what = what
+        self.rows, self.key = rows, key
+
+
+class SimilarFound(Message):
+    """Open orders like the one being typed (the duplicate check)."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        super().__init__()
         self.rows = rows
-        self.note = note
-        self.key = key
+
+
+class OrderOpened(Message):
+    """An earlier order's row and events, read in a worker, to show in the order view."""
+
+    def __init__(self, row: dict | None, events: list[dict]) -> None:
+        super().__init__()
+        self.row, self.events = row, events
+
+
+class LinkPrepared(Message):
+    """The form's fields completed from the order the call duplicates, read in a worker."""
+
+    def __init__(self, fields: dict, target: str) -> None:
+        super().__init__()
+        self.fields, self.target = fields, target
 
 
 class IntakeScreen(ReportsWorkerErrors, Screen):
@@ -390,7 +433,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")
     def _history_worker(self, phone: str) -> None:
         rows = self.app.store.caller_orders(phone, limit=20)
-        self.post_message(Found("history", rows, key=phone))
+        self.post_message(HistoryFound(rows, phone))
 
     def lookup_similar(self) -> None:
         if self.app.store is None:
@@ -406,19 +449,21 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def _similar_worker(self, text: str, address: str) -> None:
         from screens.widgets.similar import similar_open_orders
 
-        rows, how = similar_open_orders(self.app.store, text, address, limit=8)
-        self.post_message(Found("similar", rows, note=how))
+        rows, _how = similar_open_orders(self.app.store, text, address, limit=8)
+        self.post_message(SimilarFound(rows))
 
-    def on_found(self, message: Found) -> None:
-        if message.what == "history":
-            if message.key != self._history_key:
-                return
-            note = "该号码没有历史工单" if not message.rows else ""
-            self.query_one(CallerHistory).show(message.rows, note=note, units=self.app.unit_names)
-        else:
-            rows = [r for r in message.rows if r["number"] != self.saved_number]
-            self.query_one(SimilarOrders).show(rows, note="没有相似的在办工单" if not rows else "",
-                                               units=self.app.unit_names)
+    @on(HistoryFound)
+    def _history_found(self, message: HistoryFound) -> None:
+        if message.key != self._history_key:
+            return
+        note = "该号码没有历史工单" if not message.rows else ""
+        self.query_one(CallerHistory).show(message.rows, note=note, units=self.app.unit_names)
+
+    @on(SimilarFound)
+    def _similar_found(self, message: SimilarFound) -> None:
+        rows = [r for r in message.rows if r["number"] != self.saved_number]
+        self.query_one(SimilarOrders).show(rows, note="没有相似的在办工单" if not rows else "",
+                                           units=self.app.unit_names)
 
     # -- saving -----------------------------------------------------------------------------
 
@@ -452,35 +497,46 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def _save_worker(self, payload: dict) -> None:
         from screens.order_commands import record_order
 
-        self.post_message(Done("save", record_order(self.app.store, payload, self.app.actor)))
+        self.post_message(OrderRecorded(record_order(self.app.store, payload, self.app.actor)))
 
-    def on_done(self, message: Done) -> None:
-        rec = message.recorded
-        if not rec.ok:
-            field = intake_check.FIELD_OF_CODE.get(rec.code)
-            if field:
-                self.show_errors([(field, rec.reason)])
-            self.app.notify(f"未保存：{rec.reason}", severity="error", markup=False)
-            return
-        if message.what in ("save", "duplicate", "three_way"):
-            self.order_saved(rec.orders[0], message.what, message.extra)
-        elif message.what == "inquiry":
-            self.app.notify(f"已记录对 {rec.orders[0]} 的进度查询，回访坐席可见", markup=False)
+    def _refused(self, rec: Recorded) -> bool:
+        """A rejected command: the reason under its field and in a toast (nothing was recorded)."""
+        if rec.ok:
+            return False
+        field = intake_check.FIELD_OF_CODE.get(rec.code)
+        if field:
+            self.show_errors([(field, rec.reason)])
+        self.app.notify(f"未保存：{rec.reason}", severity="error", markup=False)
+        return True
+
+    @on(OrderRecorded)
+    def _order_recorded(self, message: OrderRecorded) -> None:
+        if not self._refused(message.recorded):
+            self.order_saved(message.recorded.orders[0], message)
+
+    @on(InquiryRecorded)
+    def _inquiry_recorded(self, message: InquiryRecorded) -> None:
+        if not self._refused(message.recorded):
+            self.app.notify(f"已记录对 {message.recorded.orders[0]} 的进度查询，回访坐席可见", markup=False)
             self.lookup_history_again()
-        elif message.what == "unmerge":
-            self.app.notify(f"已撤销并单：{rec.orders[0]} 恢复为独立工单", markup=False)
-            self.linked_number = None
-            self.query_one("#order-banner-label", Static).update(content(f"受理编号 {rec.orders[0]}（已撤销并单）"))
 
-    def order_saved(self, number: str, what: str, extra: dict) -> None:
+    @on(UnmergeRecorded)
+    def _unmerge_recorded(self, message: UnmergeRecorded) -> None:
+        if not self._refused(message.recorded):
+            number = message.recorded.orders[0]
+            self.app.notify(f"已撤销并单：{number} 恢复为独立工单", markup=False)
+            self.linked_number = None
+            self.query_one("#order-banner-label", Static).update(content(f"受理编号 {number}（已撤销并单）"))
+
+    def order_saved(self, number: str, how: OrderRecorded) -> None:
         self.saved_number = number
         self.drafts.clear()
         label = f"受理编号 {number}"
-        if what == "duplicate":
+        if how.how == "duplicate":
             self.linked_number = number
-            label += f"（已并入 {extra.get('target')}，{bound_key(self.app, 'unmerge', 'alt+u')} 撤销）"
-        elif what == "three_way":
-            label += f"（三方通话：{extra.get('outcome_label', '')}）"
+            label += f"（已并入 {how.target}，{bound_key(self.app, 'unmerge', 'alt+u')} 撤销）"
+        elif how.how == "three_way":
+            label += f"（三方通话：{how.outcome_label}）"
         self.query_one("#order-banner-label", Static).update(content(label))
         self.query_one("#order-number", Digits).update(number)
         banner = self.query_one("#order-banner")
@@ -578,12 +634,21 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def open_order(self, number: str) -> None:
         if self.app.store is None:
             return
+        self._open_order_worker(number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open-order")
+    def _open_order_worker(self, number: str) -> None:
+        row = self.app.store.order_row(number)
+        self.post_message(OrderOpened(row, self.app.store.events_of(number) if row else []))
+
+    @on(OrderOpened)
+    def _order_opened(self, message: OrderOpened) -> None:
         from screens.widgets.order_view import OrderView
 
-        row = self.app.store.order_row(number)
+        row = message.row
         if row is None:
             return
-        events = self.app.store.events_of(number)
+        number = row["number"]
 
         def follow(what: str | None) -> None:
             if what == "inquiry":
@@ -591,7 +656,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             elif what == "link":
                 self.link_duplicate(number)
 
-        self.app.push_screen(OrderView(row, events, self.app.unit_names), follow)
+        self.app.push_screen(OrderView(row, message.events, self.app.unit_names), follow)
 
     def action_progress_inquiry(self) -> None:
         number = self.query_one(CallerHistory).selected
@@ -610,7 +675,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def _inquiry_worker(self, number: str) -> None:
         from screens.order_commands import record_inquiry
 
-        self.post_message(Done("inquiry", record_inquiry(self.app.store, number, self.app.actor)))
+        self.post_message(InquiryRecorded(record_inquiry(self.app.store, number, self.app.actor)))
 
     def action_link_duplicate(self) -> None:
         number = self.query_one(SimilarOrders).selected
@@ -622,7 +687,11 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def link_duplicate(self, target: str) -> None:
         if not self._ready():
             return
-        f = self.fields()
+        self._link_worker(self.fields(), target)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _link_worker(self, f: dict, target: str) -> None:
+        """The call's form completed from the order it duplicates (read here, not on the UI thread)."""
         row = self.app.store.order_row(target) or {}
         if not f["description"].strip():
             f["description"] = f"来电反映的问题与工单 {target} 相同：{row.get('description', '')}"
@@ -634,6 +703,11 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             f["content_path"] = row["content_class"].split("/")
         if f["disposition"] not in ("transfer", "report"):
             f["disposition"] = "transfer"
+        self.post_message(LinkPrepared(f, target))
+
+    @on(LinkPrepared)
+    def _link_prepared(self, message: LinkPrepared) -> None:
+        f, target = message.fields, message.target
         errors = intake_check.check(f)
         if errors:
             self.show_errors(errors)
@@ -647,7 +721,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         from screens.order_commands import record_duplicate
 
         rec = record_duplicate(self.app.store, payload, target, self.app.actor)
-        self.post_message(Done("duplicate", rec, {"target": target}))
+        self.post_message(OrderRecorded(rec, "duplicate", target=target))
 
     def action_unmerge(self) -> None:
         if not self.linked_number or self.app.store is None:
@@ -659,7 +733,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def _unmerge_worker(self, number: str) -> None:
         from screens.order_commands import record_unmerge
 
-        self.post_message(Done("unmerge", record_unmerge(self.app.store, number, self.app.actor)))
+        self.post_message(UnmergeRecorded(record_unmerge(self.app.store, number, self.app.actor)))
 
     # -- three-way call ---------------------------------------------------------------------
 
@@ -681,7 +755,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         if result is None:
             return
         rec, outcome_label = result
-        self.on_done(Done("three_way", rec, {"outcome_label": outcome_label}))
+        self._order_recorded(OrderRecorded(rec, "three_way", outcome_label=outcome_label))
 
     # -- knowledge base ---------------------------------------------------------------------
 

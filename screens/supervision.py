@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from console import queues
-from console.domain.order import STATUS_LABELS, Kind, Status
+from console.domain.decide import extension_notice_missing
+from console.domain.order import STATUS_LABELS, Kind, OrderState, Status
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
@@ -90,20 +91,19 @@ class SupervisionScreen(DeskScreen):
         return {"total": (f"督办事项 {self.page_total}", "-late" if self.page_total else ""),
                 "view": (self.page_label(), "-muted")}
 
-    def show_detail(self, row: dict | None) -> None:
-        if row is None:
+    def render_detail(self, row: dict | None, state: OrderState | None) -> None:
+        if row is None or state is None:
             for name in ("order", "why", "history"):
                 self.query_one(f"#sup-{name}", Static).update("")
             return
-        state = self.store.get(row["number"])
         self.query_one("#sup-order", Static).update(labelled(
             state.number, f"{STATUS_LABELS[state.status]}｜责任方：{whose(self.store, row)}\n{state.description}"))
         label, _level = queues.countdown(row["late_due"], self.now())
         why = "、".join(reasons_of(row, self.now()))
-        pending = state.extension_pending or {}
         extra = ""
-        if pending.get("n", 1) >= 2 and state.supervision_notices < pending["n"] - 1:
-            extra = f"\n第{pending['n']}次延期待督办室通知（按 {bound_key(self.app, 'supervision.notice', 't')}）"
+        n = extension_notice_missing(state)  # R-25, as decide() judges it
+        if n:
+            extra = f"\n第{n}次延期待督办室通知（按 {bound_key(self.app, 'supervision.notice', 't')}）"
         self.query_one("#sup-why", Static).update(content(f"{why}｜{label}{extra}"))
         notes = []
         if state.leader_instruction:

@@ -25,6 +25,14 @@ class CommandModal(ModalScreen[bool]):
     #modal-status) and stays open with everything typed still there."""
 
     def finish(self, result) -> None:
+        """Close on a recorded command, else show why; a command still being recorded
+        (a desk's PendingCommand) answers here when the store does."""
+        if hasattr(result, "then") and getattr(result, "result", None) is None:
+            result.then(self.finish)
+            return
+        result = getattr(result, "result", None) or result
+        if not self.is_attached:  # closed (Esc) while the store was answering: the desk shows it
+            return
         if getattr(result, "ok", False):
             self.dismiss(True)
             return

@@ -175,7 +175,16 @@ class UnitPickerModal(ModalScreen[bool]):
         if not self.choice.lead:
             self._status("请先选择主办单位（回车）", error=True)
             return
-        result = self.submit(self.choice)
+        self._answered(self.submit(self.choice))
+
+    def _answered(self, result) -> None:
+        """Close when the command was recorded, else say why; a desk's PendingCommand answers later."""
+        if hasattr(result, "then") and getattr(result, "result", None) is None:
+            result.then(self._answered)
+            return
+        result = getattr(result, "result", None) or result
+        if not self.is_attached:
+            return
         if getattr(result, "ok", False):
             self.dismiss(True)
         else:
