@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from calendars import make_2027_provisional
 
 from console.cli import main
 from console.paths import admin_calendar_dir
@@ -21,6 +22,7 @@ NOTICE_2027 = (
 def data(tmp_path, monkeypatch):
     # Never touch the real platform data dir, even if --data-dir were forgotten.
     monkeypatch.setenv("HOTLINE_DATA_DIR", str(tmp_path / "env-data"))
+    make_2027_provisional(tmp_path / "data")  # tests/calendars.py: not what the library knows
     return tmp_path / "data"
 
 
@@ -156,7 +158,8 @@ def test_add_year_bad_file(capsys, data, tmp_path):
     code, out, err = run(capsys, "calendar", "add-year", str(notice), "--data-dir", str(data))
     assert code == 2 and out == ""
     assert "broken.toml, line 4" in err and "'holidays'" in err and "Traceback" not in err
-    assert not (admin_calendar_dir(data) / "2027.toml").exists()
+    kept = (admin_calendar_dir(data) / "2027.toml").read_text(encoding="utf-8")
+    assert "official = false" in kept  # the provisional file the fixture wrote, not the bad notice
 
 
 def test_add_year_missing_file(capsys, data, tmp_path):
@@ -167,7 +170,6 @@ def test_add_year_missing_file(capsys, data, tmp_path):
 
 def test_broken_admin_file_is_reported_not_raised(capsys, data):
     admin = admin_calendar_dir(data)
-    admin.mkdir(parents=True)
     (admin / "2027.toml").write_text("year = 2027\n", encoding="utf-8")
     code, _, err = run(capsys, "calendar", "workdays", "2026-11-23", "1", "--data-dir", str(data))
     assert code == 2 and "2027.toml" in err and "missing field" in err

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from calendars import calendar_through_2026
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.calendar_source import add_year_file, calendar_for_data_dir, load_calendar
+from console.calendar_source import add_year_file, calendar_for_data_dir
 from console.domain.deadlines import (
     Deadline,
     callback_due,
@@ -18,7 +19,7 @@ from console.domain.deadlines import (
 )
 from console.domain.settings import Rules
 
-CAL = load_calendar()
+CAL = calendar_through_2026()  # tests/calendars.py
 
 
 def dt(text: str) -> datetime:

@@ -363,3 +363,18 @@ def test_intake_problems_are_one_list_for_the_form_and_decide():
     # not accepted (R-06) needs a reason but no caller; a direct answer (R-10) needs the answer
     assert "原因" in order.no(Kind.CREATED, intake(disposition="not_accepted", caller_name=""), AGENT)
     assert "答复" in order.no(Kind.CREATED, intake(disposition="direct_answer"), AGENT)
+
+
+def test_an_old_payload_is_read_through_its_upcasters(monkeypatch):
+    """A kind whose payload changed shape reads its old events as the new shape: version 1 of this
+    (test) change named the field `unit`, version 2 names it `lead_unit`; a v2 payload says "v": 2."""
+    from console.domain import payloads
+
+    monkeypatch.setitem(payloads.PAYLOAD_VERSIONS, Kind.DISPATCHED, 2)
+    monkeypatch.setitem(payloads.UPCASTERS, (Kind.DISPATCHED, 1),
+                        lambda d: {**{k: v for k, v in d.items() if k != "unit"}, "lead_unit": d["unit"]})
+    old = payloads.parse_payload(Kind.DISPATCHED, {"unit": "U002"})
+    new = payloads.parse_payload(Kind.DISPATCHED, {"v": 2, "lead_unit": "U002"})
+    assert old == new and old.lead_unit == "U002"
+    with pytest.raises(PayloadError):
+        payloads.parse_payload(Kind.DISPATCHED, {"v": 0, "lead_unit": "U002"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from calendars import make_2027_provisional
 from factories import AGENT, DISPATCHER, intake, unit
 from sqlalchemy import text
 
@@ -18,6 +19,7 @@ MON = datetime(2026, 11, 23, 9, 15)
 
 @pytest.fixture
 def store(tmp_path):
+    make_2027_provisional(tmp_path)  # tests/calendars.py: 2027 estimated, whatever the library knows
     s = Store.init(tmp_path, "S07")
     yield s
     s.close()
