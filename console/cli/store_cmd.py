@@ -76,7 +76,8 @@ def cmd_demo(args) -> int:
     store = Store.init(data_dir, seat)
     seed_starter_kb(store)  # before the orders: direct answers and R-21 returns cite real articles
     summary = fill_demo(store, max(args.orders, 300), seed=args.seed)
-    print(f"demo store at {store.path}: {summary['orders']} orders")
+    print(f"demo store at {store.path}: {summary['orders']} orders, {summary['calls']} call records, "
+          f"{summary['sms']} SMS records")
     for status, n in sorted(summary["by_status"].items()):
         print(f"  {status:20} {n}")
     if args.units:

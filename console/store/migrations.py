@@ -50,10 +50,22 @@ def _v5_list_columns(conn: Connection) -> None:
                      {**list_columns(state_from_json(state)), "number": number})
 
 
+def _v6_call_records(conn: Connection) -> None:
+    """Call and SMS records from the telephone system (imported): M-01, M-02, M-03, M-05."""
+    conn.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS calls (call_id TEXT PRIMARY KEY, seat TEXT NOT NULL DEFAULT '', "
+        "operator TEXT NOT NULL DEFAULT '', offered_at TEXT NOT NULL, answered_at TEXT, ended_at TEXT, "
+        "rating TEXT NOT NULL DEFAULT '')")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_calls_offered_at ON calls (offered_at)")
+    conn.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS sms (message_id TEXT PRIMARY KEY, received_at TEXT NOT NULL, replied_at TEXT)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_sms_received_at ON sms (received_at)")
+
+
 # The store's own steps; v2 (knowledge base, order index) and v3 (sync columns) are registered by
 # console.kb and console.sync as store components.
-CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials, 5: _v5_list_columns}
-LATEST = 5
+CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials, 5: _v5_list_columns, 6: _v6_call_records}
+LATEST = 6
 
 
 def steps() -> dict[int, list[Step]]:

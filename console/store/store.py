@@ -386,6 +386,11 @@ class Store:
 
     # -- projection maintenance ------------------------------------------------------------
 
+    def histories(self):
+        """Every order's foldable events in fold order, order by order (for the figures)."""
+        with read_transaction(self.engine) as conn:
+            yield from self._events_by_order(conn)
+
     def _events_by_order(self, conn: Connection, numbers=None):
         """Each order's foldable events in fold order (see FOLD_ORDER); `numbers` limits the orders."""
         where = "WHERE sync_status != 'rejected'"

@@ -1,0 +1,114 @@
+"""The figures and the monthly tables of a store's history, as rows for the CLI, the JSON and the
+exports. The definitions live in console.domain.figures; this module only reads and lays out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from console.domain.figures import FIGURES, Report, call_figures, compute
+
+FIGURE_COLUMNS = ("code", "name", "numerator", "denominator", "ratio", "target", "met")
+UNIT_COLUMNS = ("unit", "handed_over", "closed", "close_rate", "callbacks", "satisfied", "satisfaction",
+                "returns", "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate")
+UNIT_HEADINGS = {"unit": "承办单位", "handed_over": "交办总数", "closed": "办结数", "close_rate": "办结率",
+                 "callbacks": "回访数", "satisfied": "满意数", "satisfaction": "满意率", "returns": "退单数",
+                 "redispatched": "转办数", "overdue": "逾期办理数", "extensions": "申请延期件数",
+                 "replies_due": "应按期回复", "replies_in_time": "按期回复", "reply_rate": "按期回复率"}
+FIGURE_HEADINGS = {"code": "指标", "name": "名称", "numerator": "分子", "denominator": "分母", "ratio": "比率",
+                   "target": "目标", "met": "达标"}
+
+
+def period_of_month(month: str) -> tuple[datetime, datetime]:
+    """'2026-11' -> [2026-11-01 00:00, 2026-12-01 00:00); ValueError for anything else."""
+    try:
+        first = datetime.strptime(month, "%Y-%m")
+    except ValueError:
+        raise ValueError(f"bad month {month!r}: expected YYYY-MM, e.g. 2026-11") from None
+    nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, nxt
+
+
+def period_of_days(start: date, end: date) -> tuple[datetime, datetime]:
+    """--from and --to as dates: [from 00:00, to 00:00)."""
+    if end <= start:
+        raise ValueError(f"--to {end} must be after --from {start}")
+    return datetime.combine(start, time()), datetime.combine(end, time())
+
+
+def report(store, start: datetime, end: datetime, now: datetime, unit: str | None = None) -> Report:
+    """Every figure: M-06..M-11 from the orders; M-01, M-02, M-03, M-05 from the call and SMS
+    records (not per unit: a unit takes no calls)."""
+    from console.store.call_records import calls_between, sms_between
+
+    rep = compute(store.histories(), store.calendar, store.rules, start, end, now, unit)
+    if unit is None:
+        rep.figures.update(call_figures(calls_between(store, start, end), sms_between(store, start, end),
+                                        start, end, now))
+    rep.figures = dict(sorted(rep.figures.items()))
+    return rep
+
+
+def figure_rows(rep: Report) -> list[dict[str, Any]]:
+    rows = []
+    for code, fig in rep.figures.items():
+        d = FIGURES[code]
+        rows.append({"code": code, "name": d.name, "numerator": fig.numerator, "denominator": fig.denominator,
+                     "ratio": None if fig.ratio is None else round(fig.ratio, 4), "target": d.target,
+                     "met": fig.met, "at_least": d.at_least})
+    return rows
+
+
+def unit_rows(rep: Report) -> list[dict[str, Any]]:
+    rows = []
+    for code in sorted(rep.units):
+        m = rep.units[code]
+        rows.append({"unit": code, "handed_over": m.handed_over, "closed": m.closed,
+                     "close_rate": _round(m.close_rate), "callbacks": m.callbacks, "satisfied": m.satisfied,
+                     "satisfaction": _round(m.satisfaction), "returns": m.returns,
+                     "redispatched": m.redispatched, "overdue": m.overdue, "extensions": m.extensions,
+                     "replies_due": m.replies_due, "replies_in_time": m.replies_in_time,
+                     "reply_rate": _round(m.reply_rate)})
+    return rows
+
+
+def detail_rows(store, numbers: list[str]) -> list[dict[str, Any]]:
+    """The orders behind a number (超期明细, 退回明细), one row each, in the given order."""
+    out = []
+    for number in dict.fromkeys(numbers):
+        row = store.order_row(number)
+        if row is not None:
+            out.append({"number": number, "status": row["status"], "created_at": row["created_at"],
+                        "lead_unit": row["lead_unit"], "unit_due": row["unit_due"], "nature": row["nature"],
+                        "content_class": row["content_class"], "description": row["description"]})
+    return out
+
+
+def class_rows(store, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """分类统计: orders created in the period by first-level content class and nature."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for r in store.list_orders(limit=None, order_by="number"):
+        if start.isoformat() <= r["created_at"] < end.isoformat():
+            counts[((r["content_class"] or "").split("/")[0] or "（未分类）", r["nature"] or "")] += 1
+    return [{"class": c, "nature": n, "orders": k} for (c, n), k in sorted(counts.items(), key=lambda x: -x[1])]
+
+
+@dataclass(frozen=True)
+class Tables:
+    figures: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+    classes: list[dict[str, Any]]
+    overdue: list[dict[str, Any]]
+    returns: list[dict[str, Any]]
+
+
+def tables(store, start: datetime, end: datetime, now: datetime) -> Tables:
+    rep = report(store, start, end, now)
+    return Tables(figure_rows(rep), unit_rows(rep), class_rows(store, start, end),
+                  detail_rows(store, rep.figures["M-07"].missed), detail_rows(store, rep.returned))
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

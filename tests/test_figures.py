@@ -1,0 +1,198 @@
+"""The figures (DOMAIN.md §7, M-06..M-11) and the per-unit month, from small hand-built histories
+recorded through the real store, with the edge cases the definitions turn on (docs/figures.md)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from calendars import make_2027_provisional
+from factories import AGENT, CALLBACK, DISPATCHER, intake, unit
+
+from console.cli import main
+from console.domain.order import Kind
+from console.stats import period_of_days, report
+from console.store import NEW_ORDER, NewEvent, Store
+
+NOV, DEC = datetime(2026, 11, 1), datetime(2027, 1, 1)
+NOW = datetime(2026, 12, 20, 12, 0)
+
+
+def t(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@pytest.fixture
+def store(tmp_path):
+    make_2027_provisional(tmp_path)
+    s = Store.init(tmp_path, "S07")
+    yield s
+    s.close()
+
+
+def rec(store, *events):
+    result = store.record(list(events))
+    assert result.ok, result.reason
+    return result.orders[0]
+
+
+def created(store, at: str, **fields) -> str:
+    return rec(store, NewEvent(Kind.CREATED, intake(**fields), AGENT, at=t(at)))
+
+
+def ev(store, number: str, kind: str, payload: dict, actor, at: str) -> None:
+    rec(store, NewEvent(kind, payload, actor, number, at=t(at)))
+
+
+def test_M06_an_order_dispatched_exactly_at_the_cutoff_is_in_time(store):
+    """R-23: created Mon 09:00, due 17:00 the same day; 17:00:00 is in time, 17:01 is late; a
+    duplicate merged before dispatch and an order answered at intake are not due."""
+    on_time = created(store, "2026-11-23 09:00")
+    late = created(store, "2026-11-23 09:05")
+    merged = rec(store, NewEvent(Kind.CREATED, intake(), AGENT, at=t("2026-11-23 09:10")),
+                 NewEvent(Kind.MERGED_INTO, {"target": on_time}, AGENT, NEW_ORDER, at=t("2026-11-23 09:10")))
+    answered = created(store, "2026-11-23 09:20")
+    ev(store, answered, Kind.RETURNED_TO_INTAKE, {"reason": "知识库有答复"}, DISPATCHER, "2026-11-23 10:00")
+    ev(store, answered, Kind.ANSWERED_DIRECTLY, {"answer": "已按政策答复"}, AGENT, "2026-11-23 10:30")
+    ev(store, on_time, Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, "2026-11-23 17:00:00")
+    ev(store, late, Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, "2026-11-23 17:01")
+    m06 = report(store, NOV, DEC, NOW).figures["M-06"]
+    assert (m06.numerator, m06.denominator) == (1, 2)
+    assert m06.missed == [late] and merged not in m06.orders and answered not in m06.orders
+    assert m06.met is False  # 50 % < 90 %
+
+
+def test_M07_an_extension_approved_after_the_original_deadline_still_moves_it(store):
+    """R-26 + R-25: dispatched Mon 11-23, due Mon 11-30; asked on 11-27 for 3 days, approved on
+    12-01 (past the original deadline): due 12-03, so a reply on 12-02 is in time. Another unit's
+    order with no reply past its deadline counts as late."""
+    a = created(store, "2026-11-23 09:00")
+    ev(store, a, Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, "2026-11-23 10:00")
+    ev(store, a, Kind.EXTENSION_REQUESTED, {"days": 3, "reason": "需现场勘查"}, unit("U001"), "2026-11-27 10:00")
+    ev(store, a, Kind.EXTENSION_DECIDED, {"approve": True}, DISPATCHER, "2026-12-01 09:00")
+    ev(store, a, Kind.UNIT_REPLIED, {"reply": "已修复"}, unit("U001"), "2026-12-02 16:00")
+    silent = created(store, "2026-11-23 09:30")
+    ev(store, silent, Kind.DISPATCHED, {"lead_unit": "U002"}, DISPATCHER, "2026-11-23 10:00")
+    rep = report(store, NOV, DEC, NOW)
+    m07 = rep.figures["M-07"]
+    assert (m07.numerator, m07.denominator, m07.missed) == (1, 2, [silent])
+    assert rep.units["U001"].extensions == 1 and rep.units["U001"].replies_in_time == 1
+    assert rep.units["U002"].overdue == 1 and rep.units["U002"].handed_over == 1
+    # Before the reply is due (now = 11-25) the silent order is not yet decided: left out.
+    assert silent not in report(store, NOV, DEC, t("2026-11-25 12:00")).figures["M-07"].orders
+
+
+def _replied(store, at: str, **fields) -> str:
+    n = created(store, at, **fields)
+    ev(store, n, Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, at)
+    ev(store, n, Kind.UNIT_REPLIED, {"reply": "已处理完毕"}, unit("U001"), "2026-11-25 10:00")
+    return n
+
+
+def test_M08_M09_M11_a_confidential_order_and_one_twice_unreachable_are_left_out(store):
+    """R-02: a confidential caller is not called back; R-32: two failed tries close a callback as
+    unreachable. Neither counts in M-08, M-09 or M-11; the satisfied caller counts in all three."""
+    satisfied = _replied(store, "2026-11-23 09:00")
+    secret = _replied(store, "2026-11-23 09:10", confidential=True)
+    gone = _replied(store, "2026-11-23 09:20")
+    late = _replied(store, "2026-11-23 09:30")
+    ev(store, satisfied, Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, CALLBACK, "2026-11-26 09:00")
+    ev(store, satisfied, Kind.CALLBACK_DONE, {"result": "满意"}, CALLBACK, "2026-11-26 09:01")
+    ev(store, gone, Kind.CALLBACK_ATTEMPTED, {"outcome": "no_answer"}, CALLBACK, "2026-11-26 09:00")
+    ev(store, gone, Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK, "2026-11-26 15:00")
+    ev(store, late, Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, CALLBACK, "2026-11-29 09:00")
+    ev(store, late, Kind.CALLBACK_DONE, {"result": "不满意", "words": "没有修好"}, CALLBACK, "2026-11-29 09:01")
+    ev(store, late, Kind.REWORK, {"reason": "没有修好"}, CALLBACK, "2026-11-29 09:02")
+    f = report(store, NOV, DEC, NOW).figures
+    assert (f["M-08"].numerator, f["M-08"].denominator) == (1, 2)  # satisfied / completed callbacks
+    assert secret not in f["M-09"].orders and gone not in f["M-09"].orders
+    assert (f["M-09"].numerator, f["M-09"].denominator) == (2, 2)
+    assert (f["M-11"].numerator, f["M-11"].denominator, f["M-11"].missed) == (1, 2, [late])  # due 11-28 10:00
+    assert (f["M-10"].numerator, f["M-10"].denominator) == (1, 4)  # one rework of four replies
+
+
+def test_a_units_own_figures_count_only_its_cases(store):
+    a = created(store, "2026-11-23 09:00")
+    b = created(store, "2026-11-23 09:05")
+    ev(store, a, Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, "2026-11-23 10:00")
+    ev(store, b, Kind.DISPATCHED, {"lead_unit": "U002"}, DISPATCHER, "2026-11-23 18:00")
+    assert report(store, NOV, DEC, NOW, unit="U001").figures["M-06"].orders == [a]
+    assert report(store, NOV, DEC, NOW, unit="U002").figures["M-06"].missed == [b]
+
+
+def test_the_xlsx_holds_every_number_of_the_json(store, tmp_path, capsys):
+    """The monthly report as XLSX (opened with openpyxl): each figure and each unit row equals the
+    JSON of `hotline stats figures` and `hotline stats units` for the same month."""
+    import openpyxl
+
+    test_M07_an_extension_approved_after_the_original_deadline_still_moves_it(store)
+    data = str(store.data_dir)
+    assert main(["stats", "figures", "--from", "2026-12-01", "--to", "2027-01-01", "--json", "--data-dir", data]) == 0
+    figures = json.loads(capsys.readouterr().out)["figures"]
+    assert main(["stats", "units", "--month", "2026-12", "--json", "--data-dir", data]) == 0
+    units = json.loads(capsys.readouterr().out)["units"]
+    out = tmp_path / "月报.xlsx"
+    assert main(["stats", "export", "--month", "2026-12", "--out", str(out), "--data-dir", data]) == 0
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert book.sheetnames == ["总体指标", "各单位", "分类统计", "超期明细", "退回明细"]
+
+    def table(name: str) -> list[tuple]:
+        rows = list(book[name].iter_rows(values_only=True))
+        start = next(i for i, r in enumerate(rows) if r[0] in ("指标", "承办单位", "一级分类", "工单编号"))
+        return rows[start + 1:]
+
+    got = table("总体指标")
+    assert [r[:4] for r in got] == [(f["code"], f["name"], f["numerator"], f["denominator"]) for f in figures]
+    assert [r[4] for r in got] == [f["ratio"] for f in figures]
+    keys = ("unit", "handed_over", "closed", "close_rate", "callbacks", "satisfied", "satisfaction", "returns",
+            "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate")
+    assert table("各单位") == [tuple(u[k] for k in keys) for u in units]
+    assert [r[0] for r in table("超期明细")] == [f for f in report(
+        store, *period_of_days(datetime(2026, 12, 1).date(), datetime(2027, 1, 1).date()), datetime.now()
+    ).figures["M-07"].missed]
+
+
+def test_bad_periods_and_files_are_one_line_errors(store, tmp_path, capsys):
+    data = str(store.data_dir)
+    assert main(["stats", "units", "--month", "2026-13", "--data-dir", data]) == 2
+    assert "bad month '2026-13'" in capsys.readouterr().err
+    assert main(["stats", "figures", "--from", "2026-12-01", "--to", "2026-11-01", "--data-dir", data]) == 2
+    assert "must be after" in capsys.readouterr().err
+    assert main(["stats", "export", "--month", "2026-11", "--out", str(tmp_path / "x.pdf"), "--data-dir", data]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ".xlsx or .csv" in err
+
+
+CALLS_CSV = """call_id,seat,operator,offered_at,answered_at,ended_at,rating
+C1,S07,A101,2026-11-23 09:00:00,2026-11-23 09:00:15,2026-11-23 09:05:00,满意
+C2,S07,A101,2026-11-23 09:10:00,2026-11-23 09:10:16,2026-11-23 09:12:00,不满意
+C3,S07,,2026-11-23 09:20:00,,,
+C4,S07,A102,not a time,,,
+C5,S07,A102,2026-11-23 09:30:00,2026-11-23 09:29:00,,
+"""
+SMS_CSV = """message_id,received_at,replied_at
+M1,2026-11-23 09:00:00,2026-11-23 18:00:00
+M2,2026-11-23 22:00:00,2026-11-24 08:00:00
+"""
+
+
+def test_call_and_sms_records_import_by_id_and_give_M01_M02_M03_M05(store, tmp_path, capsys):
+    """M-02's 15 s: answered at 15 s is in time, at 16 s is not. A bad row is refused with its line
+    number and the rest imported; importing again changes nothing."""
+    calls, sms = tmp_path / "calls.csv", tmp_path / "sms.csv"
+    calls.write_text(CALLS_CSV, encoding="utf-8")
+    sms.write_text(SMS_CSV, encoding="utf-8")
+    data = str(store.data_dir)
+    for _ in range(2):
+        assert main(["calls", "import", str(calls), "--data-dir", data]) == 1
+        out, err = capsys.readouterr()
+        assert "imported 3 calls records, 2 rows refused" in out
+        assert "line 5: offered_at 'not a time'" in err and "line 6: answered_at is before offered_at" in err
+    assert main(["sms", "import", str(sms), "--data-dir", data]) == 0
+    f = report(store, NOV, DEC, NOW).figures
+    assert (f["M-01"].numerator, f["M-01"].denominator) == (2, 3)
+    assert (f["M-02"].numerator, f["M-02"].denominator, f["M-02"].missed) == (1, 2, ["C2"])
+    assert (f["M-05"].numerator, f["M-05"].denominator) == (1, 2)
+    assert (f["M-03"].numerator, f["M-03"].denominator, f["M-03"].missed) == (1, 2, ["M2"])
+    assert list(f) == sorted(f)  # M-01 .. M-11 in order
