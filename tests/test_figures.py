@@ -196,3 +196,43 @@ def test_call_and_sms_records_import_by_id_and_give_M01_M02_M03_M05(store, tmp_p
     assert (f["M-05"].numerator, f["M-05"].denominator) == (1, 2)
     assert (f["M-03"].numerator, f["M-03"].denominator, f["M-03"].missed) == (1, 2, ["M2"])
     assert list(f) == sorted(f)  # M-01 .. M-11 in order
+
+
+@pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_the_centre_counts_a_seats_orders_exactly_as_the_seat(db_kind, tmp_path, capsys):
+    """`hotline centre stats` folds the centre's log through the same definitions: after a seat
+    syncs, M-06..M-11 and the month per unit are equal at both (the seat's are marked partial)."""
+    from sync_support import CentreThread, centre_db, client, connect, new_centre
+
+    from console.sync.session import sync_once
+
+    with centre_db(db_kind, tmp_path) as url:
+        centre = new_centre(url)
+        with CentreThread(centre) as server:
+            make_2027_provisional(tmp_path / "seat")
+            store = Store.init(tmp_path / "seat", "S07")
+            connect(store, centre, server.url)
+            a = created(store, "2026-11-23 09:00")
+            b = created(store, "2026-11-23 09:05")
+            ev(store, a, Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, "2026-11-23 17:00")
+            ev(store, b, Kind.DISPATCHED, {"lead_unit": "U002"}, DISPATCHER, "2026-11-23 18:00")
+            ev(store, a, Kind.UNIT_REPLIED, {"reply": "已修复"}, DISPATCHER, "2026-11-26 10:00")
+            ev(store, a, Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, CALLBACK, "2026-11-27 09:00")
+            ev(store, a, Kind.CALLBACK_DONE, {"result": "基本满意"}, CALLBACK, "2026-11-27 09:01")
+            pushed = sync_once(store, client(store))
+            assert (pushed.accepted, pushed.rejected) == (7, 0), pushed.reasons
+            data = str(store.data_dir)
+            store.close()
+        seat_args = ["--data-dir", data]
+        centre_args = ["--db", url, "--data-dir", data]
+        for what in (["figures", "--from", "2026-11-01", "--to", "2027-01-01"], ["units", "--month", "2026-11"]):
+            assert main(["stats", *what, "--json", *seat_args]) == 0
+            seat = json.loads(capsys.readouterr().out)
+            assert main(["centre", "stats", *what, "--json", *centre_args]) == 0
+            at_centre = json.loads(capsys.readouterr().out)
+            assert seat.pop("partial") is True and at_centre.pop("partial") is False
+            if what[0] == "figures":
+                seat["figures"] = [f for f in seat["figures"] if f["code"] >= "M-06"]  # calls: seat records only
+                assert [f["denominator"] for f in seat["figures"]] == [2, 2, 1, 1, 1, 1]  # b: no reply by 11-30
+            assert seat == at_centre
+        centre.engine.dispose()

@@ -30,7 +30,7 @@ from console.centre.model import (
 from console.centre.reference import Reference
 from console.centre.units_api import UnitActions
 from console.domain.decide import Context, decide
-from console.domain.order import OrderState, apply
+from console.domain.order import Event, OrderState, apply
 from console.domain.payloads import PayloadError
 from console.domain.roles import ROLE_LABELS, Role
 from console.domain.settings import Rules
@@ -350,6 +350,24 @@ class Centre(Leases, UnitActions, Reference):
             d["payload"] = json.loads(d["payload"])
             out.append(d)
         return out
+
+    # -- the log as histories (figures) ---------------------------------------------------
+
+    def histories(self):
+        """Each order's accepted events in seq order (the authoritative fold), order by order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.events).where(db.events.c.status == "accepted")
+                                .order_by(db.events.c.order_no, db.events.c.seq)).mappings()
+            current: str | None = None
+            batch: list[Event] = []
+            for r in rows:
+                if r["order_no"] != current and batch:
+                    yield current, batch
+                    batch = []
+                current = r["order_no"]
+                batch.append(to_domain(r))
+            if batch:
+                yield current, batch
 
     # -- checks used by tests and `hotline centre check` --------------------------------
 

@@ -55,6 +55,11 @@ def register(sub) -> None:
 
     p = with_db(cmds.add_parser("check", help="check the log: gap-free seq, projection = fold"))
     p.set_defaults(func=cmd_check)
+    from console.cli.stats_cmd import add_figure_commands
+
+    stats = cmds.add_parser("stats", help="the figures and the month per unit from the centre's whole log")
+    add_figure_commands(stats.add_subparsers(dest="centre_stats_command", metavar="ACTION", required=True),
+                        with_db, from_centre=True)
 
 
 def db_url(args) -> str:

@@ -16,20 +16,9 @@ from console.cli.errors import CliError
 
 
 def register(sub) -> None:
-    stats = sub.add_parser("stats", help="the figures (M-06..M-11), per-unit monthly statistics, the monthly report")
+    stats = sub.add_parser("stats", help="the figures (M-01..M-11), per-unit monthly statistics, the monthly report")
     ssub = stats.add_subparsers(dest="stats_command", metavar="ACTION", required=True)
-    p = ssub.add_parser("figures", help="each figure over [--from, --to) with numerator, denominator, target")
-    p.add_argument("--from", dest="start", required=True, type=_date, metavar="DATE", help="first day, YYYY-MM-DD")
-    p.add_argument("--to", dest="end", required=True, type=_date, metavar="DATE", help="day after the last, YYYY-MM-DD")
-    p.add_argument("--unit", help="only this lead unit's cases (its code, e.g. U001)")
-    p.add_argument("--json", action="store_true")
-    add_data_dir(p)
-    p.set_defaults(func=cmd_figures)
-    p = ssub.add_parser("units", help="the month per undertaking unit (交办总数, 办结率, 满意率, 退单数 ...)")
-    p.add_argument("--month", required=True, metavar="YYYY-MM")
-    p.add_argument("--json", action="store_true")
-    add_data_dir(p)
-    p.set_defaults(func=cmd_units)
+    add_figure_commands(ssub, add_data_dir)
     p = ssub.add_parser("export", help="the monthly report: FILE.xlsx (every sheet) or FILE.csv (--table)")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="FILE", help="a .xlsx or .csv path")
@@ -38,6 +27,22 @@ def register(sub) -> None:
     add_data_dir(p)
     p.set_defaults(func=cmd_export)
     register_records(sub)
+
+
+def add_figure_commands(ssub, with_source, **defaults: object) -> None:
+    """`figures` and `units` under `hotline stats` (this seat) and `hotline centre stats` (the log)."""
+    p = ssub.add_parser("figures", help="each figure over [--from, --to) with numerator, denominator, target")
+    p.add_argument("--from", dest="start", required=True, type=_date, metavar="DATE", help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, type=_date, metavar="DATE", help="day after the last, YYYY-MM-DD")
+    p.add_argument("--unit", help="only this lead unit's cases (its code, e.g. U001)")
+    p.add_argument("--json", action="store_true")
+    with_source(p)
+    p.set_defaults(func=cmd_figures, **defaults)
+    p = ssub.add_parser("units", help="the month per undertaking unit (交办总数, 办结率, 满意率, 退单数 ...)")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--json", action="store_true")
+    with_source(p)
+    p.set_defaults(func=cmd_units, **defaults)
 
 
 def register_records(sub) -> None:
@@ -90,20 +95,36 @@ def _pct(ratio: float | None) -> str:
     return "-" if ratio is None else f"{ratio * 100:.1f}%"
 
 
+def _report(args, start: datetime, end: datetime, unit: str | None):
+    """(report, partial): from the centre's log with `hotline centre stats`, else this seat's store."""
+    if getattr(args, "from_centre", False):
+        from console.cli.centre_cmd import open_centre
+        from console.domain.figures import compute
+
+        centre = open_centre(args)
+        rep = compute(centre.histories(), centre.calendar, centre.rules, start, end, clock.now(), unit)
+        rep.figures = dict(sorted(rep.figures.items()))
+        return rep, False
+    from console.stats import report
+
+    store = _open(args)
+    try:
+        return report(store, start, end, clock.now(), unit), True
+    finally:
+        store.close()
+
+
 def cmd_figures(args) -> int:
-    from console.stats import figure_rows, period_of_days, report
+    from console.stats import figure_rows, period_of_days
 
     try:
         start, end = period_of_days(args.start, args.end)
     except ValueError as exc:
         raise CliError(str(exc))
-    store = _open(args)
-    try:
-        rows = figure_rows(report(store, start, end, clock.now(), args.unit))
-    finally:
-        store.close()
+    rep, partial = _report(args, start, end, args.unit)
+    rows = figure_rows(rep)
     if args.json:
-        print_json({"from": start.isoformat(), "to": end.isoformat(), "unit": args.unit, "partial": True,
+        print_json({"from": start.isoformat(), "to": end.isoformat(), "unit": args.unit, "partial": partial,
                     "figures": rows})
         return 0
     for r in rows:
@@ -111,24 +132,22 @@ def cmd_figures(args) -> int:
         met = {True: "达标", False: "未达标", None: "无数据"}[r["met"]]
         print(f"{r['code']}  {r['name']:<8} {r['numerator']:>6} / {r['denominator']:<6} {_pct(r['ratio']):>7}  "
               f"目标 {sign}{r['target'] * 100:.0f}%  {met}")
-    print("(this seat's history only: partial)")
+    if partial:
+        print("(this seat's history only: partial)")
     return 0
 
 
 def cmd_units(args) -> int:
-    from console.stats import period_of_month, report, unit_rows
+    from console.stats import period_of_month, unit_rows
 
     try:
         start, end = period_of_month(args.month)
     except ValueError as exc:
         raise CliError(str(exc))
-    store = _open(args)
-    try:
-        rows = unit_rows(report(store, start, end, clock.now()))
-    finally:
-        store.close()
+    rep, partial = _report(args, start, end, None)
+    rows = unit_rows(rep)
     if args.json:
-        print_json({"month": args.month, "partial": True, "units": rows})
+        print_json({"month": args.month, "partial": partial, "units": rows})
         return 0
     print("单位      交办  办结  办结率   满意率   退单  转办  逾期  延期  按期回复率")
     for r in rows:
