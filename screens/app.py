@@ -42,6 +42,7 @@ DESKS = {
     "callback": ("screens.callback", "CallbackScreen"),
     "supervision": ("screens.supervision", "SupervisionScreen"),
     "inbox": ("screens.inbox", "InboxScreen"),
+    "stats": ("screens.stats", "StatsScreen"),
 }
 HOME_OF_ROLE = {"agent": "intake", "dispatcher": "dispatch", "lead": "dispatch", "callback": "callback",
                 "supervisor": "supervision"}
@@ -65,6 +66,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         Binding("f6", "desk('callback')", "回访", id="callback"),
         Binding("f7", "desk('supervision')", "督办", id="supervision"),
         Binding("alt+r", "desk('inbox')", "退回件", id="inbox", priority=True),
+        Binding("alt+s", "desk('stats')", "统计", id="stats", priority=True),
         Binding("f10", "quit", "退出", id="quit"),
     ]
 
