@@ -236,3 +236,31 @@ def test_the_centre_counts_a_seats_orders_exactly_as_the_seat(db_kind, tmp_path,
                 assert [f["denominator"] for f in seat["figures"]] == [2, 2, 1, 1, 1, 1]  # b: no reply by 11-30
             assert seat == at_centre
         centre.engine.dispose()
+
+
+def test_erlang_c_matches_the_tables_and_staffing_reaches_80_percent_in_15_s():
+    """Erlang C: C(2 agents, 1 Erlang) = 1/3, C(11, 10) = 0.6821 (published tables); the agents
+    needed are the fewest whose service level reaches M-02's 80 % in 15 s."""
+    from console.domain.staffing import agents_needed, erlang_c, service_level
+
+    assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
+    assert erlang_c(11, 10.0) == pytest.approx(0.6821, abs=1e-4)
+    n = agents_needed(100, 180)  # 100 calls in half an hour, 3 minutes each: 10 Erlangs
+    assert service_level(n, 100, 180) >= 0.80 > service_level(n - 1, 100, 180)
+    assert agents_needed(0, 180) == 0
+
+
+def test_staffing_averages_each_weekday_over_the_month(store, tmp_path, capsys):
+    calls = tmp_path / "calls.csv"
+    lines = ["call_id,offered_at,answered_at,ended_at"]
+    for week, day in enumerate(("2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23", "2026-11-30")):
+        for i in range(4 if week < 4 else 0):  # four Mondays with 4 calls at 09:0x, the fifth with none
+            lines.append(f"W{week}C{i},{day} 09:0{i}:00,{day} 09:0{i}:05,{day} 09:0{i + 1}:05")
+    calls.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = str(store.data_dir)
+    assert main(["calls", "import", str(calls), "--data-dir", data]) == 0
+    capsys.readouterr()
+    assert main(["stats", "staffing", "--month", "2026-11", "--json", "--data-dir", data]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["handle_seconds"] == 60.0
+    assert out["slots"] == [{"weekday": "周一", "start": "09:00", "calls": 3.2, "agents": 1}]  # 16 calls / 5 Mondays
