@@ -60,6 +60,7 @@ class StatsScreen(Screen):
         Binding("s", "sort_units", "单位排序", id="stats.sort"),
         Binding("enter", "details", "明细/打开", id="stats.details"),
         Binding("f5", "reload", "刷新", id="stats.reload"),
+        Binding("b", "wallboard", "大屏", id="stats.wallboard"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -154,6 +155,11 @@ class StatsScreen(Screen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_wallboard(self) -> None:
+        from screens.wallboard import WallboardScreen
+
+        self.app.push_screen(WallboardScreen())
 
     def action_sort_units(self) -> None:
         self.sort_key = UNIT_SORTS[(UNIT_SORTS.index(self.sort_key) + 1) % len(UNIT_SORTS)]

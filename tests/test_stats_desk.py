@@ -64,3 +64,22 @@ def test_periods_start_on_their_first_day():
     assert [d.date() for d in period_range("week", wed)] == [date(2026, 11, 23), date(2026, 11, 26)]
     assert [d.date() for d in period_range("last_month", wed)] == [date(2026, 10, 1), date(2026, 11, 1)]
     assert [d.date() for d in period_range("month", wed)] == [date(2026, 11, 1), date(2026, 11, 26)]
+
+
+async def test_the_wallboard_shows_the_big_numbers_and_goes_back(data_dir):
+    from textual.widgets import Digits
+
+    from console import queues
+
+    app = make_app(data_dir, role="supervisor", operator="S501")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("alt+s")
+        await pilot.press("b")
+        assert await until(pilot, lambda: type(app.screen).__name__ == "WallboardScreen")
+        board = app.screen
+        assert await until(pilot, lambda: board.query_one("#wall-overdue", Digits).value != "-")
+        store = app.store
+        assert board.query_one("#wall-overdue", Digits).value == str(queues.queue_counts(store, FIXED_NOW).overdue)
+        assert board.query_one("#wall-callbacks", Digits).value == str(queues.callback_count(store))
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "StatsScreen"
