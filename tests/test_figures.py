@@ -264,3 +264,32 @@ def test_staffing_averages_each_weekday_over_the_month(store, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["handle_seconds"] == 60.0
     assert out["slots"] == [{"weekday": "周一", "start": "09:00", "calls": 3.2, "agents": 1}]  # 16 calls / 5 Mondays
+
+
+def test_the_documents_print_an_order_and_never_a_confidential_caller(store, tmp_path, capsys):
+    """承办单, 工单 and 呈阅件 (the seed's forms): the 承办单 names the unit, the number, the sending
+    time, the seats and the deadline; a confidential caller (R-02) is not printed."""
+    import openpyxl
+
+    number = created(store, "2026-11-23 09:00", confidential=True)
+    ev(store, number, Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, "2026-11-23 10:00")
+    data = str(store.data_dir)
+    out = tmp_path / "承办单.xlsx"
+    assert main(["orders", "print", number, "--form", "承办单", "--out", str(out), "--data-dir", data]) == 0
+    sheet = openpyxl.load_workbook(out).active
+    fields = {r[0]: r[1] for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
+    assert sheet["A1"].value == "承办单"
+    assert fields["受理编号"] == number and fields["发出时间"] == "2026-11-23 10:00"
+    assert fields["承办单位"] == next(u.name for u in store.unit_directory() if u.code == "U001")
+    assert fields["受理座席"] == "S07" and fields["交办座席"] == "D201@S07"
+    assert fields["办结时限"] == "2026-11-30 23:59"
+    assert fields["来电人"] == fields["联系电话"] == "（来电人要求保密）"
+    text = "".join(str(v) for v in fields.values())
+    assert "张明" not in text and "13812345678" not in text
+    for form in ("工单", "呈阅件"):
+        pdf = tmp_path / f"{form}.pdf"
+        assert main(["orders", "print", number, "--form", form, "--out", str(pdf), "--data-dir", data]) == 0
+        body = pdf.read_bytes()
+        assert body.startswith(b"%PDF-") and b"STSong-Light" in body
+    assert main(["orders", "print", "20260101-S07-9999", "--form", "工单", "--out", str(pdf), "--data-dir", data]) == 1
+    assert "no order 20260101-S07-9999" in capsys.readouterr().err

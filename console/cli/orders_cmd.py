@@ -23,6 +23,12 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     add_data_dir(p)
     p.set_defaults(func=cmd_show)
+    p = osub.add_parser("print", help="one order as a document: 工单, 承办单 (to the unit) or 呈阅件 (for leaders)")
+    p.add_argument("number", help="order number")
+    p.add_argument("--form", required=True, choices=("工单", "承办单", "呈阅件"))
+    p.add_argument("--out", required=True, metavar="FILE", help="a .pdf or .xlsx path")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_print)
 
 
 def _open(args):
@@ -111,4 +117,32 @@ def cmd_show(args) -> int:
               f"{json.dumps(e['payload'], ensure_ascii=False)[:80]}")
         if e.get("sync_status") == "rejected":  # kept in the history, not folded (issue 6)
             print(f"      ✗ 中心拒绝：{e.get('sync_reason') or ''}")
+    return 0
+
+
+def cmd_print(args) -> int:
+    from pathlib import Path
+
+    from console.forms import TITLES, form_fields, write_pdf, write_xlsx
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pdf", ".xlsx"):
+        raise CliError(f"--out must end in .pdf or .xlsx, got {out.name!r}")
+    store = _open(args)
+    try:
+        state = store.get(args.number)
+        if state is None:
+            raise CliError(f"no order {args.number}", 1)
+        row = store.order_row(args.number) or {}
+        names = {u.code: u.name for u in store.unit_directory()}
+        fields = form_fields(args.form, state, lambda code: names.get(code, code), store.rules.hotline_name,
+                             unit_due=(row.get("unit_due") or "")[:16].replace("T", " "))
+    finally:
+        store.close()
+    title = TITLES[args.form]
+    try:
+        (write_pdf if out.suffix.lower() == ".pdf" else write_xlsx)(out, title, fields)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}")
+    print(f"wrote {out} ({title}, {args.number})")
     return 0
