@@ -12,11 +12,13 @@ from console.domain.figures import FIGURES, Report, call_figures, compute
 
 FIGURE_COLUMNS = ("code", "name", "numerator", "denominator", "ratio", "target", "met")
 UNIT_COLUMNS = ("unit", "handed_over", "closed", "close_rate", "callbacks", "satisfied", "satisfaction",
-                "returns", "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate")
+                "returns", "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate",
+                "group", "score", "rank")
 UNIT_HEADINGS = {"unit": "承办单位", "handed_over": "交办总数", "closed": "办结数", "close_rate": "办结率",
                  "callbacks": "回访数", "satisfied": "满意数", "satisfaction": "满意率", "returns": "退单数",
                  "redispatched": "转办数", "overdue": "逾期办理数", "extensions": "申请延期件数",
-                 "replies_due": "应按期回复", "replies_in_time": "按期回复", "reply_rate": "按期回复率"}
+                 "replies_due": "应按期回复", "replies_in_time": "按期回复", "reply_rate": "按期回复率",
+                 "group": "考核组别", "score": "得分", "rank": "组内排名"}
 FIGURE_HEADINGS = {"code": "指标", "name": "名称", "numerator": "分子", "denominator": "分母", "ratio": "比率",
                    "target": "目标", "met": "达标"}
 
@@ -61,16 +63,24 @@ def figure_rows(rep: Report) -> list[dict[str, Any]]:
     return rows
 
 
-def unit_rows(rep: Report) -> list[dict[str, Any]]:
+def unit_rows(rep: Report, kind_of: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """One row per unit with its score and place in its peer group (console/kb_data/ranking.toml)."""
+    from console.domain.ranking import rank
+    from console.ranking_source import load_ranking
+
+    weights, groups = load_ranking()
+    places = {r.unit: r for r in rank(rep.units, kind_of or {}, weights, groups)}
     rows = []
     for code in sorted(rep.units):
         m = rep.units[code]
+        place = places[code]
         rows.append({"unit": code, "handed_over": m.handed_over, "closed": m.closed,
                      "close_rate": _round(m.close_rate), "callbacks": m.callbacks, "satisfied": m.satisfied,
                      "satisfaction": _round(m.satisfaction), "returns": m.returns,
                      "redispatched": m.redispatched, "overdue": m.overdue, "extensions": m.extensions,
                      "replies_due": m.replies_due, "replies_in_time": m.replies_in_time,
-                     "reply_rate": _round(m.reply_rate)})
+                     "reply_rate": _round(m.reply_rate), "group": place.group, "score": place.score,
+                     "rank": place.rank})
     return rows
 
 
@@ -106,9 +116,14 @@ class Tables:
 
 def tables(store, start: datetime, end: datetime, now: datetime) -> Tables:
     rep = report(store, start, end, now)
-    return Tables(figure_rows(rep), unit_rows(rep), class_rows(store, start, end),
+    return Tables(figure_rows(rep), unit_rows(rep, unit_kinds(store)), class_rows(store, start, end),
                   detail_rows(store, rep.figures["M-07"].missed), detail_rows(store, rep.returned))
 
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def unit_kinds(store) -> dict[str, str]:
+    """Each unit's kind (bureau, district, street, company): its peer group for the ranking."""
+    return {u.code: u.kind for u in store.unit_directory()}

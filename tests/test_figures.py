@@ -146,7 +146,8 @@ def test_the_xlsx_holds_every_number_of_the_json(store, tmp_path, capsys):
     assert [r[:4] for r in got] == [(f["code"], f["name"], f["numerator"], f["denominator"]) for f in figures]
     assert [r[4] for r in got] == [f["ratio"] for f in figures]
     keys = ("unit", "handed_over", "closed", "close_rate", "callbacks", "satisfied", "satisfaction", "returns",
-            "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate")
+            "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate", "group", "score",
+            "rank")
     assert table("各单位") == [tuple(u[k] for k in keys) for u in units]
     assert [r[0] for r in table("超期明细")] == [f for f in report(
         store, *period_of_days(datetime(2026, 12, 1).date(), datetime(2027, 1, 1).date()), datetime.now()
@@ -293,3 +294,23 @@ def test_the_documents_print_an_order_and_never_a_confidential_caller(store, tmp
         assert body.startswith(b"%PDF-") and b"STSong-Light" in body
     assert main(["orders", "print", "20260101-S07-9999", "--form", "工单", "--out", str(pdf), "--data-dir", data]) == 1
     assert "no order 20260101-S07-9999" in capsys.readouterr().err
+
+
+def test_units_are_ranked_within_their_peer_group_by_the_weighted_score():
+    """考核: a unit is compared with units of its own kind; a figure it has no case for is left out
+    and the other weights scaled up; equal scores share a place."""
+    from console.domain.figures import UnitMonth
+    from console.domain.ranking import rank, score
+
+    weights = {"close_rate": 0.3, "reply_rate": 0.3, "satisfaction": 0.3, "returns": 0.1}
+    a = UnitMonth("A", handed_over=10, closed=10, callbacks=10, satisfied=10, replies_due=10, replies_in_time=10)
+    b = UnitMonth("B", handed_over=10, closed=5, callbacks=0, replies_due=10, replies_in_time=5, returns=5)
+    c = UnitMonth("C", handed_over=10, closed=10, callbacks=10, satisfied=10, replies_due=10, replies_in_time=10)
+    street = UnitMonth("S", handed_over=2, closed=1, callbacks=1, satisfied=1, replies_due=1, replies_in_time=1)
+    assert score(a, weights) == 100.0
+    assert score(b, weights) == round(100 * (0.3 * 0.5 + 0.3 * 0.5 + 0.1 * 0.5) / 0.7, 2)  # no callbacks: 0.3 left out
+    places = {r.unit: r for r in rank({"A": a, "B": b, "C": c, "S": street},
+                                      {"A": "bureau", "B": "bureau", "C": "bureau", "S": "street"},
+                                      weights, {"bureau": "市直部门", "street": "街道"})}
+    assert (places["A"].rank, places["C"].rank, places["B"].rank, places["B"].of) == (1, 1, 3, 3)
+    assert (places["S"].group, places["S"].rank, places["S"].of) == ("街道", 1, 1)

@@ -353,6 +353,11 @@ class Centre(Leases, UnitActions, Reference):
 
     # -- the log as histories (figures) ---------------------------------------------------
 
+    def unit_kinds(self) -> dict[str, str]:
+        """Each published unit's kind: its peer group in the ranking."""
+        with self.engine.connect() as conn:
+            return {r.code: r.kind for r in conn.execute(select(db.units.c.code, db.units.c.kind))}
+
     def histories(self):
         """Each order's accepted events in seq order (the authoritative fold), order by order."""
         with self.engine.connect() as conn:

@@ -102,7 +102,8 @@ def _pct(ratio: float | None) -> str:
 
 
 def _report(args, start: datetime, end: datetime, unit: str | None):
-    """(report, partial): from the centre's log with `hotline centre stats`, else this seat's store."""
+    """(report, partial, unit kinds): from the centre's log with `hotline centre stats`, else this
+    seat's store."""
     if getattr(args, "from_centre", False):
         from console.cli.centre_cmd import open_centre
         from console.domain.figures import compute
@@ -110,12 +111,12 @@ def _report(args, start: datetime, end: datetime, unit: str | None):
         centre = open_centre(args)
         rep = compute(centre.histories(), centre.calendar, centre.rules, start, end, clock.now(), unit)
         rep.figures = dict(sorted(rep.figures.items()))
-        return rep, False
-    from console.stats import report
+        return rep, False, centre.unit_kinds()
+    from console.stats import report, unit_kinds
 
     store = _open(args)
     try:
-        return report(store, start, end, clock.now(), unit), True
+        return report(store, start, end, clock.now(), unit), True, unit_kinds(store)
     finally:
         store.close()
 
@@ -127,7 +128,7 @@ def cmd_figures(args) -> int:
         start, end = period_of_days(args.start, args.end)
     except ValueError as exc:
         raise CliError(str(exc))
-    rep, partial = _report(args, start, end, args.unit)
+    rep, partial, _kinds = _report(args, start, end, args.unit)
     rows = figure_rows(rep)
     if args.json:
         print_json({"from": start.isoformat(), "to": end.isoformat(), "unit": args.unit, "partial": partial,
@@ -150,16 +151,18 @@ def cmd_units(args) -> int:
         start, end = period_of_month(args.month)
     except ValueError as exc:
         raise CliError(str(exc))
-    rep, partial = _report(args, start, end, None)
-    rows = unit_rows(rep)
+    rep, partial, kinds = _report(args, start, end, None)
+    rows = unit_rows(rep, kinds)
     if args.json:
         print_json({"month": args.month, "partial": partial, "units": rows})
         return 0
-    print("单位      交办  办结  办结率   满意率   退单  转办  逾期  延期  按期回复率")
+    print("单位      交办  办结  办结率   满意率   退单  转办  逾期  延期  按期回复率   得分  组别 排名")
     for r in rows:
+        score = "-" if r["score"] is None else f"{r['score']:.1f}"
+        place = "-" if r["rank"] is None else str(r["rank"])
         print(f"{r['unit']:<8} {r['handed_over']:>5} {r['closed']:>5} {_pct(r['close_rate']):>7} "
               f"{_pct(r['satisfaction']):>8} {r['returns']:>5} {r['redispatched']:>5} {r['overdue']:>5} "
-              f"{r['extensions']:>5} {_pct(r['reply_rate']):>10}")
+              f"{r['extensions']:>5} {_pct(r['reply_rate']):>10} {score:>6}  {r['group']} {place}")
     return 0
 
 
