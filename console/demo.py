@@ -216,7 +216,42 @@ def fill_demo(store, n_orders: int = 360, seed: int | None = None, now: datetime
     for target in targets:
         demo.make(target)
     calls, sms = fill_call_records(store, rng, demo.now)
-    return {"orders": store.count_orders(), "by_status": store.status_counts(), "calls": calls, "sms": sms}
+    transcripts = fill_transcripts(store, rng, demo.now)
+    from console.quality import draw_sample
+
+    for month in sorted({f"{demo.now - timedelta(days=d):%Y-%m}" for d in range(32)}):
+        draw_sample(store, month, 30)
+    return {"orders": store.count_orders(), "by_status": store.status_counts(), "calls": calls, "sms": sms,
+            "transcripts": transcripts}
+
+
+def fill_transcripts(store, rng: random.Random, now: datetime, share: float = 0.3) -> int:
+    """Transcripts for some of the month's answered calls, most by the book and some not (no
+    surname asked, a forbidden phrase, a long wait without a prompt, no closing line), so that the
+    quality desk has pre-filled findings to confirm on first run."""
+    from console.domain.qa import Transcript, Utterance
+    from console.store.call_records import calls_between
+    from console.store.quality import upsert_transcripts
+
+    out = []
+    for call in calls_between(store, now - timedelta(days=31), now):
+        if call.answered_at is None or rng.random() > share:
+            continue
+        lines = [("agent", "您好，市民热线，请问有什么可以帮您？"), ("caller", "我们小区停水两天了，一直没来水。")]
+        if rng.random() > 0.15:
+            lines += [("agent", "先生，请问您贵姓？"), ("caller", "我姓王。")]
+        lines.append(("agent", rng.choice(["王先生您好，这个情况我先帮您记录下来，请您稍等。",
+                                            "这个我不清楚，你自己去问自来水公司吧。" if rng.random() < 0.2 else
+                                            "王先生您好，请您稍等，我帮您查一下停水公告。"])))
+        t, utterances = 0.0, []
+        for i, (speaker, text) in enumerate(lines):
+            length = 2 + len(text) * 0.25
+            utterances.append(Utterance(speaker, t, t + length, text))
+            t += length + (35 if i == len(lines) - 1 and rng.random() < 0.1 else 1)
+        closing = "感谢您的来电，再见！" if rng.random() > 0.1 else "好的，就这样。"
+        utterances.append(Utterance("agent", t, t + 3, closing))
+        out.append(Transcript(call.call_id, tuple(utterances)))
+    return upsert_transcripts(store, out)
 
 
 def fill_call_records(store, rng: random.Random, now: datetime, days: int = 30) -> tuple[int, int]:

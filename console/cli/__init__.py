@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "console.cli.centre_cmd",
     "console.cli.unit_cmd",
     "console.cli.stats_cmd",
+    "console.cli.qa_cmd",
 ]
 
 

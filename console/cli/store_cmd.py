@@ -77,7 +77,7 @@ def cmd_demo(args) -> int:
     seed_starter_kb(store)  # before the orders: direct answers and R-21 returns cite real articles
     summary = fill_demo(store, max(args.orders, 300), seed=args.seed)
     print(f"demo store at {store.path}: {summary['orders']} orders, {summary['calls']} call records, "
-          f"{summary['sms']} SMS records")
+          f"{summary['sms']} SMS records, {summary['transcripts']} transcripts")
     for status, n in sorted(summary["by_status"].items()):
         print(f"  {status:20} {n}")
     if args.units:

@@ -62,10 +62,20 @@ def _v6_call_records(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_sms_received_at ON sms (received_at)")
 
 
+def _v7_quality(conn: Connection) -> None:
+    """录音质检: imported transcripts, and each sampled call's review (findings, decisions, score)."""
+    conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS qa_transcripts (call_id TEXT PRIMARY KEY, utterances TEXT NOT NULL)")
+    conn.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS qa_reviews (call_id TEXT PRIMARY KEY, month TEXT NOT NULL, operator TEXT NOT NULL, "
+        "findings TEXT NOT NULL, score INTEGER NOT NULL, reviewed_by TEXT, reviewed_at TEXT)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_qa_reviews_month ON qa_reviews (month, operator)")
+
+
 # The store's own steps; v2 (knowledge base, order index) and v3 (sync columns) are registered by
 # console.kb and console.sync as store components.
-CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials, 5: _v5_list_columns, 6: _v6_call_records}
-LATEST = 6
+CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials, 5: _v5_list_columns, 6: _v6_call_records,
+                               7: _v7_quality}
+LATEST = 7
 
 
 def steps() -> dict[int, list[Step]]:

@@ -1,0 +1,204 @@
+"""`hotline qa …`: 录音质检 — import transcripts, draw the month's sample with pre-filled findings,
+record an inspector's decisions, and the agents' monthly report (QA score, its 40-point component,
+the place among peers). The checklist: console/kb_data/qa_checklist.toml; docs/quality.md."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from console import clock
+from console.cli.common import add_data_dir, print_json
+from console.cli.errors import CliError
+
+
+def register(sub) -> None:
+    qa = sub.add_parser("qa", help="quality inspection of recordings (录音质检) and the agents' monthly score")
+    qsub = qa.add_subparsers(dest="qa_command", metavar="ACTION", required=True)
+    t = qsub.add_parser("transcripts", help="call transcripts")
+    tsub = t.add_subparsers(dest="transcripts_command", metavar="ACTION", required=True)
+    p = tsub.add_parser("import", help="upsert transcripts by call id from JSON Lines (docs/quality.md)")
+    p.add_argument("file", metavar="FILE")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_import)
+    p = qsub.add_parser("sample", help="draw the month's sample per agent (seeded) with pre-filled findings")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--per-agent", type=int, default=None, help="recordings per agent (default 30, the seed's)")
+    p.add_argument("--json", action="store_true")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_sample)
+    p = qsub.add_parser("score", help="an inspector's decisions on one sampled call")
+    p.add_argument("call_id")
+    p.add_argument("--inspector", required=True, help="the inspector's operator id")
+    p.add_argument("--confirm", default="", help="pre-filled findings to keep (codes, comma separated; default all)")
+    p.add_argument("--reject", default="", help="pre-filled findings that do not hold (codes)")
+    p.add_argument("--add", default="", help="items the inspector heard (codes)")
+    p.add_argument("--json", action="store_true")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_score)
+    p = qsub.add_parser("report", help="the month per agent: sampled, reviewed, QA score, 40-point component, rank")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--operator", help="one agent only")
+    p.add_argument("--json", action="store_true")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_report)
+
+
+def _open(args):
+    from console.store import Store
+
+    return Store.open(getattr(args, "data_dir", None))
+
+
+def _codes(text: str, checklist) -> list[str]:
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    known = {i.code for i in checklist.items}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise CliError(f"unknown checklist item {unknown[0]!r}: see console/kb_data/qa_checklist.toml")
+    return codes
+
+
+def cmd_import(args) -> int:
+    from console.domain.qa import Transcript, Utterance
+    from console.store.quality import upsert_transcripts
+
+    transcripts, errors = [], []
+    try:
+        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise CliError(f"no such file: {args.file}")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {args.file}: {getattr(exc, 'strerror', None) or exc}")
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            call_id = obj["call_id"]
+            if not isinstance(call_id, str) or not call_id.strip() or len(call_id) > 64:
+                raise ValueError("call_id must be a string of 1 to 64 characters")
+            utterances = tuple(Utterance(str(u["speaker"]), float(u["start"]), float(u["end"]), str(u["text"])[:2000])
+                               for u in obj["utterances"])
+            if any(u.speaker not in ("agent", "caller") or u.end < u.start for u in utterances):
+                raise ValueError("each utterance needs speaker agent|caller and end >= start")
+            transcripts.append(Transcript(call_id.strip(), utterances))
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            errors.append(f"line {n}: {exc}")
+    store = _open(args)
+    try:
+        count = upsert_transcripts(store, transcripts)
+    finally:
+        store.close()
+    for e in errors:
+        print(f"hotline: {args.file}, {e}", file=sys.stderr)
+    print(f"imported {count} transcripts, {len(errors)} lines refused")
+    return 1 if errors else 0
+
+
+def cmd_sample(args) -> int:
+    from console.domain.qa import SAMPLE_PER_AGENT
+    from console.quality import draw_sample
+
+    per_agent = args.per_agent if args.per_agent is not None else SAMPLE_PER_AGENT
+    if not 1 <= per_agent <= 1000:
+        raise CliError("--per-agent must be from 1 to 1000")
+    store = _open(args)
+    try:
+        drawn, written = draw_sample(store, args.month, per_agent)
+    except ValueError as exc:
+        raise CliError(str(exc))
+    finally:
+        store.close()
+    if args.json:
+        print_json({"month": args.month, "per_agent": per_agent, "sample": drawn})
+        return 0
+    for operator, ids in drawn.items():
+        print(f"{operator}: {len(ids)} recordings")
+    print(f"sampled {sum(len(v) for v in drawn.values())} recordings of {len(drawn)} agents "
+          f"({written} new or not yet reviewed)")
+    return 0
+
+
+def cmd_score(args) -> int:
+    from console.domain.qa import recording_score
+    from console.qa_source import load_checklist
+    from console.store.quality import review, save_review
+
+    checklist = load_checklist()
+    confirm, reject, add = (_codes(x, checklist) for x in (args.confirm, args.reject, args.add))
+    store = _open(args)
+    try:
+        current = review(store, args.call_id)
+        if current is None:
+            raise CliError(f"call {args.call_id} is not in a sample: run hotline qa sample first", 1)
+        findings = []
+        for f in current["findings"]:
+            if f["status"] == "added":
+                continue  # the inspector's own list is given again each time
+            decided = "rejected" if f["code"] in reject else "confirmed" if (not confirm or f["code"] in confirm) else "rejected"
+            findings.append({**f, "status": decided})
+        for code in add:
+            if code not in {f["code"] for f in findings if f["status"] == "confirmed"}:
+                findings.append({"code": code, "evidence": f"质检员 {args.inspector} 听音判定", "source": "inspector",
+                                 "status": "added"})
+        held = [f["code"] for f in findings if f["status"] in ("confirmed", "added")]
+        score = recording_score(checklist, held)
+        save_review(store, args.call_id, current["month"], current["operator"], findings, score,
+                    reviewed_by=args.inspector, reviewed_at=clock.iso(clock.now()))
+    finally:
+        store.close()
+    if args.json:
+        print_json({"call_id": args.call_id, "score": score, "findings": findings})
+    else:
+        print(f"{args.call_id}: {score} 分（扣分项：{'、'.join(checklist.item(c).text for c in held) or '无'}）")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from console.domain.qa import component, month_score
+    from console.qa_source import load_checklist
+    from console.stats import period_of_month
+    from console.store.quality import reviews
+
+    try:
+        period_of_month(args.month)
+    except ValueError as exc:
+        raise CliError(str(exc))
+    checklist = load_checklist()
+    store = _open(args)
+    try:
+        rows = reviews(store, args.month)
+    finally:
+        store.close()
+    agents: dict[str, list[dict]] = {}
+    for r in rows:
+        agents.setdefault(r["operator"], []).append(r)
+    report: list[dict[str, Any]] = []
+    for operator, items in sorted(agents.items()):
+        decided = [r["score"] for r in items if r["reviewed_by"]]
+        score = month_score(decided)
+        estimate = month_score([r["score"] for r in items])  # decided where decided, pre-filled elsewhere
+        report.append({"operator": operator, "sampled": len(items), "reviewed": len(decided), "qa_score": score,
+                       "estimate": estimate,
+                       "component": None if score is None else component(checklist, score),
+                       "prefilled_findings": sum(1 for r in items for f in r["findings"] if f["status"] == "prefilled")})
+    ranked = sorted((r for r in report if r["qa_score"] is not None), key=lambda r: -r["qa_score"])
+    for r in report:
+        r["rank"] = None if r["qa_score"] is None else 1 + sum(1 for o in ranked if o["qa_score"] > r["qa_score"])
+        r["of"] = len(ranked)
+    if args.operator:
+        report = [r for r in report if r["operator"] == args.operator]
+    if args.json:
+        print_json({"month": args.month, "agents": report})
+        return 0
+    print("坐席     抽查  已评  质检得分  考核分(40)  排名  预评")
+    for r in report:
+        shown = "-" if r["qa_score"] is None else f"{r['qa_score']:.1f}"
+        comp = "-" if r["component"] is None else str(r["component"])
+        place = "-" if r["rank"] is None else f"{r['rank']}/{r['of']}"
+        guess = "-" if r["estimate"] is None else f"{r['estimate']:.1f}"
+        print(f"{r['operator']:<8} {r['sampled']:>4} {r['reviewed']:>5} {shown:>9} {comp:>10}  {place:>4}  {guess}")
+    return 0
