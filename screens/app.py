@@ -43,6 +43,7 @@ DESKS = {
     "supervision": ("screens.supervision", "SupervisionScreen"),
     "inbox": ("screens.inbox", "InboxScreen"),
     "stats": ("screens.stats", "StatsScreen"),
+    "quality": ("screens.quality", "QualityScreen"),
 }
 HOME_OF_ROLE = {"agent": "intake", "dispatcher": "dispatch", "lead": "dispatch", "callback": "callback",
                 "supervisor": "supervision"}
@@ -67,6 +68,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         Binding("f7", "desk('supervision')", "督办", id="supervision"),
         Binding("alt+r", "desk('inbox')", "退回件", id="inbox", priority=True),
         Binding("alt+s", "desk('stats')", "统计", id="stats", priority=True),
+        Binding("alt+q", "desk('quality')", "质检", id="quality", priority=True),
         Binding("f10", "quit", "退出", id="quit"),
     ]
 

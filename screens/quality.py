@@ -1,0 +1,218 @@
+"""Alt+Q — the quality desk (录音质检): this month's sampled calls per agent, each with the findings
+the console pre-filled (and their evidence); the inspector confirms or rejects each (x), adds an
+item heard on the recording (a), and saves the score (s). Reads and
+writes in workers. The checklist: console/kb_data/qa_checklist.toml; docs/quality.md."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Label, Static
+
+from console import clock
+from screens.desk_style import DESKS_TCSS
+from screens.safe import content, plain
+from screens.widgets.footer import StableFooter
+from screens.widgets.status_header import StatusHeader
+
+STATUS_LABELS = {"prefilled": "预填", "confirmed": "确认", "rejected": "不成立", "added": "质检员加"}
+
+
+class SampleLoaded(Message):
+    def __init__(self, month: str, rows: list[dict]) -> None:
+        super().__init__()
+        self.month, self.rows = month, rows
+
+
+class ReviewSaved(Message):
+    def __init__(self, call_id: str, score: int) -> None:
+        super().__init__()
+        self.call_id, self.score = call_id, score
+
+
+class QualityScreen(Screen):
+    CSS_PATH = DESKS_TCSS
+    BINDINGS = [
+        Binding("x", "toggle", "确认/不成立", id="quality.toggle"),
+        Binding("a", "add_item", "加扣分项", id="quality.add"),
+        Binding("s", "save", "保存评分", id="quality.save"),
+        Binding("f5", "reload", "刷新", id="quality.reload"),
+    ]
+
+    def __init__(self, month: str | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.month = month
+        self.rows: dict[str, dict] = {}
+        self.current: str | None = None
+        self.findings: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader()
+        with Horizontal(id="desk-header"):
+            yield Label("录音质检", id="desk-title")
+            yield Label("", id="qa-month", classes="desk-count")
+        with Horizontal(id="desk-body"):
+            yield DataTable(id="qa-calls", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="qa-detail"):
+                yield Static("", id="qa-call")
+                yield DataTable(id="qa-findings", cursor_type="row")
+        yield Static("", id="desk-status")
+        yield StableFooter(compact=True)
+
+    def on_mount(self) -> None:
+        calls = self.query_one("#qa-calls", DataTable)
+        for label, width in (("坐席", 8), ("录音", 16), ("得分", 5), ("状态", 6)):
+            calls.add_column(label, width=width)
+        findings = self.query_one("#qa-findings", DataTable)
+        for label, width in (("扣分项", 30), ("分", 3), ("依据", 40), ("", 8)):
+            findings.add_column(label, width=width)
+        calls.focus()
+        self.reload()
+
+    @property
+    def checklist(self):
+        from console.qa_source import load_checklist
+
+        return load_checklist()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        if self.app.store is not None:
+            self._load()
+
+    def on_store_ready(self, _message) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-load")
+    def _load(self) -> None:
+        from console.store.quality import reviews
+
+        now: datetime = getattr(self.app, "wallclock", clock.now)()
+        month = self.month or f"{now:%Y-%m}"
+        self.post_message(SampleLoaded(month, reviews(self.app.store, month)))
+
+    @on(SampleLoaded)
+    def _loaded(self, message: SampleLoaded) -> None:
+        self.month = message.month
+        self.query_one("#qa-month", Label).update(content(f"{message.month} 抽查 {len(message.rows)} 条"))
+        self.rows = {r["call_id"]: r for r in message.rows}
+        table = self.query_one("#qa-calls", DataTable)
+        table.clear()
+        for r in message.rows:
+            table.add_row(plain(r["operator"]), plain(r["call_id"]), plain(r["score"]),
+                          plain("已评" if r["reviewed_by"] else "待评", "" if r["reviewed_by"] else "yellow"),
+                          key=r["call_id"])
+        if not message.rows:
+            self.query_one("#desk-status", Static).update(content("本月还没有抽查：hotline qa sample --month " + message.month))
+
+    @on(DataTable.RowHighlighted, "#qa-calls")
+    def _call_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        call_id = str(event.row_key.value)
+        row = self.rows.get(call_id)
+        if row is None:
+            return
+        self.current = call_id
+        self.findings = [dict(f) for f in row["findings"]]
+        for f in self.findings:
+            if f["status"] == "prefilled":
+                f["status"] = "confirmed"  # pre-filled findings hold until the inspector says otherwise
+        self.query_one("#qa-call", Static).update(content(
+            f"录音 {call_id}  坐席 {row['operator']}  当前得分 {row['score']}" +
+            (f"  （{row['reviewed_by']} 已评）" if row["reviewed_by"] else "  （预填，待质检员确认）")))
+        self._show_findings()
+
+    def _show_findings(self) -> None:
+        checklist = self.checklist
+        table = self.query_one("#qa-findings", DataTable)
+        table.clear()
+        for i, f in enumerate(self.findings):
+            item = checklist.item(f["code"])
+            style = "strike dim" if f["status"] == "rejected" else ""
+            table.add_row(plain(item.text, style), plain(item.points, style), plain(f["evidence"], style),
+                          plain(STATUS_LABELS.get(f["status"], f["status"])), key=str(i))
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _finding_index(self) -> int | None:
+        table = self.query_one("#qa-findings", DataTable)
+        if not table.row_count:
+            return None
+        return table.cursor_row
+
+    def action_toggle(self) -> None:
+        i = self._finding_index()
+        if i is None:
+            return
+        f = self.findings[i]
+        if f["status"] == "added":
+            del self.findings[i]
+        else:
+            f["status"] = "rejected" if f["status"] != "rejected" else "confirmed"
+        self._show_findings()
+
+    def action_add_item(self) -> None:
+        if self.current is None:
+            return
+        from screens.widgets.dispatch_reason import ReasonModal
+
+        held = {f["code"] for f in self.findings if f["status"] != "rejected"}
+        items = [i for i in self.checklist.items if i.code not in held]
+        labels = [f"{i.code} {i.text}（{i.points}分）" for i in items]
+
+        def submit(value: str):
+            code = value.split(" ")[0].strip()
+            if code not in {i.code for i in items}:
+                return _Refused("请从列表中选择扣分项")
+            operator = self.app.actor.operator if self.app.actor else ""
+            self.findings.append({"code": code, "evidence": f"质检员 {operator} 听音判定", "source": "inspector",
+                                  "status": "added"})
+            self._show_findings()
+            return _Done()
+
+        self.app.push_screen(ReasonModal(f"加扣分项：{self.current}", labels, submit, value=labels[0] if labels else ""))
+
+    def action_save(self) -> None:
+        if self.current is None or self.app.actor is None:
+            return
+        self._save_worker(self.current, [dict(f) for f in self.findings], self.app.actor.operator)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="qa-save")
+    def _save_worker(self, call_id: str, findings: list[dict], inspector: str) -> None:
+        from console.domain.qa import recording_score
+        from console.store.quality import review, save_review
+
+        store = self.app.store
+        row = review(store, call_id)
+        if row is None:
+            return
+        held = [f["code"] for f in findings if f["status"] in ("confirmed", "added")]
+        score = recording_score(self.checklist, held)
+        save_review(store, call_id, row["month"], row["operator"], findings, score,
+                    reviewed_by=inspector, reviewed_at=clock.iso(clock.now()))
+        self.post_message(ReviewSaved(call_id, score))
+
+    @on(ReviewSaved)
+    def _saved(self, message: ReviewSaved) -> None:
+        self.query_one("#desk-status", Static).update(content(f"{message.call_id} 已评：{message.score} 分"))
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+
+class _Done:
+    ok = True
+
+
+class _Refused:
+    ok = False
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason

@@ -1,0 +1,47 @@
+"""The quality desk (Alt+Q) under Pilot, pressing the keys docs/keyboard.md names: a sampled call
+opens with its pre-filled findings; rejecting one and saving stores the inspector's score."""
+
+from __future__ import annotations
+
+import pytest
+from screen_helpers import FIXED_NOW, make_app, until
+from textual.widgets import DataTable
+
+from console.demo import fill_demo
+from console.domain.qa import recording_score
+from console.qa_source import load_checklist
+from console.store import Store
+from console.store.quality import review, reviews
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    store = Store.init(tmp_path, "S01")
+    fill_demo(store, 300, seed=7, now=FIXED_NOW)
+    store.close()
+    return tmp_path
+
+
+async def test_an_inspector_scores_a_sampled_call_with_its_prefilled_findings(data_dir):
+    app = make_app(data_dir, role="supervisor", operator="Q01")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("alt+q")
+        calls = app.screen.query_one("#qa-calls", DataTable)
+        assert await until(pilot, lambda: calls.row_count > 0)
+        sampled = reviews(app.store, "2026-11")
+        assert calls.row_count == len(sampled) > 0
+        row = next(i for i, r in enumerate(sampled) if len(r["findings"]) >= 2)  # one with two findings
+        call_id = sampled[row]["call_id"]
+        await pilot.press(*["down"] * row)
+        findings = app.screen.query_one("#qa-findings", DataTable)
+        assert await until(pilot, lambda: findings.row_count == len(sampled[row]["findings"]))
+        evidence = findings.get_row_at(0)[2].plain
+        assert evidence == sampled[row]["findings"][0]["evidence"]  # the evidence is on screen
+        findings.focus()
+        await pilot.press("x")  # the first pre-filled finding does not hold
+        await pilot.press("s")
+        assert await until(pilot, lambda: (review(app.store, call_id) or {}).get("reviewed_by") == "Q01")
+        saved = review(app.store, call_id)
+        kept = [f["code"] for f in sampled[row]["findings"][1:]]
+        assert saved["score"] == recording_score(load_checklist(), kept)
+        assert [f["status"] for f in saved["findings"]][0] == "rejected"
