@@ -67,8 +67,9 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         Binding("f6", "desk('callback')", "回访", id="callback"),
         Binding("f7", "desk('supervision')", "督办", id="supervision"),
         Binding("alt+r", "desk('inbox')", "退回件", id="inbox", priority=True),
-        Binding("alt+s", "desk('stats')", "统计", id="stats", priority=True),
-        Binding("alt+q", "desk('quality')", "质检", id="quality", priority=True),
+        # The leads' and inspectors' desks: in F1 and the palette, not in every agent's footer.
+        Binding("alt+s", "desk('stats')", "统计", id="stats", priority=True, show=False),
+        Binding("alt+q", "desk('quality')", "质检", id="quality", priority=True, show=False),
         Binding("f10", "quit", "退出", id="quit"),
     ]
 
