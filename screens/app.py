@@ -26,10 +26,12 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from console import clock
 from console.log import log
+from screens.safe import field
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
 HERE = Path(__file__).parent
@@ -87,6 +89,12 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self._load_reference()
         for mode in DESKS:
             self.add_mode(mode, self._desk_factory(mode))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (screens' and widgets' notify() come here): rejection reasons quote caller
+        and centre text, so it is made inert like every other widget's (screens/safe.py)."""
+        super().notify(field(message), title=field(title), severity=severity, timeout=timeout, markup=markup)
 
     # -- reference data (fast: ~40 ms, no sqlmodel) ----------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 from console.domain.order import STATUS_LABELS, Status
 
@@ -62,7 +62,7 @@ def cmd_list(args) -> int:
         else:
             due = s["unit_due"] or s["dispatch_due"] or ""
             mark = "（预估）" if s["unit_due_provisional"] else ""
-            print(f"{s['number']}  {STATUS_LABELS[Status(s['status'])]:<6}  {s['created_at'][:16]}  "
+            echo(f"{s['number']}  {STATUS_LABELS[Status(s['status'])]:<6}  {s['created_at'][:16]}  "
                   f"{s['nature']:<3} {s['lead_unit'] or '-':<6} due {due[:16] or '-'}{mark}  {row['description'][:30]}")
     if not args.json:
         print(f"{len(rows)} orders" + (f" with status {args.status}" if args.status else ""))
@@ -100,15 +100,15 @@ def cmd_show(args) -> int:
             value = "/".join(state["content_path"])
         else:
             value = state[key]
-        print(f"  {label}: {value}")
+        echo(f"  {label}: {value}")
     provisional = "（预估：该年度放假安排未公布）" if deadlines["unit_due_provisional"] else ""
     print(f"  转办时限: {deadlines['dispatch_due'] or '-'}")
     print(f"  办理时限: {deadlines['unit_due'] or '-'}{provisional}")
     print(f"  回访时限: {deadlines['callback_due'] or '-'}")
     print("  事件:")
     for e in events:
-        print(f"    {e['at']}  {e['kind']:<22} {e['operator']}({e['role']})  "
+        echo(f"    {e['at']}  {e['kind']:<22} {e['operator']}({e['role']})  "
               f"{json.dumps(e['payload'], ensure_ascii=False)[:80]}")
         if e.get("sync_status") == "rejected":  # kept in the history, not folded (issue 6)
-            print(f"      ✗ 中心拒绝：{e.get('sync_reason') or ''}")
+            echo(f"      ✗ 中心拒绝：{e.get('sync_reason') or ''}")
     return 0

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from console.domain.order import OrderState
 from screens.desk_style import DESKS_TCSS
-from screens.safe import content
+from screens.safe import content, field
 from screens.widgets.dispatch_reason import CommandModal
 
 # (state field, label on screen)
@@ -43,12 +43,12 @@ class AmendModal(CommandModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box"):
-            yield Label(f"修改 {self.state.number} 并重新提交转办", id="modal-title")
+            yield Label(content(f"修改 {self.state.number} 并重新提交转办"), id="modal-title")
             yield Static(content(f"退回原因：{self.state.returned_reason}"), id="modal-preview")
             for name, label in AMEND_FIELDS:
                 with Horizontal(classes="amend-row"):
                     yield Label(label, classes="amend-label")
-                    yield Input(value=getattr(self.state, name) or "", id=f"amend-{name}")
+                    yield Input(value=field(getattr(self.state, name)), id=f"amend-{name}")
             yield Static("", id="modal-status")
         yield Footer()
 
