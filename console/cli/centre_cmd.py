@@ -26,6 +26,7 @@ def register(sub) -> None:
     p = with_db(cmds.add_parser("serve", help="run the centre's HTTP API"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8345)
+    p.add_argument("--docs", action="store_true", help="also serve the API's /docs and /openapi.json (off by default)")
     p.set_defaults(func=cmd_serve)
 
     p = with_db(cmds.add_parser("enroll", help="enrol a seat (or a unit) and print its token"))
@@ -113,7 +114,7 @@ def cmd_serve(args) -> int:
     setup_logging(paths.data_dir(getattr(args, "data_dir", None)), "centre")
     centre = open_centre(args)
     print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run(create_app(centre), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(create_app(centre, docs=args.docs), host=args.host, port=args.port, log_level="warning")
     return 0
 
 

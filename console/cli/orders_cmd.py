@@ -7,6 +7,10 @@ import json
 from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 from console.domain.order import STATUS_LABELS, Status
+from console.domain.privacy import CONFIDENTIAL_TEXT, CallerField, Sight, redact_payload, sight
+
+# The CLI reads the store outside any sign-in: it shows what a report may (console/domain/privacy.py).
+AUDIENCE = None
 
 
 def register(sub) -> None:
@@ -36,7 +40,7 @@ def _row_summary(row: dict) -> dict:
         "number": row["number"],
         "status": row["status"],
         "created_at": row["created_at"],
-        "caller": f"{row['caller_name']}{row['caller_title']}" if not row["confidential"] else "（保密）",
+        "caller": _caller(row["caller_name"], row["caller_title"], bool(row["confidential"])),
         "nature": row["nature"],
         "content_class": row["content_class"],
         "lead_unit": row["lead_unit"],
@@ -46,6 +50,12 @@ def _row_summary(row: dict) -> dict:
         "callback_due": row["callback_due"],
         "urgent": bool(row["urgent"]),
     }
+
+
+def _caller(name: str, title: str, confidential: bool) -> str:
+    if sight(AUDIENCE, CallerField.NAME, confidential) is Sight.HIDDEN:
+        return CONFIDENTIAL_TEXT
+    return f"{name}{title}"
 
 
 def cmd_list(args) -> int:
@@ -77,6 +87,8 @@ def cmd_show(args) -> int:
         store.close()
         raise CliError(f"no order {args.number!r} in this store", 1)
     state = json.loads(row["state"])
+    confidential = bool(state.get("confidential"))
+    state = redact_payload(AUDIENCE, state, confidential)
     events = store.events_of(args.number)
     store.close()
     deadlines = {
@@ -88,14 +100,15 @@ def cmd_show(args) -> int:
     if args.json:
         print_json({"order": state, "deadlines": deadlines, "events": [
             {k: e.get(k) for k in ("id", "kind", "at", "operator", "role", "unit", "seat", "seat_seq", "seq",
-                                   "sync_status", "sync_reason", "payload")}
+                                   "sync_status", "sync_reason")}
+            | {"payload": redact_payload(AUDIENCE, e.get("payload") or {}, confidential)}
             for e in events]})
         return 0
     print(f"工单 {row['number']}  {STATUS_LABELS[Status(row['status'])]}")
     for label, key in (("来电人", None), ("电话", "phone"), ("地址", "address"), ("性质", "nature"),
                        ("分类", None), ("诉求", "description"), ("主办单位", "lead_unit")):
         if key is None and label == "来电人":
-            value = "（保密）" if state["confidential"] else f"{state['caller_name']}{state['caller_title']}"
+            value = _caller(state["caller_name"], state["caller_title"], confidential)
         elif key is None:
             value = "/".join(state["content_path"])
         else:
@@ -108,7 +121,7 @@ def cmd_show(args) -> int:
     print("  事件:")
     for e in events:
         echo(f"    {e['at']}  {e['kind']:<22} {e['operator']}({e['role']})  "
-              f"{json.dumps(e['payload'], ensure_ascii=False)[:80]}")
+              f"{json.dumps(redact_payload(AUDIENCE, e['payload'], confidential), ensure_ascii=False)[:80]}")
         if e.get("sync_status") == "rejected":  # kept in the history, not folded (issue 6)
             echo(f"      ✗ 中心拒绝：{e.get('sync_reason') or ''}")
     return 0

@@ -382,6 +382,9 @@ def _unmerged(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
 
 
 def _note(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    # a unit notes only the orders it handles (lead or assist), never another unit's
+    if actor.role == Role.UNIT and actor.unit != s.lead_unit and actor.unit not in s.assist_units:
+        return reject("unit", f"此单的承办单位是 {s.lead_unit or '（未转办）'}")
     return _nonblank(e.payload.text, "备注不能为空") or ACCEPT
 
 
