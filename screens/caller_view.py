@@ -18,7 +18,23 @@ def caller_name(app, name: str, title: str, confidential: bool) -> str:
     return f"{name or ''}{title or ''}"
 
 
+def _operator(app) -> str:
+    actor = getattr(app, "actor", None)
+    return actor.operator if actor is not None else ""
+
+
+def is_revealed(app, number: str) -> bool:
+    """This operator revealed this order's phone in this session (a reveal is recorded each time)."""
+    return (_operator(app), number) in getattr(app, "revealed_phones", ())
+
+
+def mark_revealed(app, number: str) -> None:
+    """Keyed by operator too: the next operator signed in at the seat sees the phone masked again."""
+    if getattr(app, "revealed_phones", None) is None:
+        app.revealed_phones = set()
+    app.revealed_phones.add((_operator(app), number))
+
+
 def caller_phone(app, number: str, phone: str, confidential: bool) -> str:
     """The phone as the role sees it: whole, 138****5678 until revealed on this order, or hidden."""
-    revealed = number in getattr(app, "revealed_phones", ())
-    return shown(role_of(app), CallerField.PHONE, phone, confidential, revealed=revealed)
+    return shown(role_of(app), CallerField.PHONE, phone, confidential, revealed=is_revealed(app, number))

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "console.cli.sync_cmd",
     "console.cli.centre_cmd",
     "console.cli.unit_cmd",
+    "console.cli.audit_cmd",
 ]
 
 

@@ -80,3 +80,9 @@ def redact_payload(role: Role | None, payload: Mapping[str, Any], confidential: 
         if field.value in out and out[field.value]:
             out[field.value] = shown(role, field, str(out[field.value]), confidential)
     return out
+
+
+# Revealing a masked field takes one of these reasons, or a typed one up to REVEAL_REASON_MAX.
+REVEAL_REASONS = ("回访需拨打来电人电话", "核实来电人身份", "承办单位需联系来电人", "督办核查")
+REVEAL_REASON_MAX = 100
+FIELD_LABELS = {CallerField.NAME: "姓名", CallerField.PHONE: "电话"}
