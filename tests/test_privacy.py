@@ -26,6 +26,8 @@ from screens.callback import CallbackScreen
 from screens.dispatch import DispatchScreen
 from screens.dispatch_extensions import ExtensionsScreen
 from screens.dispatch_returns import ReturnsScreen
+from screens.inbox import InboxScreen
+from screens.supervision import SupervisionScreen
 
 SECRET_NAME, SECRET_PHONE = "秦保密", "13987654321"
 OPEN_NAME, OPEN_PHONE = "赵公开", "13911112222"
@@ -62,13 +64,16 @@ def _orders(data):
 
 
 @pytest.mark.parametrize("screen_cls, setup", [
-    (DispatchScreen, "awaiting"), (ReturnsScreen, "returned"), (ExtensionsScreen, "extension")])
+    (DispatchScreen, "awaiting"), (ReturnsScreen, "returned"), (ExtensionsScreen, "extension"),
+    (InboxScreen, "inbox"), (SupervisionScreen, "overdue")])
 async def test_a_dispatcher_never_sees_a_confidential_callers_name_or_phone(tmp_path, screen_cls, setup):
     data = demo_dir(tmp_path)
     secret, public, old = _orders(data)
     unit = dict(role=Role.UNIT, unit="U002", at=old + timedelta(hours=1))
     for number in (secret, public):
-        if setup != "awaiting":
+        if setup == "inbox":
+            record(data, number, Kind.RETURNED_TO_INTAKE, {"reason": "地址不详"}, Role.DISPATCHER, at=old)
+        elif setup != "awaiting":
             record(data, number, Kind.DISPATCHED, {"lead_unit": "U002"}, Role.DISPATCHER, at=old)
         if setup == "returned":
             record(data, number, Kind.UNIT_RETURNED, {"reason": "不属于我单位职责范围"}, **unit)
@@ -120,6 +125,33 @@ async def test_the_callback_desk_shows_the_phone_masked(tmp_path):
         await desk_settle(pilot)
         text = rendered(app)
         assert "139****2222" in text and OPEN_PHONE not in text and OPEN_NAME in text
+
+
+async def test_a_dispatcher_at_the_intake_form_sees_no_confidential_caller_in_history_or_order_view(tmp_path):
+    from screen_helpers import make_app, ready, until
+    from textual.widgets import Input
+
+    from screens.widgets.order_panels import CallerHistory
+
+    store = make_store(tmp_path)
+    secret = seed_order(store, caller_name=SECRET_NAME, phone=SECRET_PHONE, confidential=True)
+    store.close()
+    app = make_app(tmp_path, operator="D201", role="dispatcher")
+    async with app.run_test(size=(200, 60)) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")  # a dispatcher starts on the dispatch desk; the form is one key away
+        assert await until(pilot, lambda: type(app.screen).__name__ == "IntakeScreen")
+        screen = app.screen
+        screen.query_one("#phone", Input).value = SECRET_PHONE  # typed by the operator: the form shows it
+        assert await until(pilot, lambda: screen.query_one(CallerHistory).numbers == [secret])
+        assert SECRET_NAME not in rendered(app)
+        await pilot.press("alt+y", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "OrderView")
+        view = app.screen
+        assert type(view).__name__ == "OrderView"
+        body = "\n".join(str(w.content) for w in view.query("Static"))
+        assert f"来电人： {CONFIDENTIAL_TEXT}" in body
+        assert SECRET_NAME not in body and SECRET_PHONE not in body
 
 
 # -- hotline orders ------------------------------------------------------------------------------------
