@@ -18,7 +18,7 @@ from console.cli import main
 from console.domain.order import Kind
 from console.domain.privacy import CONFIDENTIAL_TEXT, CallerField, Sight, mask_phone, shown, sight
 from console.domain.roles import Actor, Role
-from console.store import NewEvent
+from console.store import NewEvent, Store
 from console.sync.client import CentreClient, Refused
 from console.sync.session import push_pending
 from console.wire.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
@@ -95,6 +95,39 @@ async def test_a_dispatcher_never_sees_a_confidential_callers_name_or_phone(tmp_
             app.screen.table.move_cursor(row=keys.index(secret))
             await desk_settle(pilot)
             assert CONFIDENTIAL_TEXT in rendered(app)
+
+
+@pytest.mark.parametrize("role, confidential, phone_shown", [
+    (Role.LEAD, False, "139****2222"), (Role.LEAD, True, CONFIDENTIAL_TEXT), (Role.AGENT, True, OPEN_PHONE)])
+async def test_the_amend_dialog_shows_caller_fields_only_as_the_role_may_see_them(tmp_path, role, confidential,
+                                                                                    phone_shown):
+    from screens.inbox import InboxScreen
+
+    data = demo_dir(tmp_path)
+    number = add_order(data, caller_name=OPEN_NAME, phone=OPEN_PHONE, confidential=confidential, description="停水了")
+    record(data, number, Kind.RETURNED_TO_INTAKE, {"reason": "问题描述不清，请补充具体诉求"}, Role.DISPATCHER)
+    app = DeskApp(data, InboxScreen, role=role)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await desk_settle(pilot)
+        keys = table_keys(app.screen)
+        app.screen.table.move_cursor(row=keys.index(number))
+        await desk_settle(pilot)
+        await pilot.press("e")
+        await desk_settle(pilot)
+        modal = app.screen
+        assert modal.query_one("#amend-phone").value == phone_shown
+        assert modal.query_one("#amend-phone").disabled == (role != Role.AGENT)
+        modal.query_one("#amend-description").value = "幸福路88号3栋停水两天，没有通知，家里有老人，请尽快恢复供水。"
+        await pilot.press("f2")
+        await desk_settle(pilot)
+    store = Store.open(data)
+    try:
+        state = store.get(number)
+        amended = [e for e in store.events_of(number) if e["kind"] == "amended"][-1]["payload"]
+    finally:
+        store.close()
+    assert state.phone == OPEN_PHONE and state.caller_name == OPEN_NAME  # the masked text is never saved
+    assert "phone" not in amended and "caller_name" not in amended
 
 
 async def test_a_dispatchers_search_does_not_find_a_confidential_caller_by_name(tmp_path):
