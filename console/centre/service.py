@@ -27,6 +27,7 @@ from console.centre.model import (
     Unauthorized,
     _Batch,
 )
+from console.centre.operators import OperatorAccounts
 from console.centre.reference import Reference
 from console.centre.units_api import UnitActions
 from console.domain.decide import Context, decide
@@ -73,7 +74,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Centre(Leases, UnitActions, Reference):
+class Centre(Leases, UnitActions, OperatorAccounts, Reference):
     def __init__(self, engine, rules=None, calendar=None, taxonomy=None):
         self.engine = engine
         self._rules: Rules | None = rules
