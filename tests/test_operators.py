@@ -83,3 +83,39 @@ def test_accounts_on_each_database(db_kind, tmp_path):
             stored = conn.execute(select(db.operators.c.verifier).where(db.operators.c.operator == "D201")).scalar_one()
         assert verify(password, stored)
         centre.engine.dispose()
+
+
+@pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_once_accounts_exist_the_centre_refuses_unknown_disabled_and_unheld_roles(db_kind, tmp_path):
+    from sync_support import AGENT, CentreThread, create_order, dispatch, make_seat
+
+    from console.domain.roles import Actor, Role
+    from console.store import NewEvent
+    from console.sync import state
+    from console.sync.client import CentreClient
+    from console.sync.session import push_pending
+
+    def push_and_answer(store, centre_url):
+        push_pending(store, CentreClient(centre_url, state.read_all(store)["token"]))
+        with store.engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(
+                "SELECT kind, operator, role, sync_status, sync_reason FROM events ORDER BY rowid_order")]
+
+    with centre_db(db_kind, tmp_path) as url:
+        centre = new_centre(url)
+        centre.add_operator(AGENT.operator, "孙受理", "agent")
+        centre.add_operator("D201", "赵调度", "dispatcher")
+        with CentreThread(centre) as server:
+            store = make_seat(tmp_path, "S01", centre, server.url)
+            number = create_order(store, 1)
+            assert dispatch(store, number, "U001").ok
+            for actor in (Actor("D201", Role.LEAD), Actor("X999", Role.DISPATCHER)):
+                assert store.record([NewEvent("note", {"text": "催办"}, actor, number)]).ok  # the seat does not know yet
+            answers = push_and_answer(store, server.url)
+            assert [a[3] for a in answers] == ["accepted", "accepted", "rejected", "rejected"]
+            assert answers[2][4] == "操作员 D201 没有转办负责人岗位" and answers[3][4] == "未知的操作员 X999"
+            centre.disable_operator("D201")
+            assert store.record([NewEvent("note", {"text": "再催"}, Actor("D201", Role.DISPATCHER), number)]).ok
+            assert push_and_answer(store, server.url)[-1][3:] == ("rejected", "操作员 D201 已停用")
+            store.close()
+        centre.engine.dispose()

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
 
 from console import clock
 from console.centre import db
-from console.centre.model import CentreCore, CentreError, NotFound
-from console.domain.roles import Role
+from console.centre.model import CentreCore, CentreError, NotFound, _Batch
+from console.domain.roles import ROLE_LABELS, Actor, Role
 from console.wire.passwords import make_verifier, new_password
 
 OPERATOR_ID = re.compile(r"[A-Za-z0-9_-]{1,20}")
@@ -65,6 +66,27 @@ class OperatorAccounts:
                 active=False, updated_at=clock.iso(clock.now()))).rowcount
         if not n:
             raise NotFound(f"no operator {operator}")
+
+    def _operator_refusal(self: CentreCore, conn: Connection, actor: Actor, batch: _Batch) -> str | None:
+        """Why the centre refuses an event of `actor`, or None. A centre without any account yet
+        accepts every operator (as before accounts existed); units and the system are not persons."""
+        if actor.role in (Role.UNIT, Role.SYSTEM):
+            return None
+        if batch.operators is None:
+            o = db.operators.c
+            batch.operators = {r.operator: (bool(r.active), frozenset(r.roles.split(",")))
+                               for r in conn.execute(select(o.operator, o.active, o.roles))}
+        if not batch.operators:
+            return None
+        account = batch.operators.get(actor.operator)
+        if account is None:
+            return f"未知的操作员 {actor.operator}"
+        active, roles = account
+        if not active:
+            return f"操作员 {actor.operator} 已停用"
+        if actor.role.value not in roles:
+            return f"操作员 {actor.operator} 没有{ROLE_LABELS[actor.role]}岗位"
+        return None
 
     def operators(self: CentreCore) -> list[dict]:
         """Every account without its verifier."""

@@ -293,6 +293,9 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
             return "rejected", f"坐席 {seat.seat} 未获授权以{ROLE_LABELS[role]}身份操作", "seat_role"
         if role == Role.UNIT and seat.unit and event.actor.unit != seat.unit:
             return "rejected", f"只能代表本单位（{seat.unit}）操作", "seat_role"
+        refused = self._operator_refusal(conn, event.actor, states)
+        if refused:
+            return "rejected", refused, "operator"
         state = self._state(conn, event.order, states)
         try:
             decision = decide(state, event, event.actor, ctx)
