@@ -9,8 +9,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, table_keys
-from dispatch_support import settle as desk_settle
+from dispatch_support import NOW, DeskApp, add_order, demo_dir, open_row, record
 from screen_helpers import make_app, make_store, ready, seed_order, until
 from textual.widgets import Input, TextArea
 
@@ -57,11 +56,7 @@ async def test_dispatch_desk_shows_control_sequences_inert(tmp_path):
     number = add_order(data, caller_name=NAME, address=ADDRESS, description=DESCRIPTION)
     app = DeskApp(data, DispatchScreen, role=Role.DISPATCHER)
     async with app.run_test(size=(160, 45)) as pilot:
-        await desk_settle(pilot)
-        keys = table_keys(app.screen)
-        assert number in keys
-        app.screen.table.move_cursor(row=keys.index(number))
-        await desk_settle(pilot)
+        await open_row(pilot, number)
         shown = rendered(app)
         assert "␛]0;pwned␇" in shown or "␛[2J" in shown  # shown, visibly, not obeyed
         assert_inert(app)
@@ -76,11 +71,7 @@ async def test_callback_desk_shows_unit_reply_inert(tmp_path):
            unit="U002", at=old + timedelta(hours=1))
     app = DeskApp(data, CallbackScreen, role=Role.CALLBACK)
     async with app.run_test(size=(160, 45)) as pilot:
-        await desk_settle(pilot)
-        keys = table_keys(app.screen)
-        assert number in keys
-        app.screen.table.move_cursor(row=keys.index(number))
-        await desk_settle(pilot)
+        await open_row(pilot, number)
         assert "已处理␛]0;pwned␇" in rendered(app)
         assert_inert(app)
 

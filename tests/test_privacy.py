@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, table_keys
+from dispatch_support import NOW, DeskApp, add_order, demo_dir, open_row, record, table_keys
 from dispatch_support import settle as desk_settle
 from screen_helpers import make_store, seed_order
 from sync_support import AGENT, CentreThread, centre_db, create_order, dispatch, intake_payload, make_seat, new_centre
@@ -108,10 +108,7 @@ async def test_the_amend_dialog_shows_caller_fields_only_as_the_role_may_see_the
     record(data, number, Kind.RETURNED_TO_INTAKE, {"reason": "问题描述不清，请补充具体诉求"}, Role.DISPATCHER)
     app = DeskApp(data, InboxScreen, role=role)
     async with app.run_test(size=(160, 45)) as pilot:
-        await desk_settle(pilot)
-        keys = table_keys(app.screen)
-        app.screen.table.move_cursor(row=keys.index(number))
-        await desk_settle(pilot)
+        await open_row(pilot, number)
         await pilot.press("e")
         await desk_settle(pilot)
         modal = app.screen
@@ -152,10 +149,7 @@ async def test_the_callback_desk_shows_the_phone_masked(tmp_path):
            at=old + timedelta(hours=1))
     app = DeskApp(data, CallbackScreen, role=Role.CALLBACK)
     async with app.run_test(size=(160, 45)) as pilot:
-        await desk_settle(pilot)
-        keys = table_keys(app.screen)
-        app.screen.table.move_cursor(row=keys.index(number))
-        await desk_settle(pilot)
+        await open_row(pilot, number)
         text = rendered(app)
         assert "139****2222" in text and OPEN_PHONE not in text and OPEN_NAME in text
 

@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, table_keys
+from dispatch_support import NOW, DeskApp, add_order, demo_dir, open_row, record
 from dispatch_support import settle as desk_settle
 from sync_support import DISPATCHER, CentreThread, centre_db, centre_events, create_order, make_seat, new_centre
 
@@ -37,26 +37,19 @@ def reveals_of(data, number: str) -> list[dict]:
         store.close()
 
 
-async def _open(pilot, app, number: str) -> None:
-    await desk_settle(pilot)
-    keys = table_keys(app.screen)
-    app.screen.table.move_cursor(row=keys.index(number))
-    await desk_settle(pilot)
-
-
 async def test_a_dispatcher_reveals_the_phone_with_a_standard_reason(tmp_path):
     data = demo_dir(tmp_path)
     number = add_order(data, caller_name="赵公开", phone=PHONE)
     app = DeskApp(data, DispatchScreen, role=Role.DISPATCHER)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _open(pilot, app, number)
+        await open_row(pilot, number)
         assert "139****2222" in rendered(app) and PHONE not in rendered(app)
         await pilot.press("v")
         await pilot.pause()
         assert type(app.screen).__name__ == "ReasonModal"
         await pilot.press("enter")  # nothing typed: the highlighted standard reason
         await desk_settle(pilot)
-        await _open(pilot, app, number)
+        await open_row(pilot, number)
         assert type(app.screen).__name__ == "DispatchScreen"
         assert PHONE in rendered(app)
     [event] = reveals_of(data, number)
@@ -74,7 +67,7 @@ async def test_the_callback_agent_reveals_with_a_typed_reason_and_a_blank_one_is
            at=old + timedelta(hours=1))
     app = DeskApp(data, CallbackScreen, role=Role.CALLBACK)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _open(pilot, app, number)
+        await open_row(pilot, number)
         await pilot.press("v")
         await pilot.pause()
         app.screen.query_one("#modal-input").value = "  "
@@ -85,7 +78,7 @@ async def test_the_callback_agent_reveals_with_a_typed_reason_and_a_blank_one_is
         app.screen.query_one("#modal-input").value = "来电人要求回电"
         await pilot.press("enter")
         await desk_settle(pilot)
-        await _open(pilot, app, number)
+        await open_row(pilot, number)
         assert f"回访电话 {PHONE}" in rendered(app)
     [event] = reveals_of(data, number)
     assert event["payload"]["reason"] == "来电人要求回电" and event["role"] == "callback"
@@ -96,7 +89,7 @@ async def test_a_confidential_callers_phone_cannot_be_revealed(tmp_path):
     number = add_order(data, caller_name="秦保密", phone=PHONE, confidential=True)
     app = DeskApp(data, DispatchScreen, role=Role.DISPATCHER)
     async with app.run_test(size=(160, 45)) as pilot:
-        await _open(pilot, app, number)
+        await open_row(pilot, number)
         await pilot.press("v")
         await desk_settle(pilot)
         assert type(app.screen).__name__ == "DispatchScreen"
