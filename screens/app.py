@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -95,6 +95,13 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         """Every toast (screens' and widgets' notify() come here): rejection reasons quote caller
         and centre text, so it is made inert like every other widget's (screens/safe.py)."""
         super().notify(field(message), title=field(title), severity=severity, timeout=timeout, markup=markup)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A paste lands in a field as it is and the field shows it as it is: a pasted escape
+        sequence is made inert before any widget takes it (typed keys never carry one)."""
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = field(event.text)
+        await super().on_event(event)
 
     # -- reference data (fast: ~40 ms, no sqlmodel) ----------------------------------------
 

@@ -119,3 +119,19 @@ def test_orders_show_prints_control_sequences_inert(tmp_path):
     out = subprocess.run([sys.executable, "-m", "console", "orders", "list", "--data-dir", str(tmp_path)],
                          capture_output=True, text=True, check=True).stdout
     assert not has_control(out.replace("\n", ""))
+
+
+async def test_a_paste_holding_control_sequences_lands_inert(tmp_path):
+    from textual import events
+
+    make_store(tmp_path).close()
+    app = make_app(tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        screen = await ready(pilot)
+        name = screen.query_one("#caller_name", Input)
+        name.focus()
+        await pilot.pause()
+        app.post_message(events.Paste(f"王{TITLE}{CLEAR}"))
+        await until(pilot, lambda: name.value != "")
+        assert name.value == "王␛]0;pwned␇␛[2J"
+        assert_inert(app)
