@@ -55,6 +55,9 @@ def _css_paths() -> list[Path]:
     return [HERE / "hotline.tcss", *extra]  # other engineers' desk styles (desks.tcss …)
 
 
+SIGN_IN_MODE = "signin"  # where a sign-out lands (the first sign-in is the default screen)
+
+
 class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q/ctrl+c defaults
     TITLE = "12345 市民热线"
     CSS_PATH = _css_paths()
@@ -68,6 +71,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         Binding("f7", "desk('supervision')", "督办", id="supervision"),
         Binding("alt+r", "desk('inbox')", "退回件", id="inbox", priority=True),
         Binding("f10", "quit", "退出", id="quit"),
+        # off the footer (full on the form) but in F1 and the palette: 登出
+        Binding("alt+l", "sign_out", "登出（换班）", id="sign_out", show=False, priority=True),
     ]
 
     def __init__(self, data_dir: Path, *, monotonic: Callable[[], float] | None = None,
@@ -86,6 +91,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.sync_text = "未连接中心"
         self.sync_online = False
         self._preset = (operator, role, trainee_no) if operator else None
+        self._sign_in_mode = False  # the sign-in mode is added at the first sign-out
         self._load_reference()
         for mode in DESKS:
             self.add_mode(mode, self._desk_factory(mode))
@@ -225,6 +231,25 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         if switch:
             home = HOME_OF_ROLE.get(role, "intake")
             self.switch_mode(home)
+
+    async def action_sign_out(self) -> None:
+        """The next operator signs in at the same seat: every desk is built again for them (the
+        form's draft is written under the one signing out), nothing of theirs stays on screen."""
+        if self.actor is None:
+            return
+        from screens.signin import SignInScreen
+
+        self.actor, self.trainee_no, self.operator_text = None, "", "未登录"
+        while self.screen.is_modal:
+            self.pop_screen()
+        if not self._sign_in_mode:  # the first sign-in ran on the default screen
+            self.add_mode(SIGN_IN_MODE, SignInScreen)
+            self._sign_in_mode = True
+        await self.switch_mode(SIGN_IN_MODE)
+        for mode in DESKS:
+            await self.remove_mode(mode)
+            self.add_mode(mode, self._desk_factory(mode))
+        self.screen.reset()
 
     # -- desks ------------------------------------------------------------------------------
 

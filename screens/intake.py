@@ -23,7 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, Digits, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from console.domain.phone import PhoneError, normalise_phone
-from console.drafts import Drafts, is_blank
+from console.drafts import Drafts, draft_name, is_blank
 from console.log import log
 from screens import intake_check
 from screens.safe import content, field
@@ -215,7 +215,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.drafts = Drafts(self.app.data_dir, "intake")
+        self.drafts = Drafts(self.app.data_dir, draft_name("intake", self.app.actor.operator))
         draft = self.drafts.load()
         self._start_call(draft, fill=draft is not None)
         self.query_one("#caller_name", Input).focus()

@@ -16,7 +16,7 @@ from textual.widgets import Input, TextArea
 from console.domain.inert import has_control, inert
 from console.domain.order import Kind
 from console.domain.roles import Role
-from console.drafts import Drafts
+from console.drafts import Drafts, draft_name
 from console.store import Store
 from screens.callback import CallbackScreen
 from screens.dispatch import DispatchScreen
@@ -81,7 +81,7 @@ async def test_intake_history_order_view_and_restored_draft_are_inert(tmp_path):
     number = seed_order(store, caller_name=NAME, address=ADDRESS, description=DESCRIPTION)
     store.close()
     # a draft left by a crash holding the same text fills the form's inputs
-    Drafts(tmp_path, "intake").save({"caller_name": NAME, "address": ADDRESS,
+    Drafts(tmp_path, draft_name("intake", "A01")).save({"caller_name": NAME, "address": ADDRESS,
                                      "description": DESCRIPTION, "_call_time": "2026-11-26T09:58:00"})
     app = make_app(tmp_path)
     async with app.run_test(size=(200, 60), notifications=True) as pilot:
