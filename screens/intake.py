@@ -293,7 +293,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         if fill:  # a fresh form needs no filling (start-up cost)
             self.fill(draft or {})
         self.call_time = (draft or {}).get("_call_time") or self.app.wallclock().isoformat(timespec="seconds")
-        self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")))
+        recovered = bool((draft or {}).get("_call_time"))  # the call began before a crash or a sign-out
+        self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")
+                                                            + ("（恢复的草稿）" if recovered else "")))
         self.clear_errors()
         self.query_one(CallerHistory).show([])
         self.query_one(SimilarOrders).show([])

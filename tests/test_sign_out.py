@@ -29,12 +29,14 @@ async def test_the_next_operator_gets_a_clean_form_and_each_keeps_their_draft(tm
         assert app.actor.operator == "A02"
         form = app.screen
         assert form.query_one("#caller_name", Input).value == ""  # not A01's unsaved call
+        assert "恢复" not in str(form.query_one("#call_time").content)
         assert "张三" not in "\n".join(s.text for s in app.screen._compositor.render_strips())
         form.query_one("#caller_name", Input).value = "李四"
         await pilot.press("alt+l")
         await _sign_in(pilot, "A01")
         assert app.screen.query_one("#caller_name", Input).value == "张三"  # A01's own draft, restored
         assert app.screen.query_one("#address", Input).value == "幸福路88号"
+        assert str(app.screen.query_one("#call_time").content).endswith("（恢复的草稿）")  # its call time kept, marked
     assert Drafts(tmp_path, draft_name("intake", "A02")).load()["caller_name"] == "李四"
 
 
