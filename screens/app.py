@@ -92,6 +92,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.sync_online = False
         self._preset = (operator, role, trainee_no) if operator else None
         self._sign_in_mode = False  # the sign-in mode is added at the first sign-out
+        self.revealed_phones: set[tuple[str, str]] = set()  # (operator, order) shown whole after a reveal
         self._load_reference()
         for mode in DESKS:
             self.add_mode(mode, self._desk_factory(mode))

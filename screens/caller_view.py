@@ -29,7 +29,8 @@ def is_revealed(app, number: str) -> bool:
 
 
 def mark_revealed(app, number: str) -> None:
-    """Keyed by operator too: the next operator signed in at the seat sees the phone masked again."""
+    """Keyed by operator too: the next operator signed in at the seat sees the phone masked again.
+    (An app without the set, e.g. a test's stand-in, gets one.)"""
     if getattr(app, "revealed_phones", None) is None:
         app.revealed_phones = set()
     app.revealed_phones.add((_operator(app), number))
