@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -50,6 +51,16 @@ class Drafts:
             self.path.unlink()
         except FileNotFoundError:
             pass
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,20}")
+
+
+def draft_name(form: str, operator: str) -> str:
+    """One draft per form and operator (one operator never sees another's unsaved call); an id
+    that is not a plain file name (it is typed at sign-in) is written as hex."""
+    safe = operator if _SAFE_ID.fullmatch(operator) else "x" + operator.encode("utf-8").hex()
+    return f"{form}-{safe}"
 
 
 def is_blank(fields: dict, defaults: tuple[str, ...] = ()) -> bool:

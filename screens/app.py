@@ -22,14 +22,16 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from console import clock
 from console.log import log
+from screens.safe import field
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
 HERE = Path(__file__).parent
@@ -55,6 +57,9 @@ def _css_paths() -> list[Path]:
     return [HERE / "hotline.tcss", *extra]  # other engineers' desk styles (desks.tcss …)
 
 
+SIGN_IN_MODE = "signin"  # where a sign-out lands (the first sign-in is the default screen)
+
+
 class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q/ctrl+c defaults
     TITLE = "12345 市民热线"
     CSS_PATH = _css_paths()
@@ -71,6 +76,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         Binding("alt+s", "desk('stats')", "统计", id="stats", priority=True, show=False),
         Binding("alt+q", "desk('quality')", "质检", id="quality", priority=True, show=False),
         Binding("f10", "quit", "退出", id="quit"),
+        # off the footer (full on the form) but in F1 and the palette: 登出
+        Binding("alt+l", "sign_out", "登出（换班）", id="sign_out", show=False, priority=True),
     ]
 
     def __init__(self, data_dir: Path, *, monotonic: Callable[[], float] | None = None,
@@ -89,9 +96,24 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.sync_text = "未连接中心"
         self.sync_online = False
         self._preset = (operator, role, trainee_no) if operator else None
+        self._sign_in_mode = False  # the sign-in mode is added at the first sign-out
+        self.revealed_phones: set[tuple[str, str]] = set()  # (operator, order) shown whole after a reveal
         self._load_reference()
         for mode in DESKS:
             self.add_mode(mode, self._desk_factory(mode))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (screens' and widgets' notify() come here): rejection reasons quote caller
+        and centre text, so it is made inert like every other widget's (screens/safe.py)."""
+        super().notify(field(message), title=field(title), severity=severity, timeout=timeout, markup=markup)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A paste lands in a field as it is and the field shows it as it is: a pasted escape
+        sequence is made inert before any widget takes it (typed keys never carry one)."""
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = field(event.text)
+        await super().on_event(event)
 
     # -- reference data (fast: ~40 ms, no sqlmodel) ----------------------------------------
 
@@ -215,6 +237,25 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         if switch:
             home = HOME_OF_ROLE.get(role, "intake")
             self.switch_mode(home)
+
+    async def action_sign_out(self) -> None:
+        """The next operator signs in at the same seat: every desk is built again for them (the
+        form's draft is written under the one signing out), nothing of theirs stays on screen."""
+        if self.actor is None:
+            return
+        from screens.signin import SignInScreen
+
+        self.actor, self.trainee_no, self.operator_text = None, "", "未登录"
+        while self.screen.is_modal:
+            self.pop_screen()
+        if not self._sign_in_mode:  # the first sign-in ran on the default screen
+            self.add_mode(SIGN_IN_MODE, SignInScreen)
+            self._sign_in_mode = True
+        await self.switch_mode(SIGN_IN_MODE)
+        for mode in DESKS:
+            await self.remove_mode(mode)
+            self.add_mode(mode, self._desk_factory(mode))
+        self.screen.reset()
 
     # -- desks ------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from textual.widgets.data_table import CellDoesNotExist
 from console import queues
 from console.domain.order import Kind, OrderState
 from console.store import NewEvent
+from screens.caller_view import caller_name, caller_phone
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
 from screens.safe import content, labelled, plain
@@ -85,8 +86,8 @@ class CallbackScreen(DeskScreen):
             plain((row["callback_due"] or "")[5:16].replace("T", " ")),
             t.deadline(label, level),
             plain(row["number"]),
-            plain(f"{row['caller_name']}{row['caller_title']}"),
-            plain(row["phone_norm"]),
+            plain(caller_name(self.app, row["caller_name"], row["caller_title"], bool(row["confidential"]))),
+            plain(caller_phone(self.app, row["number"], row["phone_norm"], bool(row["confidential"]))),
             plain(unit_name(self.store, row["lead_unit"])),
             t.styled(str(failures) if failures else "", "queue--soon"),
         ]
@@ -115,7 +116,8 @@ class CallbackScreen(DeskScreen):
                 self.query_one(f"#cb-{name}", Static).update("")
             return
         unit = unit_name(self.store, state.lead_unit)
-        self.query_one("#cb-caller", Static).update(labelled("回访电话", f"{state.phone}  {state.caller_name}{state.caller_title}"))
+        self.query_one("#cb-caller", Static).update(labelled("回访电话", f"{caller_phone(self.app, state.number, state.phone, state.confidential)}  "
+                      f"{caller_name(self.app, state.caller_name, state.caller_title, state.confidential)}"))
         self.query_one("#cb-order", Static).update(labelled(state.number, f"{unit}承办｜{state.description}"))
         self.query_one("#cb-reply", Static).update(content(state.reply))
         self.query_one("#cb-script", Static).update(content(callback_script(self.phrasebook, state, unit)))

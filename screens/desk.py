@@ -27,6 +27,7 @@ from console import clock
 from console.domain.order import OrderState
 from console.store import NewEvent, Recorded
 from screens.desk_style import DESKS_TCSS
+from screens.reveal import ask_reveal, may_reveal_here
 from screens.safe import content
 from screens.widgets.footer import StableFooter
 from screens.widgets.queue_table import QueueTable
@@ -104,6 +105,7 @@ class DeskScreen(Screen):
         Binding("n", "next_page", "下页", id="desk.next_page", group=_PAGES),
         Binding("p", "prev_page", "上页", id="desk.prev_page", group=_PAGES),
         Binding("f5", "reload", "刷新", id="desk.reload"),
+        Binding("v", "reveal", "查看号码", id="desk.reveal"),
         Binding("escape", "leave", "返回", id="desk.leave"),
     ]
 
@@ -326,7 +328,12 @@ class DeskScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "leave":  # in the seat app each desk is a mode of its own: nothing to go back to
             return len(self.app.screen_stack) > 1
+        if action == "reveal":
+            return may_reveal_here(self.app)
         return True
+
+    def action_reveal(self) -> None:
+        ask_reveal(self)
 
     def action_leave(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -23,10 +23,10 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, Digits, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from console.domain.phone import PhoneError, normalise_phone
-from console.drafts import Drafts, is_blank
+from console.drafts import Drafts, draft_name, is_blank
 from console.log import log
 from screens import intake_check
-from screens.safe import content
+from screens.safe import content, field
 from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
 from screens.widgets.footer import StableFooter
 from screens.widgets.kb_panel import KBPanel
@@ -215,7 +215,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.drafts = Drafts(self.app.data_dir, "intake")
+        self.drafts = Drafts(self.app.data_dir, draft_name("intake", self.app.actor.operator))
         draft = self.drafts.load()
         self._start_call(draft, fill=draft is not None)
         self.query_one("#caller_name", Input).focus()
@@ -256,15 +256,15 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def fill(self, f: dict) -> None:
         q = self.query_one
-        q("#caller_name", Input).value = f.get("caller_name") or ""
+        q("#caller_name", Input).value = field(f.get("caller_name"))
         for button_id, title in TITLE_IDS.items():
             q(f"#{button_id}", RadioButton).value = f.get("caller_title") == title
         if not f.get("caller_title"):
             for button_id in TITLE_IDS:
                 q(f"#{button_id}", RadioButton).value = False
-        q("#phone", Input).value = f.get("phone") or ""
-        q("#address", Input).value = f.get("address") or ""
-        q("#description", TextArea).text = f.get("description") or ""
+        q("#phone", Input).value = field(f.get("phone"))
+        q("#address", Input).value = field(f.get("address"))
+        q("#description", TextArea).text = field(f.get("description"))
         nature = f.get("nature")
         q("#nature", Picker).choose(Choice(nature, nature) if nature else None)
         path = f.get("content_path")
@@ -276,8 +276,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         q("#confidential", Checkbox).value = bool(f.get("confidential"))
         disposition = f.get("disposition") or PRESET_DISPOSITION
         q(f"#disp-{disposition}", RadioButton).value = True
-        q("#reason", Input).value = f.get("reason") or ""
-        q("#answer", Input).value = f.get("answer") or ""
+        q("#reason", Input).value = field(f.get("reason"))
+        q("#answer", Input).value = field(f.get("answer"))
         self.kb_article = f.get("kb_article") or ""
         q("#kb-article", Static).update(content(f"知识库条目：{self.kb_article}" if self.kb_article else ""))
         self._show_disposition(disposition)
@@ -293,7 +293,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         if fill:  # a fresh form needs no filling (start-up cost)
             self.fill(draft or {})
         self.call_time = (draft or {}).get("_call_time") or self.app.wallclock().isoformat(timespec="seconds")
-        self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")))
+        recovered = bool((draft or {}).get("_call_time"))  # the call began before a crash or a sign-out
+        self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")
+                                                            + ("（恢复的草稿）" if recovered else "")))
         self.clear_errors()
         self.query_one(CallerHistory).show([])
         self.query_one(SimilarOrders).show([])
@@ -784,7 +786,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def kb_answer_chosen(self, article_id, title: str, answer: str, department: str) -> None:
         """KBPanel.AnswerChosen: the answer goes into the form as a direct answer (R-10)."""
         self.kb_article = str(article_id)
-        self.query_one("#answer", Input).value = answer or ""
+        self.query_one("#answer", Input).value = field(answer)
         self.query_one("#kb-article", Static).update(content(f"知识库条目：{title}（{department}）"))
         self.query_one("#disp-direct_answer", RadioButton).value = True
         self._show_disposition("direct_answer")

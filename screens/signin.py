@@ -49,6 +49,14 @@ class SignInScreen(Screen):
         self.set_interval(0.5, self._show_seat)
         self._show_seat()
 
+    def reset(self) -> None:
+        """Blank again for the next operator (after a sign-out)."""
+        self.query_one("#operator", Input).value = ""
+        self.query_one("#trainee", Input).value = ""
+        self.query_one(f"#role-{Role.AGENT.value}", RadioButton).value = True
+        self.query_one("#signin-error", Static).update("")
+        self.query_one("#operator", Input).focus()
+
     def _show_seat(self) -> None:
         store = self.app.store
         text = f"本机坐席：{store.seat}" if store is not None else "正在打开本机数据库……"

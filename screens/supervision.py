@@ -19,6 +19,7 @@ from screens.dispatch_common import unit_name
 from screens.safe import content, labelled, plain
 from screens.widgets.dispatch_reason import ConfirmModal, ReasonModal
 from screens.widgets.keys_help import bound_key
+from screens.widgets.reveals_list import RevealsList
 
 SUPERVISE_REASONS = ("overdue", "leader", "media", "hot", "bounced", "other")
 
@@ -62,7 +63,11 @@ class SupervisionScreen(DeskScreen):
     BINDINGS = [
         Binding("m", "supervise", "督办", id="supervision.supervise"),
         Binding("t", "notice", "延期通知", id="supervision.notice"),
+        Binding("l", "reveals", "查看记录", id="supervision.reveals"),
     ]
+
+    def action_reveals(self) -> None:
+        self.app.push_screen(RevealsList(self.store))
 
     def compose_detail(self) -> ComposeResult:
         yield Static("", id="sup-order")

@@ -23,8 +23,8 @@ from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Static, Text
 
 from console.domain.decide import THREE_WAY_TWO_TRIES, ThreeWayOffer, three_way_offer
 from console.domain.units import suggest_units
-from console.drafts import Drafts
-from screens.safe import content, labelled
+from console.drafts import Drafts, draft_name
+from screens.safe import content, field, labelled
 from screens.widgets.choices import unit_choice, unit_source
 from screens.widgets.footer import StableFooter
 from screens.widgets.keys_help import bound_key
@@ -87,7 +87,7 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
         yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.drafts = Drafts(self.app.data_dir, "three_way")
+        self.drafts = Drafts(self.app.data_dir, draft_name("three_way", self.app.actor.operator))
         draft = self.drafts.load()
         if draft and draft.get("call") == self.call_key():
             self.restore(draft)  # the same call, after a crash or Esc: tries and notes come back
@@ -119,7 +119,7 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
         self.query_one("#tw-explained", Checkbox).value = bool(draft.get("explained"))
         if draft.get("consent") in ("yes", "no"):
             self.query_one(f"#consent-{draft['consent']}", RadioButton).value = True
-        self.query_one("#tw-notes", TextArea).text = draft.get("notes") or ""
+        self.query_one("#tw-notes", TextArea).text = field(draft.get("notes"))
         for attempt in draft.get("attempts") or []:
             self._show_attempt(attempt)
 

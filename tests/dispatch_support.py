@@ -169,3 +169,12 @@ def stored_kinds(data: Path, number: str) -> list[str]:
         return [e["kind"] for e in store.events_of(number)]
     finally:
         store.close()
+
+
+async def open_row(pilot, number: str) -> None:
+    """Let the desk load, put the cursor on `number`'s row and let its detail load."""
+    await settle(pilot)
+    keys = table_keys(pilot.app.screen)
+    assert number in keys, f"{number} is not on {type(pilot.app.screen).__name__}"
+    pilot.app.screen.table.move_cursor(row=keys.index(number))
+    await settle(pilot)

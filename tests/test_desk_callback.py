@@ -6,6 +6,7 @@ from dispatch_support import NOW, SIZE, DeskApp, add_order, data, record, screen
 from dispatch_support import stored as stored_state
 
 from console.domain.order import Kind, Status
+from console.domain.privacy import mask_phone
 from console.domain.roles import Role
 from console.store import Store
 from screens.callback import CallbackScreen
@@ -28,7 +29,7 @@ async def test_queue_by_due_time_with_number_reply_and_phrases(data):
         dues = [screen.page_rows[k]["callback_due"] for k in keys]
         assert dues == sorted(dues)
         first = screen.page_rows[keys[0]]
-        assert screen_text(screen, "#cb-caller").startswith(f"回访电话 {first['phone_norm']}")
+        assert screen_text(screen, "#cb-caller").startswith(f"回访电话 {mask_phone(first['phone_norm'])}")  # until revealed
         assert screen_text(screen, "#cb-reply") == "经现场核查，问题已处理完毕，已与来电人沟通。"
         script = screen_text(screen, "#cb-script")
         assert script.startswith(f"{first['caller_name'][0]}{first['caller_title']}，您好，关于")

@@ -39,5 +39,5 @@ async def test_broken_store_is_reported_and_typing_is_kept(tmp_path):
         await pilot.pause()
         assert any("内容已保留" in n.message for n in app._notifications)
         assert screen.query_one("#caller_name", Input).value == "王"
-        assert (tmp_path / "drafts" / "intake.json").exists()
+        assert (tmp_path / "drafts" / "intake-A01.json").exists()
         assert app.is_running

@@ -203,7 +203,7 @@ async def test_draft_survives_a_crash_and_a_screen_switch(data_dir):
         await pilot.press("f4")  # another desk, then back: nothing lost
         await pilot.press("f2")
         assert app.screen is screen and screen.query_one("#caller_name", Input).value == "王"
-        draft = data_dir / "drafts" / "intake.json"
+        draft = data_dir / "drafts" / "intake-A01.json"
         await until(pilot, lambda: "路灯坏了一周" in _text(draft))  # the debounced write, with its content
         assert "路灯坏了一周" in _text(draft)
     # "crash": a new process on the same data dir gets the draft back
@@ -229,7 +229,7 @@ async def test_what_was_typed_just_before_quitting_is_in_the_draft(data_dir):
         await pilot.click("#description")
         await pilot.press(*"井盖丢了")
         app.exit()  # at once, well inside DRAFT_DELAY
-    draft = json.loads((data_dir / "drafts" / "intake.json").read_text(encoding="utf-8"))
+    draft = json.loads((data_dir / "drafts" / "intake-A01.json").read_text(encoding="utf-8"))
     assert draft["caller_name"] == "赵" and draft["description"].endswith("井盖丢了")
 
 
@@ -239,7 +239,7 @@ async def test_draft_is_cleared_once_saved(data_dir):
         screen = await ready(pilot)
         await fill_caller(pilot)
         await fill_matter(pilot)
-        draft = data_dir / "drafts" / "intake.json"
+        draft = data_dir / "drafts" / "intake-A01.json"
         await until(pilot, draft.exists)
         assert draft.exists()
         await pilot.press("f5")

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 
+from console.centre.model import Forbidden
 from console.centre.service import Centre, CentreError, SeatInfo
 from console.wire.protocol import MIN_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_LIMIT, TIME_HEADER
 
@@ -69,14 +70,18 @@ class _Waker:
         self.event = asyncio.Event()
 
 
-def create_app(centre: Centre) -> FastAPI:
+def create_app(centre: Centre, docs: bool = False) -> FastAPI:
+    """`docs`: serve /docs and /openapi.json (`hotline centre serve --docs`); off by default, the
+    API's map is not for whoever reaches the port."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.waker = _Waker(asyncio.get_running_loop())
         centre.on_commit(app.state.waker.poke)
         yield
 
-    app = FastAPI(title="12345 hotline centre", version=str(PROTOCOL_VERSION), lifespan=lifespan)
+    app = FastAPI(title="12345 hotline centre", version=str(PROTOCOL_VERSION), lifespan=lifespan,
+                  docs_url="/docs" if docs else None, redoc_url=None,
+                  openapi_url="/openapi.json" if docs else None)
     app.state.centre = centre
 
     @app.middleware("http")
@@ -107,6 +112,12 @@ def create_app(centre: Centre) -> FastAPI:
         token = authorization[7:] if authorization and authorization.startswith("Bearer ") else None
         return await run_in_threadpool(centre.authenticate, token)
 
+    async def seat_not_unit(seat: SeatInfo = Depends(seat_of)) -> SeatInfo:
+        """The seats' log (every unit's orders, every caller) is for seats: a unit has its own feed."""
+        if seat.unit:
+            raise Forbidden(f"{seat.seat} is a unit token: use /v1/unit/orders")
+        return seat
+
     @app.get("/healthz")
     def healthz():
         return {"ok": True, "head": centre.head(), "protocol": PROTOCOL_VERSION}
@@ -117,13 +128,13 @@ def create_app(centre: Centre) -> FastAPI:
                 "head": centre.head()}
 
     @app.post("/v1/sync/push")
-    def push(body: PushRequest, seat: SeatInfo = Depends(seat_of)):
+    def push(body: PushRequest, seat: SeatInfo = Depends(seat_not_unit)):
         outcome = centre.push(seat, [e.model_dump() for e in body.events])
         return _json({"results": outcome.results, "head": outcome.head})
 
     @app.get("/v1/sync/pull")
     async def pull(after: int = Query(0, ge=0), wait: float = Query(0, ge=0, le=60),
-                   limit: int = Query(PULL_LIMIT, ge=1, le=5000), seat: SeatInfo = Depends(seat_of)):
+                   limit: int = Query(PULL_LIMIT, ge=1, le=5000), seat: SeatInfo = Depends(seat_not_unit)):
         deadline = time.monotonic() + wait
         waker: _Waker = app.state.waker
         while True:
@@ -141,11 +152,11 @@ def create_app(centre: Centre) -> FastAPI:
                 pass
 
     @app.post("/v1/leases")
-    def take_lease(body: LeaseRequest, seat: SeatInfo = Depends(seat_of)):
+    def take_lease(body: LeaseRequest, seat: SeatInfo = Depends(seat_not_unit)):
         return centre.lease(seat, body.order, body.operator, body.ttl)
 
     @app.delete("/v1/leases/{order}")
-    def release_lease(order: str, fence: int, seat: SeatInfo = Depends(seat_of)):
+    def release_lease(order: str, fence: int, seat: SeatInfo = Depends(seat_not_unit)):
         return {"released": centre.release(seat, order, fence)}
 
     @app.get("/v1/unit/orders")

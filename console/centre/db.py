@@ -73,6 +73,18 @@ seats = Table(
     Column("last_seen", String(32)),
 )
 
+# Operator accounts: who may act in which roles. Only a verifier of the password (console/wire/passwords.py).
+operators = Table(
+    "c_operators", metadata,
+    Column("operator", String(20), primary_key=True),
+    Column("name", String(40), nullable=False),
+    Column("roles", String(200), nullable=False),  # comma-separated seat roles
+    Column("verifier", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
 leases = Table(
     "c_leases", metadata,
     Column("order_no", String(64), primary_key=True),

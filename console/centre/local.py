@@ -8,7 +8,7 @@ import time
 
 
 class LocalCentre:
-    def __init__(self, centre, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, centre, host: str = "127.0.0.1", port: int = 0, docs: bool = False):
         import uvicorn
 
         from console.centre.app import create_app
@@ -18,7 +18,7 @@ class LocalCentre:
                 s.bind((host, 0))
                 port = s.getsockname()[1]
         self.url = f"http://{host}:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(centre), host=host, port=port, log_level="error",
+        self.server = uvicorn.Server(uvicorn.Config(create_app(centre, docs=docs), host=host, port=port, log_level="error",
                                                     timeout_graceful_shutdown=1))
         self.thread = threading.Thread(target=self.server.run, name="centre", daemon=True)
 

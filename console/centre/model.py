@@ -59,6 +59,7 @@ class _Batch:
     states: dict[str, OrderState | None] = field(default_factory=dict)
     stored: set[str] = field(default_factory=set)  # numbers that already have a c_orders row
     dirty: set[str] = field(default_factory=set)
+    operators: dict[str, tuple[bool, frozenset[str]]] | None = None  # id -> (active, roles), read once
 
 
 @dataclass

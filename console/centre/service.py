@@ -27,6 +27,7 @@ from console.centre.model import (
     Unauthorized,
     _Batch,
 )
+from console.centre.operators import OperatorAccounts
 from console.centre.reference import Reference
 from console.centre.units_api import UnitActions
 from console.domain.decide import Context, decide
@@ -73,7 +74,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Centre(Leases, UnitActions, Reference):
+class Centre(Leases, UnitActions, OperatorAccounts, Reference):
     def __init__(self, engine, rules=None, calendar=None, taxonomy=None):
         self.engine = engine
         self._rules: Rules | None = rules
@@ -292,6 +293,9 @@ class Centre(Leases, UnitActions, Reference):
             return "rejected", f"坐席 {seat.seat} 未获授权以{ROLE_LABELS[role]}身份操作", "seat_role"
         if role == Role.UNIT and seat.unit and event.actor.unit != seat.unit:
             return "rejected", f"只能代表本单位（{seat.unit}）操作", "seat_role"
+        refused = self._operator_refusal(conn, event.actor, states)
+        if refused:
+            return "rejected", refused, "operator"
         state = self._state(conn, event.order, states)
         try:
             decision = decide(state, event, event.actor, ctx)

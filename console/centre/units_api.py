@@ -10,6 +10,7 @@ from console.centre import db
 from console.centre.model import CentreCore, Forbidden, NotFound, Refused, SeatInfo, _Batch
 from console.domain.decide import Context, unit_deadline
 from console.domain.order import Kind
+from console.domain.privacy import CallerField, Sight, sight
 from console.domain.roles import Actor, Role
 from console.log import log
 from console.wire.events import new_event, row_from_wire
@@ -36,7 +37,11 @@ class UnitActions:
             except ValueError as exc:  # a deadline the calendar cannot place: shown as none, logged
                 log("centre").warning("order %s: no unit deadline: %s", r.number, exc)
                 due = None
+            name = sight(Role.UNIT, CallerField.NAME, s.confidential) is not Sight.HIDDEN
+            phone = sight(Role.UNIT, CallerField.PHONE, s.confidential) is not Sight.HIDDEN
             out.append({"number": r.number, "status": r.status, "description": s.description,
+                        "caller": f"{s.caller_name}{s.caller_title}" if name else None,
+                        "phone": s.phone if phone else None, "confidential": s.confidential,
                         "address": s.address, "dispatched_at": s.dispatched_at.isoformat() if s.dispatched_at else None,
                         "unit_due": due, "extension_pending": s.extension_pending, "replied_at":
                         s.replied_at.isoformat() if s.replied_at else None})

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "console.cli.unit_cmd",
     "console.cli.stats_cmd",
     "console.cli.qa_cmd",
+    "console.cli.audit_cmd",
 ]
 
 

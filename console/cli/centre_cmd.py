@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 
 
@@ -26,6 +26,7 @@ def register(sub) -> None:
     p = with_db(cmds.add_parser("serve", help="run the centre's HTTP API"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8345)
+    p.add_argument("--docs", action="store_true", help="also serve the API's /docs and /openapi.json (off by default)")
     p.set_defaults(func=cmd_serve)
 
     p = with_db(cmds.add_parser("enroll", help="enrol a seat (or a unit) and print its token"))
@@ -35,6 +36,24 @@ def register(sub) -> None:
                         "supervisor, unit, system; 'all' = every seat role")
     p.add_argument("--unit", help="for --role unit: the unit code it speaks for")
     p.set_defaults(func=cmd_enroll)
+
+    op = cmds.add_parser("operator", help="operator accounts: add, reset, disable, list")
+    ops = op.add_subparsers(dest="operator_command", metavar="ACTION", required=True)
+    p = with_db(ops.add_parser("add", help="add an operator and print a one-time initial password"))
+    p.add_argument("operator", metavar="ID", help="operator id, e.g. A101 (1-20 letters, digits, - or _)")
+    p.add_argument("--name", required=True, help="the person's name")
+    p.add_argument("--role", required=True, help="roles they may act in, comma-separated: agent, dispatcher, lead, "
+                                                 "callback, supervisor")
+    p.set_defaults(func=cmd_operator_add)
+    p = with_db(ops.add_parser("reset", help="print a new one-time password (and re-enable the account)"))
+    p.add_argument("operator", metavar="ID")
+    p.set_defaults(func=cmd_operator_reset)
+    p = with_db(ops.add_parser("disable", help="disable an operator's account"))
+    p.add_argument("operator", metavar="ID")
+    p.set_defaults(func=cmd_operator_disable)
+    p = with_db(ops.add_parser("list", help="list operator accounts (never their passwords)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_operator_list)
 
     p = with_db(cmds.add_parser("revoke", help="revoke a seat's token (its calls get 401)"))
     p.add_argument("seat", metavar="SEAT")
@@ -118,7 +137,7 @@ def cmd_serve(args) -> int:
     setup_logging(paths.data_dir(getattr(args, "data_dir", None)), "centre")
     centre = open_centre(args)
     print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run(create_app(centre), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(create_app(centre, docs=args.docs), host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -131,6 +150,45 @@ def cmd_enroll(args) -> int:
     except (CentreError, ValueError) as exc:
         raise CliError(str(exc))
     print(token)
+    return 0
+
+
+def _operator_call(fn, *a):
+    from console.centre.model import CentreError
+
+    try:
+        return fn(*a)
+    except CentreError as exc:
+        raise CliError(str(exc), 1)
+
+
+def cmd_operator_add(args) -> int:
+    password = _operator_call(open_centre(args).add_operator, args.operator, args.name, args.role)
+    echo(f"operator {args.operator} added; one-time password (shown once, stored only as a hash): {password}")
+    return 0
+
+
+def cmd_operator_reset(args) -> int:
+    password = _operator_call(open_centre(args).reset_operator, args.operator)
+    echo(f"operator {args.operator}: new one-time password (shown once): {password}")
+    return 0
+
+
+def cmd_operator_disable(args) -> int:
+    _operator_call(open_centre(args).disable_operator, args.operator)
+    echo(f"operator {args.operator} disabled")
+    return 0
+
+
+def cmd_operator_list(args) -> int:
+    rows = open_centre(args).operators()
+    if args.json:
+        for r in rows:
+            print_json(r)
+        return 0
+    for r in rows:
+        echo(f"{r['operator']:<12} {'active' if r['active'] else 'disabled':<8} roles {r['roles']:<40} {r['name']}")
+    print(f"{len(rows)} operators")
     return 0
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+
+from console.domain.inert import inert
+
+# json.dumps escapes C0 itself; with ensure_ascii=False it leaves C1 (0x80-0x9f, 0x9b = CSI) raw.
+_C1 = re.compile(r"[\x7f-\x9f]")
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -17,4 +23,10 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    text = json.dumps(obj, ensure_ascii=False, default=str)
+    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def echo(line: str) -> None:
+    """A line of text holding stored (caller, unit, centre) text: shown inert (console/domain/inert.py)."""
+    print(inert(line))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 
 
@@ -166,12 +166,12 @@ def cmd_search(args) -> int:
             if len(queries) > 1:
                 print(f"# {q}")
             for a in result.announcements:
-                print(f"公告 {a.announcement.id}  {a.announcement.title}" + ("  (本区域)" if a.area_match else ""))
+                echo(f"公告 {a.announcement.id}  {a.announcement.title}" + ("  (本区域)" if a.area_match else ""))
             if not result.hits:
                 print("no articles found")
             for i, h in enumerate(result.hits, 1):
                 mark = "  [待复核]" if h.stale else ""
-                print(f"{i:2}. {h.score:7.2f}  {h.id}  {h.title}  ({h.department}){mark}")
+                echo(f"{i:2}. {h.score:7.2f}  {h.id}  {h.title}  ({h.department}){mark}")
             print(f"({result.took_ms:.1f} ms)")
     finally:
         conn.close()

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 from console.domain.order import STATUS_LABELS, Status
+from console.domain.privacy import CONFIDENTIAL_TEXT, CallerField, Sight, redact_payload, sight
+
+# The CLI reads the store outside any sign-in: it shows what a report may (console/domain/privacy.py).
+AUDIENCE = None
 
 
 def register(sub) -> None:
@@ -42,7 +46,7 @@ def _row_summary(row: dict) -> dict:
         "number": row["number"],
         "status": row["status"],
         "created_at": row["created_at"],
-        "caller": f"{row['caller_name']}{row['caller_title']}" if not row["confidential"] else "（保密）",
+        "caller": _caller(row["caller_name"], row["caller_title"], bool(row["confidential"])),
         "nature": row["nature"],
         "content_class": row["content_class"],
         "lead_unit": row["lead_unit"],
@@ -52,6 +56,12 @@ def _row_summary(row: dict) -> dict:
         "callback_due": row["callback_due"],
         "urgent": bool(row["urgent"]),
     }
+
+
+def _caller(name: str, title: str, confidential: bool) -> str:
+    if sight(AUDIENCE, CallerField.NAME, confidential) is Sight.HIDDEN:
+        return CONFIDENTIAL_TEXT
+    return f"{name}{title}"
 
 
 def cmd_list(args) -> int:
@@ -68,7 +78,7 @@ def cmd_list(args) -> int:
         else:
             due = s["unit_due"] or s["dispatch_due"] or ""
             mark = "（预估）" if s["unit_due_provisional"] else ""
-            print(f"{s['number']}  {STATUS_LABELS[Status(s['status'])]:<6}  {s['created_at'][:16]}  "
+            echo(f"{s['number']}  {STATUS_LABELS[Status(s['status'])]:<6}  {s['created_at'][:16]}  "
                   f"{s['nature']:<3} {s['lead_unit'] or '-':<6} due {due[:16] or '-'}{mark}  {row['description'][:30]}")
     if not args.json:
         print(f"{len(rows)} orders" + (f" with status {args.status}" if args.status else ""))
@@ -83,6 +93,8 @@ def cmd_show(args) -> int:
         store.close()
         raise CliError(f"no order {args.number!r} in this store", 1)
     state = json.loads(row["state"])
+    confidential = bool(state.get("confidential"))
+    state = redact_payload(AUDIENCE, state, confidential)
     events = store.events_of(args.number)
     store.close()
     deadlines = {
@@ -94,29 +106,30 @@ def cmd_show(args) -> int:
     if args.json:
         print_json({"order": state, "deadlines": deadlines, "events": [
             {k: e.get(k) for k in ("id", "kind", "at", "operator", "role", "unit", "seat", "seat_seq", "seq",
-                                   "sync_status", "sync_reason", "payload")}
+                                   "sync_status", "sync_reason")}
+            | {"payload": redact_payload(AUDIENCE, e.get("payload") or {}, confidential)}
             for e in events]})
         return 0
     print(f"工单 {row['number']}  {STATUS_LABELS[Status(row['status'])]}")
     for label, key in (("来电人", None), ("电话", "phone"), ("地址", "address"), ("性质", "nature"),
                        ("分类", None), ("诉求", "description"), ("主办单位", "lead_unit")):
         if key is None and label == "来电人":
-            value = "（保密）" if state["confidential"] else f"{state['caller_name']}{state['caller_title']}"
+            value = _caller(state["caller_name"], state["caller_title"], confidential)
         elif key is None:
             value = "/".join(state["content_path"])
         else:
             value = state[key]
-        print(f"  {label}: {value}")
+        echo(f"  {label}: {value}")
     provisional = "（预估：该年度放假安排未公布）" if deadlines["unit_due_provisional"] else ""
     print(f"  转办时限: {deadlines['dispatch_due'] or '-'}")
     print(f"  办理时限: {deadlines['unit_due'] or '-'}{provisional}")
     print(f"  回访时限: {deadlines['callback_due'] or '-'}")
     print("  事件:")
     for e in events:
-        print(f"    {e['at']}  {e['kind']:<22} {e['operator']}({e['role']})  "
-              f"{json.dumps(e['payload'], ensure_ascii=False)[:80]}")
+        echo(f"    {e['at']}  {e['kind']:<22} {e['operator']}({e['role']})  "
+              f"{json.dumps(redact_payload(AUDIENCE, e['payload'], confidential), ensure_ascii=False)[:80]}")
         if e.get("sync_status") == "rejected":  # kept in the history, not folded (issue 6)
-            print(f"      ✗ 中心拒绝：{e.get('sync_reason') or ''}")
+            echo(f"      ✗ 中心拒绝：{e.get('sync_reason') or ''}")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import time
 
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 
 
@@ -76,7 +76,7 @@ def cmd_sync(args) -> int:
         print(f"pushed {report.pushed} (accepted {report.accepted}, rejected {report.rejected}, "
               f"duplicate {report.duplicate}), pulled {report.pulled}")
         for reason in report.reasons:
-            print(f"  rejected: {reason}")
+            echo(f"  rejected: {reason}")
         return 0
     # Stop cleanly on Ctrl+C and on SIGTERM (a service manager), whatever signal disposition the
     # process inherited: a background job starts with SIGINT ignored.
@@ -119,8 +119,8 @@ def cmd_status(args) -> int:
     if st.clock_offset is not None:
         print(f"clock offset: {st.clock_offset:+.1f} s (centre ahead)")
     if st.last_error:
-        print(f"last error: {st.last_error}")
+        echo(f"last error: {st.last_error}")
     print(f"rejected events: {len(st.rejected)}")
     for r in st.rejected:
-        print(f"  {r['order']}  {r['kind']}  by {r['operator']} at {r['at']}: {r['reason']}")
+        echo(f"  {r['order']}  {r['kind']}  by {r['operator']} at {r['at']}: {r['reason']}")
     return 0

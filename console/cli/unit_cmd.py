@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 
 
@@ -80,7 +80,9 @@ def cmd_orders(args) -> int:
         print_json(answer["orders"])
         return 0
     for o in answer["orders"]:
-        print(f"{o['number']}  {o['status']:<12} due {o['unit_due'] or '-':<20} {o['description'][:40]}")
+        caller = o.get("caller") or "（保密）"
+        echo(f"{o['number']}  {o['status']:<12} due {o['unit_due'] or '-':<20} {caller} {o.get('phone') or ''}  "
+             f"{o['description'][:40]}")
     print(f"{len(answer['orders'])} orders for unit {answer['unit']}")
     return 0
 

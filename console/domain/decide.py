@@ -23,6 +23,7 @@ from console.domain.order import (
     Event,
     OrderState,
 )
+from console.domain.privacy import REVEAL_REASON_MAX, CallerField, may_reveal
 from console.domain.review import recording_gaps
 from console.domain.roles import ROLE_LABELS, Actor, Role
 from console.domain.settings import DEFAULT_RULES, Rules
@@ -53,6 +54,7 @@ ALLOWED_ROLES: dict[str, frozenset[Role]] = {
     Kind.MERGED_INTO: frozenset({A, D, L}),
     Kind.UNMERGED: frozenset({A, D, L}),
     Kind.NOTE: frozenset({A, D, L, C, S, U}),
+    Kind.REVEALED: frozenset({D, L, C, S}),
     Kind.CLOSED: frozenset({L, S}),
 }
 
@@ -382,7 +384,21 @@ def _unmerged(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
 
 
 def _note(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    # a unit notes only the orders it handles (lead or assist), never another unit's
+    if actor.role == Role.UNIT and actor.unit != s.lead_unit and actor.unit not in s.assist_units:
+        return reject("unit", f"此单的承办单位是 {s.lead_unit or '（未转办）'}")
     return _nonblank(e.payload.text, "备注不能为空") or ACCEPT
+
+
+def _revealed(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    p = e.payload
+    if p.field not in {f.value for f in CallerField}:
+        return reject("field", f"不能查看的字段：{p.field}")
+    if not may_reveal(actor.role, CallerField(p.field), s.confidential):
+        return reject("privacy", "来电人信息保密，不能查看（R-02）" if s.confidential else "此岗位可直接查看，无需申请")
+    if len(p.reason.strip()) > REVEAL_REASON_MAX:
+        return reject("too_long", f"查看原因不超过 {REVEAL_REASON_MAX} 字")
+    return _nonblank(p.reason, "查看号码须写明原因") or ACCEPT
 
 
 def _closed(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
@@ -437,6 +453,7 @@ _HANDLERS: dict[str, Callable[[OrderState, Event, Actor, Context], Decision]] = 
     Kind.MERGED_INTO: _merged_into,
     Kind.UNMERGED: _unmerged,
     Kind.NOTE: _note,
+    Kind.REVEALED: _revealed,
     Kind.CLOSED: _closed,
 }
 

@@ -87,4 +87,5 @@ class Kind(StrEnum):
     MERGED_INTO = "merged_into"
     UNMERGED = "unmerged"
     NOTE = "note"
+    REVEALED = "revealed"  # a masked caller field shown, with the reason (the audit of who saw it)
     CLOSED = "closed"

@@ -201,6 +201,12 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Revealed:
+    field: str  # a console.domain.privacy.CallerField value
+    reason: str
+
+
+@dataclass(frozen=True)
 class Closed:
     reason: str
 
@@ -209,7 +215,7 @@ Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
     Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
     ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
     UnitReplied, CallbackAttempted, CallbackDone, Rework, Supervised, ProgressInquiry, MergedInto, Unmerged,
-    Note, Closed,
+    Note, Revealed, Closed,
 ]
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
@@ -236,6 +242,7 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
     Kind.MERGED_INTO: MergedInto,
     Kind.UNMERGED: Unmerged,
     Kind.NOTE: Note,
+    Kind.REVEALED: Revealed,
     Kind.CLOSED: Closed,
 }
 

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.desk_style import DESKS_TCSS
-from screens.safe import content, plain
+from screens.safe import content, field, plain
 
 
 class CommandModal(ModalScreen[bool]):
@@ -63,11 +63,11 @@ class ReasonModal(CommandModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box"):
-            yield Label(self.title_text, id="modal-title")
+            yield Label(content(self.title_text), id="modal-title")
             if self.preview:
                 yield Static(content(self.preview), id="modal-preview")
             yield OptionList(*[Option(plain(r), id=str(i)) for i, r in enumerate(self.reasons)], id="modal-options")
-            yield Input(value=self.initial, placeholder=self.placeholder, id="modal-input")
+            yield Input(value=field(self.initial), placeholder=self.placeholder, id="modal-input")
             yield Static("", id="modal-status")
         yield Footer()
 
@@ -83,7 +83,7 @@ class ReasonModal(CommandModal):
         if self.reasons:
             current = options.highlighted if options.highlighted is not None else -step
             options.highlighted = (current + step) % len(self.reasons)
-            self.query_one("#modal-input", Input).value = self.reasons[options.highlighted]
+            self.query_one("#modal-input", Input).value = field(self.reasons[options.highlighted])
 
     @on(OptionList.OptionSelected, "#modal-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -117,7 +117,7 @@ class ConfirmModal(CommandModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box"):
-            yield Label(self.title_text, id="modal-title")
+            yield Label(content(self.title_text), id="modal-title")
             yield Static(content(self.preview), id="modal-preview")
             yield Static("", id="modal-status")
         yield Footer()

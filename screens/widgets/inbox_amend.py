@@ -10,8 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static
 
 from console.domain.order import OrderState
+from console.domain.privacy import CallerField, Sight, shown, sight
+from screens.caller_view import is_revealed, role_of
 from screens.desk_style import DESKS_TCSS
-from screens.safe import content
+from screens.safe import content, field
 from screens.widgets.dispatch_reason import CommandModal
 
 # (state field, label on screen)
@@ -40,20 +42,36 @@ class AmendModal(CommandModal):
     def __init__(self, state: OrderState, submit: Callable[[dict], object]) -> None:
         super().__init__()
         self.state, self.submit = state, submit
+        self.withheld: dict[str, str] = {}
+
+    def _withheld(self) -> dict[str, str]:
+        """Caller fields the signed-in role does not see in full (console/domain/privacy.py)."""
+        role, out = role_of(self.app), {}
+        for caller_field in CallerField:
+            value = getattr(self.state, caller_field.value) or ""
+            if sight(role, caller_field, self.state.confidential) is not Sight.FULL:
+                out[caller_field.value] = shown(role, caller_field, value, self.state.confidential,
+                                                revealed=is_revealed(self.app, self.state.number))
+        return out
 
     def compose(self) -> ComposeResult:
+        self.withheld = self._withheld()
         with Vertical(id="modal-box"):
-            yield Label(f"修改 {self.state.number} 并重新提交转办", id="modal-title")
+            yield Label(content(f"修改 {self.state.number} 并重新提交转办"), id="modal-title")
             yield Static(content(f"退回原因：{self.state.returned_reason}"), id="modal-preview")
             for name, label in AMEND_FIELDS:
                 with Horizontal(classes="amend-row"):
                     yield Label(label, classes="amend-label")
-                    yield Input(value=getattr(self.state, name) or "", id=f"amend-{name}")
+                    if name in self.withheld:  # the role sees it masked or not at all: shown so, not editable
+                        yield Input(value=field(self.withheld[name]), id=f"amend-{name}", disabled=True)
+                    else:
+                        yield Input(value=field(getattr(self.state, name)), id=f"amend-{name}")
             yield Static("", id="modal-status")
         yield Footer()
 
     def values(self) -> dict[str, str]:
-        return {name: self.query_one(f"#amend-{name}", Input).value for name, _ in AMEND_FIELDS}
+        return {name: self.query_one(f"#amend-{name}", Input).value for name, _ in AMEND_FIELDS
+                if name not in self.withheld}
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()

@@ -38,7 +38,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.safe import plain
+from screens.safe import field, plain
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
 DEBOUNCE_SECONDS = 0.08
@@ -132,7 +132,7 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
     # -- public API ---------------------------------------------------------------------------
 
     def set_query(self, text: str) -> None:
-        self.query_one("#kb-query", Input).value = text
+        self.query_one("#kb-query", Input).value = field(text)
 
     def focus_query(self) -> None:
         self.query_one("#kb-query", Input).focus()

@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from screens.caller_view import caller_name
 from screens.safe import content, labelled
 from screens.widgets.footer import StableFooter
 from screens.widgets.order_rows import deadline_of, result_of, status_label
@@ -37,7 +38,8 @@ class OrderView(ModalScreen[str | None]):
                 for label, value in (
                     ("状态：", status_label(r)),
                     ("受理时间：", (r.get("created_at") or "").replace("T", " ")),
-                    ("来电人：", f"{r.get('caller_name') or ''}{r.get('caller_title') or ''}"),
+                    ("来电人：", caller_name(self.app, r.get("caller_name") or "", r.get("caller_title") or "",
+                                         bool(r.get("confidential")))),
                     ("地址：", r.get("address")),
                     ("诉求：", r.get("description")),
                     ("分类：", f"{r.get('nature') or ''} / {r.get('content_class') or ''}"),

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from screens.safe import content
+from screens.safe import content, field
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Picker(Vertical):
         """Set the picked value programmatically (drafts, a transfer filled in from three-way)."""
         self.value = None if choice is None else choice.value
         self._label = None if choice is None else choice.label
-        self.input.value = "" if choice is None else choice.label
+        self.input.value = "" if choice is None else field(choice.label)
         self.input.cursor_position = len(self.input.value)
         self._close()
 

@@ -9,6 +9,7 @@ from textual.widgets import Label, Static
 
 from console.domain.order import STATUS_LABELS, OrderState
 from console.domain.review import recording_gaps
+from screens.caller_view import caller_name, caller_phone
 from screens.safe import content, labelled
 
 # (checklist line, prefix of the recording_gaps() text that marks it missing)
@@ -64,8 +65,8 @@ class ReviewPanel(Vertical):
         values = {
             "number": labelled("工单", f"{state.number}（{STATUS_LABELS[state.status]}）"),
             "flags": labelled("标记", order_flags(state)),
-            "caller": labelled("来电人", f"{state.caller_name}{state.caller_title}"),
-            "phone": labelled("电话", state.phone),
+            "caller": labelled("来电人", caller_name(self.app, state.caller_name, state.caller_title, state.confidential)),
+            "phone": labelled("电话", caller_phone(self.app, state.number, state.phone, state.confidential)),
             "address": labelled("地址", state.address),
             "classes": labelled("分类", f"{state.nature}｜{'/'.join(state.content_path)}"),
             "reply": labelled("回复", (state.reply_method or "需回复") if state.reply_wanted else "不需回复"),

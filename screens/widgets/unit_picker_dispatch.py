@@ -79,7 +79,7 @@ class UnitPickerModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box"):
-            yield Label(self.title_text, id="modal-title")
+            yield Label(content(self.title_text), id="modal-title")
             yield Input(placeholder="拼音首字母、名称或编码；回车设为主办", id="picker-input")
             yield OptionList(id="modal-options")
             yield Static("", id="modal-preview")
