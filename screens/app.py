@@ -84,6 +84,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.sync_text = "未连接中心"
         self.sync_online = False
         self._preset = (operator, role, trainee_no) if operator else None
+        self._desks: dict[str, Screen] = {}  # the desks opened so far (F10 asks those with a call on)
         self._load_reference()
         for mode in DESKS:
             self.add_mode(mode, self._desk_factory(mode))
@@ -218,7 +219,9 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             import importlib
 
             module_name, class_name = DESKS[mode]
-            return getattr(importlib.import_module(module_name), class_name)()
+            screen = getattr(importlib.import_module(module_name), class_name)()
+            self._desks[mode] = screen
+            return screen
 
         return make
 
@@ -229,6 +232,26 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         if isinstance(self.screen, Screen) and self.screen.is_modal:
             self.pop_screen()
         self.switch_mode(mode)
+
+    async def action_quit(self) -> None:
+        """F10 asks first while a desk holds a call that quitting would drop (`call_at_risk()`)."""
+        from screens.widgets.ask import AskModal
+        from screens.widgets.keys_help import raw_key
+
+        if isinstance(self.screen, AskModal):
+            return
+        at_risk = next((why for desk in self._desks.values()
+                        if desk.is_attached and (why := getattr(desk, "call_at_risk", lambda: "")())), "")
+        if not at_risk:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(AskModal(f"{at_risk}，确定退出吗？", "退出后未保存的内容留在草稿中，下次启动时恢复。",
+                                  "退出", raw_key(self, "quit", "f10")), answered)
 
     def action_help(self) -> None:
         from screens.widgets.keys_help import KeysHelp, binding_rows

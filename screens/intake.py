@@ -27,10 +27,12 @@ from console.drafts import Drafts, is_blank
 from console.log import log
 from screens import intake_check
 from screens.safe import content
+from screens.widgets.ask import AskModal
 from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
+from screens.widgets.fields import FieldTextArea, OneLineInput, set_pressed
 from screens.widgets.footer import StableFooter
 from screens.widgets.kb_panel import KBPanel
-from screens.widgets.keys_help import bound_key
+from screens.widgets.keys_help import bound_key, raw_key
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.picker import Choice, Picker
@@ -163,13 +165,13 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 yield Static("", id="phone-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("单位/地址", classes="field-label")
-                    yield Input(placeholder="单位名称或住址", id="address", max_length=100, compact=True)
+                    yield OneLineInput(placeholder="单位名称或住址", id="address", max_length=100, compact=True)
                 yield Static("", id="address-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("来电时间", classes="field-label")
                     yield Static("", id="call_time")
                 yield Label("问题描述", classes="field-label")
-                yield TextArea(id="description", soft_wrap=True, tab_behavior="focus")
+                yield FieldTextArea(id="description", soft_wrap=True, tab_behavior="focus")
                 yield Static("", id="description-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("性质分类", classes="field-label")
@@ -196,11 +198,11 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 yield Static("", id="disposition-error", classes="field-error")
                 with Horizontal(classes="row", id="reason-row"):
                     yield Label("不受理原因", classes="field-label")
-                    yield Input(placeholder="超出本级行政职权的事项等", id="reason", max_length=200, compact=True)
+                    yield OneLineInput(placeholder="超出本级行政职权的事项等", id="reason", max_length=200, compact=True)
                 yield Static("", id="reason-error", classes="field-error")
                 with Horizontal(classes="row", id="answer-row"):
                     yield Label("答复内容", classes="field-label")
-                    yield Input(placeholder=f"答复来电人的内容，或按 {bound_key(app, 'kb_panel', 'alt+k')} 选用知识库",
+                    yield OneLineInput(placeholder=f"答复来电人的内容，或按 {bound_key(app, 'kb_panel', 'alt+k')} 选用知识库",
                                 id="answer", compact=True)
                 yield Static("", id="kb-article")
                 yield Static("", id="answer-error", classes="field-error")
@@ -257,11 +259,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     def fill(self, f: dict) -> None:
         q = self.query_one
         q("#caller_name", Input).value = f.get("caller_name") or ""
-        for button_id, title in TITLE_IDS.items():
-            q(f"#{button_id}", RadioButton).value = f.get("caller_title") == title
-        if not f.get("caller_title"):
-            for button_id in TITLE_IDS:
-                q(f"#{button_id}", RadioButton).value = False
+        title_id = next((i for i, t in TITLE_IDS.items() if t == f.get("caller_title")), None)
+        set_pressed(q("#caller_title", RadioSet), title_id)  # none pressed: the highlight on 先生
         q("#phone", Input).value = f.get("phone") or ""
         q("#address", Input).value = f.get("address") or ""
         q("#description", TextArea).text = f.get("description") or ""
@@ -274,17 +273,14 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         q("#reply_method", Picker).choose(Choice(method, method) if method else None)
         q("#urgent", Checkbox).value = bool(f.get("urgent"))
         q("#confidential", Checkbox).value = bool(f.get("confidential"))
-        disposition = f.get("disposition") or PRESET_DISPOSITION
-        q(f"#disp-{disposition}", RadioButton).value = True
+        codes = [value for value, _label in intake_check.DISPOSITIONS]
+        disposition = f.get("disposition") if f.get("disposition") in codes else PRESET_DISPOSITION
+        set_pressed(q("#disposition", RadioSet), f"disp-{disposition}")
         q("#reason", Input).value = f.get("reason") or ""
         q("#answer", Input).value = f.get("answer") or ""
         self.kb_article = f.get("kb_article") or ""
         q("#kb-article", Static).update(content(f"知识库条目：{self.kb_article}" if self.kb_article else ""))
         self._show_disposition(disposition)
-        # the highlight of a choice row starts on its preset again (先生 / 转办), not on last call's
-        q("#caller_title", RadioSet)._selected = 1 if f.get("caller_title") == "女士" else 0
-        codes = [value for value, _label in intake_check.DISPOSITIONS]
-        q("#disposition", RadioSet)._selected = codes.index(disposition) if disposition in codes else 0
 
     def _start_call(self, draft: dict | None = None, fill: bool = True) -> None:
         self.saved_number = None
@@ -583,11 +579,39 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             hidden.add("link_duplicate")
         return hidden
 
+    def call_at_risk(self) -> str:
+        """What dropping this call now would lose ("" when nothing): F8 and F10 ask first."""
+        if self.panel.on_hold:
+            return "通话正在保持中"
+        if not self.saved_number and not is_blank(self.fields(), DEFAULTS):
+            return "本次来电录入的内容尚未保存"
+        return ""
+
     def action_new_call(self) -> None:
+        at_risk = self.call_at_risk()
+        if not at_risk:
+            self.new_call()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.new_call()
+
+        self.app.push_screen(AskModal(f"{at_risk}，开始新来电吗？", "开始新来电会清空表单并删除草稿。",
+                                      "清空，开始新来电", raw_key(self.app, "new_call", "f8")), answered)
+
+    def new_call(self) -> None:
+        """A new call starts from the preset form: nothing of the last caller's carries over."""
         self.drafts.clear()
         self.kb_article = ""
         self.linked_number = None
-        self._start_call()
+        for timer in (self._draft_timer, self._similar_timer):  # last call's pending writes and lookups
+            if timer is not None:
+                timer.stop()
+        # the form's own resets are not the agent typing: no draft, no lookup, no phrasing step
+        with self.prevent(Input.Changed, TextArea.Changed, Checkbox.Changed, RadioSet.Changed, Picker.Picked):
+            self._start_call()
+        self.draft_fields = None
         self.refresh_bindings()
         self.query_one("#caller_name", Input).focus()
 
