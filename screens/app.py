@@ -253,6 +253,19 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.push_screen(AskModal(f"{at_risk}，确定退出吗？", "退出后未保存的内容留在草稿中，下次启动时恢复。",
                                   "退出", raw_key(self, "quit", "f10")), answered)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Footer keys as docs/keyboard.md and F1 write them (F5, Alt+H); Enter, Esc and the
+        arrows keep Textual's short signs."""
+        from screens.widgets.keys_help import key_label
+
+        if binding.key_display:
+            return binding.key_display
+        key = binding.key.split(",")[0].strip()
+        if key.startswith(("f", "alt+")) and key[1:2] != "" and (key.startswith("alt+") or key[1:].isdigit()):
+            return key_label(self, key)
+        shown = super().get_key_display(binding)
+        return "Esc" if shown == "esc" else shown
+
     def action_help(self) -> None:
         from screens.widgets.keys_help import KeysHelp, binding_rows
 
