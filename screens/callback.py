@@ -1,9 +1,11 @@
 """F6 — the callback desk (R-32, R-33, R-02): orders with a unit reply waiting for a callback, by
 due time; the caller's number, the reply to read out and the standard phrases; every attempt
-recorded (two failed = unreachable); the result, and 不满意 sends the order back for rework with
+recorded (two failed attempts at least Rules.callback_min_gap_minutes apart = unreachable); the result, and 不满意 sends the order back for rework with
 the caller's words in the same command. Confidential callers never appear here."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +13,7 @@ from textual.widgets import Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from console import queues
-from console.domain.order import Kind, OrderState
+from console.domain.order import Kind, OrderState, failed_try_counts
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
@@ -119,7 +121,13 @@ class CallbackScreen(DeskScreen):
         self.query_one("#cb-order", Static).update(labelled(state.number, f"{unit}承办｜{state.description}"))
         self.query_one("#cb-reply", Static).update(content(state.reply))
         self.query_one("#cb-script", Static).update(content(callback_script(self.phrasebook, state, unit)))
-        tries = f"已拨打未接通 {state.callback_failures} 次，再有一次未接通将记为无法联系（R-32）" if state.callback_failures else ""
+        tries = ""
+        if state.callback_failures:
+            gap = self.store.rules.callback_min_gap_minutes
+            last = state.callback_failed_at
+            when = f"（{last:%H:%M}），{last + timedelta(minutes=gap):%H:%M} 后" if last else "，"
+            tries = (f"已拨打未接通 {state.callback_failures} 次{when}再拨仍未接通将记为无法联系"
+                     f"（R-32：两次尝试至少间隔{gap}分钟）")
         self.query_one("#cb-attempts", Static).update(content(tries))
 
     # -- actions ----------------------------------------------------------------------------
@@ -129,11 +137,22 @@ class CallbackScreen(DeskScreen):
         if row is None:
             return
         number = row["number"]
-        before = row["failures"] or 0
-        limit = self.store.rules.callback_max_failures
-        done = (f"{number} {FAILED[outcome]}，第{before + 1}次未接通，已记为无法联系（R-32）"
-                if before + 1 >= limit else f"{number} {FAILED[outcome]}，已记录第{before + 1}次未接通")
-        self.record([NewEvent(Kind.CALLBACK_ATTEMPTED, {"outcome": outcome}, self.actor, number)], done)
+        rules = self.store.rules
+
+        def record(state: OrderState) -> None:
+            at = self.now()
+            before = state.callback_failures
+            if not failed_try_counts(state, at, rules):
+                done = (f"{number} {FAILED[outcome]}，已记录；距上次未接通不足{rules.callback_min_gap_minutes}分钟，"
+                        f"不计为第{before + 1}次尝试（R-32）")
+            elif before + 1 >= rules.callback_max_failures:
+                done = f"{number} {FAILED[outcome]}，第{before + 1}次未接通，已记为无法联系（R-32）"
+            else:
+                done = f"{number} {FAILED[outcome]}，已记录第{before + 1}次未接通"
+            event = NewEvent(Kind.CALLBACK_ATTEMPTED, {"outcome": outcome}, self.actor, number, at=at)
+            self.record([event], done)
+
+        self.with_state(number, record)
 
     def action_done(self, result: str) -> None:
         row = self.current_row()

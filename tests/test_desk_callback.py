@@ -49,7 +49,9 @@ async def test_satisfied_closes_the_order(data):
     assert kinds[-2:] == ["callback_attempted", "callback_done"]
 
 
-async def test_two_failed_attempts_make_the_caller_unreachable(data):
+async def test_two_failed_presses_seconds_apart_are_one_attempt(data):
+    """R-32 means two attempts: a second failed try sooner than the minimum gap is recorded but
+    does not close the callback as unreachable."""
     app = app_for(data)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -57,10 +59,31 @@ async def test_two_failed_attempts_make_the_caller_unreachable(data):
         await pilot.press("w")
         await settle(pilot)
         assert str(app.screen.table.get_cell(number, "tries")) == "1"
-        assert "再有一次未接通将记为无法联系" in screen_text(app.screen, "#cb-attempts")
+        assert "11:00 后再拨仍未接通将记为无法联系" in screen_text(app.screen, "#cb-attempts")
         await pilot.press("b")
         await settle(pilot)
-        assert "已记为无法联系（R-32）" in screen_text(app.screen, "#desk-status")
+        assert "不足30分钟，不计为第2次尝试" in screen_text(app.screen, "#desk-status")
+        assert number in table_keys(app.screen)
+        assert str(app.screen.table.get_cell(number, "tries")) == "1"
+    state, kinds = stored(data, number)
+    assert state.status == Status.REPLIED and not state.unreachable and state.callback_failures == 1
+    assert kinds[-2:] == ["callback_attempted", "callback_attempted"]  # both tries are on record
+
+
+async def test_two_failed_attempts_apart_make_the_caller_unreachable(data):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+    record(data, number, Kind.CALLBACK_ATTEMPTED, {"outcome": "no_answer"}, Role.CALLBACK,
+           at=NOW - timedelta(minutes=40))  # the first try, forty minutes ago
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert str(app.screen.table.get_cell(number, "tries")) == "1"
+        await pilot.press("b")
+        await settle(pilot)
+        assert "第2次未接通，已记为无法联系（R-32）" in screen_text(app.screen, "#desk-status")
         assert number not in table_keys(app.screen)
     state, _ = stored(data, number)
     assert state.status == Status.CLOSED and state.unreachable

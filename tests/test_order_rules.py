@@ -278,7 +278,19 @@ def test_R32_two_failed_callbacks_mean_unreachable():
     order = Order().dispatched()
     order.ok(Kind.UNIT_REPLIED, {"reply": "已处理"}, unit("U001"))
     assert order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "no_answer"}, CALLBACK).status == Status.REPLIED
-    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK)
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK, minutes=30)
+    assert state.status == Status.CLOSED and state.unreachable
+
+
+def test_R32_a_second_failed_try_within_the_gap_is_not_a_second_attempt():
+    order = Order().dispatched()
+    order.ok(Kind.UNIT_REPLIED, {"reply": "已处理"}, unit("U001"))
+    order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "no_answer"}, CALLBACK)
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK, minutes=0)
+    assert state.status == Status.REPLIED and state.callback_failures == 1 and not state.unreachable
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK, minutes=29)
+    assert state.callback_failures == 1  # 29 minutes after the one that counted
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "off"}, CALLBACK, minutes=1)
     assert state.status == Status.CLOSED and state.unreachable
 
 

@@ -100,6 +100,7 @@ class OrderState:
     replied_at: datetime | None = None
     reply: str = ""
     callback_failures: int = 0
+    callback_failed_at: datetime | None = None  # the last failed try that counted (R-32)
     callback_result: str = ""
     callback_words: str = ""
     unreachable: bool = False
@@ -164,6 +165,13 @@ def _created(event: Event) -> OrderState:
         s.leader_report = True
     s.updated_at, s.event_count = at, 1
     return s
+
+
+def failed_try_counts(state: OrderState, at: datetime, rules: Any) -> bool:
+    """R-32: a failed callback try at `at` is a new attempt only `callback_min_gap_minutes` after
+    the last one that counted; a try sooner is recorded but does not bring "unreachable" nearer."""
+    last = state.callback_failed_at
+    return last is None or (at - last).total_seconds() >= rules.callback_min_gap_minutes * 60
 
 
 def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderState:
@@ -244,13 +252,15 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
     elif kind == Kind.UNIT_REPLIED:
         s.reply, s.replied_at = p.reply, at
         s.callback_failures, s.callback_result, s.callback_words = 0, "", ""
+        s.callback_failed_at = None
         if s.confidential:  # R-02: confidential callers are not called back
             s.status, s.closed_at, s.close_reason = Status.CLOSED, at, "保密件，免回访"
         else:
             s.status = Status.REPLIED
     elif kind == Kind.CALLBACK_ATTEMPTED:
-        if p.outcome in CALLBACK_FAILED_OUTCOMES:
+        if p.outcome in CALLBACK_FAILED_OUTCOMES and failed_try_counts(s, at, rules):
             s.callback_failures += 1
+            s.callback_failed_at = at
             if s.callback_failures >= rules.callback_max_failures:  # R-32
                 s.unreachable = True
                 s.status, s.closed_at, s.close_reason = Status.CLOSED, at, "两次回访未联系上"
