@@ -390,3 +390,17 @@ def test_an_old_payload_is_read_through_its_upcasters(monkeypatch):
     assert old == new and old.lead_unit == "U002"
     with pytest.raises(PayloadError):
         payloads.parse_payload(Kind.DISPATCHED, {"v": 0, "lead_unit": "U002"})
+
+
+def test_R25_an_extension_asked_after_the_deadline_is_named_late():
+    from console.domain.decide import extension_timing, requested_late, unit_deadline
+
+    order = Order().dispatched()
+    order.ok(Kind.EXTENSION_REQUESTED, {"days": 3, "reason": "需协调多部门"}, unit("U001"))
+    state = order.state
+    due = unit_deadline(state, CTX)
+    assert due is not None and extension_timing(state, CTX, state.updated_at) == ""
+    late = dict(state.extension_pending, at=(due.at + timedelta(hours=1)).isoformat())
+    state.extension_pending = late  # as a request recorded where no calendar could check it arrives
+    assert requested_late(due.at + timedelta(hours=1), due.at)
+    assert "晚于办理时限" in extension_timing(state, CTX, state.updated_at)

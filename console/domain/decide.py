@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from console.domain import payloads as pl
@@ -265,7 +266,7 @@ def _extension_requested(s: OrderState, e: Event, actor: Actor, ctx: Context) ->
     if not 1 <= p.days <= ctx.rules.max_extension_days:  # R-25
         return reject("days", f"延期天数应为1至{ctx.rules.max_extension_days}天")
     due = unit_deadline(s, ctx)
-    if due is not None and e.at > due.at:  # R-25: apply before the deadline
+    if due is not None and requested_late(e.at, due.at):  # R-25: apply before the deadline
         return reject("late", f"已超过办理时限（{due.at:%m-%d %H:%M}），不能再申请延期")
     return ACCEPT
 
@@ -468,6 +469,28 @@ class ThreeWayOffer:
 def three_way_offer(attempts: Sequence[Mapping[str, object]]) -> ThreeWayOffer:
     connected = any(a.get("outcome") == "connected" for a in attempts)
     return ThreeWayOffer(connected, sum(1 for a in attempts if a.get("outcome") != "connected"))
+
+
+def requested_late(asked: datetime, due: datetime) -> bool:
+    """R-25: an extension is asked for before the unit deadline; asked after it, it is late."""
+    return asked > due
+
+
+def extension_timing(s: OrderState, ctx: Context, now: datetime) -> str:
+    """R-25: why approving the pending extension now would break "apply before the deadline"
+    ("" when nothing does): asked after the deadline (recorded where no calendar could check it),
+    or the deadline it would give has already passed."""
+    pending = s.extension_pending
+    due = unit_deadline(s, ctx)
+    if not pending or due is None or ctx.calendar is None:
+        return ""
+    asked = datetime.fromisoformat(pending["at"])
+    if requested_late(asked, due.at):
+        return f"申请于 {asked:%m-%d %H:%M}，晚于办理时限 {due.at:%m-%d %H:%M}：R-25 须在时限前申请"
+    new = extended_due(due, int(pending.get("days") or 0), ctx.calendar)
+    if new.at < now:
+        return f"批准后的办结时限 {new.at:%m-%d %H:%M} 也已过去"
+    return ""
 
 
 def extension_notice_missing(s: OrderState) -> int:
