@@ -19,6 +19,7 @@ from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
 from screens.safe import content, labelled, plain
 from screens.widgets.dispatch_reason import ReasonModal
+from screens.widgets.keys_help import bound_key
 
 FAILED = {"no_answer": "无人接听", "busy": "占线", "off": "关机", "wrong_number": "号码错误"}
 UNSATISFIED_WORDS = ("问题没有解决", "单位未联系本人", "处理结果与实际不符", "对答复不认可")
@@ -52,11 +53,13 @@ class CallbackScreen(DeskScreen):
         Binding("b", "failed('busy')", "占线", id="callback.busy"),
         Binding("o", "failed('off')", "关机", id="callback.off"),
         Binding("x", "failed('wrong_number')", "号码错误", id="callback.wrong_number"),
+        Binding("z", "undo", "撤销", id="callback.undo"),
     ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._phrasebook = None
+        self.last_result: str | None = None  # the order whose result this desk recorded last (z takes it back)
 
     @property
     def phrasebook(self):
@@ -150,7 +153,7 @@ class CallbackScreen(DeskScreen):
             else:
                 done = f"{number} {FAILED[outcome]}，已记录第{before + 1}次未接通"
             event = NewEvent(Kind.CALLBACK_ATTEMPTED, {"outcome": outcome}, self.actor, number, at=at)
-            self.record([event], done)
+            self.record_result([event], done, number)
 
         self.with_state(number, record)
 
@@ -159,10 +162,28 @@ class CallbackScreen(DeskScreen):
         if row is None:
             return
         number = row["number"]
-        self.record([
+        self.record_result([
             NewEvent(Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, self.actor, number),
             NewEvent(Kind.CALLBACK_DONE, {"result": result}, self.actor, number),
-        ], f"{number} 回访{result}，已办结")
+        ], f"{number} 回访{result}，已办结", number)
+
+    def record_result(self, events: list[NewEvent], done: str, number: str):
+        """A callback result, with its undo named in the status line while the order is on screen."""
+        pending = self.record(events, f"{done}（{bound_key(self.app, 'callback.undo', 'z')} 撤销）")
+
+        def recorded(result) -> None:
+            if result.ok:
+                self.last_result = number
+
+        return pending.then(recorded)
+
+    def action_undo(self) -> None:
+        number = self.last_result
+        if number is None:
+            self.say("本次没有可撤销的回访结果", error=True)
+            return
+        self.record([NewEvent(Kind.CALLBACK_UNDONE, {}, self.actor, number)],
+                    f"{number} 已撤销上一次回访结果，工单回到待回访")
 
     def action_unsatisfied(self) -> None:
         row = self.current_row()
@@ -170,12 +191,16 @@ class CallbackScreen(DeskScreen):
             return
         number = row["number"]
 
+        def sent_back(result) -> None:
+            if result.ok:  # it has gone back to the unit: no callback result left to take back
+                self.last_result = None
+
         def submit(words: str):
             return self.record([
                 NewEvent(Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, self.actor, number),
                 NewEvent(Kind.CALLBACK_DONE, {"result": "不满意", "words": words}, self.actor, number),
                 NewEvent(Kind.REWORK, {"reason": words}, self.actor, number),
-            ], f"{number} 来电人不满意，已退回{unit_name(self.store, row['lead_unit'])}重办（R-33）")
+            ], f"{number} 来电人不满意，已退回{unit_name(self.store, row['lead_unit'])}重办（R-33）").then(sent_back)
 
         self.app.push_screen(ReasonModal(f"不满意 {number}：记录来电人意见（R-33）", UNSATISFIED_WORDS, submit,
                                          placeholder="来电人的原话"))

@@ -43,10 +43,39 @@ async def test_satisfied_closes_the_order(data):
         await pilot.press("y")
         await settle(pilot)
         assert number not in table_keys(app.screen)
-        assert screen_text(app.screen, "#desk-status") == f"{number} 回访满意，已办结"
+        assert screen_text(app.screen, "#desk-status") == f"{number} 回访满意，已办结（z 撤销）"
     state, kinds = stored(data, number)
     assert state.status == Status.CLOSED and state.callback_result == "满意"
     assert kinds[-2:] == ["callback_attempted", "callback_done"]
+
+
+async def test_each_result_is_undone_with_z_while_the_order_is_on_screen(data):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+        await pilot.press("y")  # a slip: the caller had not answered yet
+        await settle(pilot)
+        assert number not in table_keys(app.screen)
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen_text(app.screen, "#desk-status") == f"{number} 已撤销上一次回访结果，工单回到待回访"
+        assert number in table_keys(app.screen)
+        state, kinds = stored(data, number)
+        assert state.status == Status.REPLIED and state.callback_result == "" and kinds[-1] == "callback_undone"
+        app.screen.table.move_cursor(row=table_keys(app.screen).index(number))
+        await pilot.pause()
+        await pilot.press("w")
+        await settle(pilot)
+        assert str(app.screen.table.get_cell(number, "tries")) == "1"
+        await pilot.press("z")
+        await settle(pilot)
+        assert str(app.screen.table.get_cell(number, "tries")) == ""
+        await pilot.press("z")  # nothing of this order's results is left to take back
+        await settle(pilot)
+        assert "没有可撤销的回访结果" in screen_text(app.screen, "#desk-status")
+    state, _ = stored(data, number)
+    assert state.status == Status.REPLIED and state.callback_failures == 0
 
 
 async def test_two_failed_presses_seconds_apart_are_one_attempt(data):

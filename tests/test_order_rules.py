@@ -404,3 +404,26 @@ def test_R25_an_extension_asked_after_the_deadline_is_named_late():
     state.extension_pending = late  # as a request recorded where no calendar could check it arrives
     assert requested_late(due.at + timedelta(hours=1), due.at)
     assert "晚于办理时限" in extension_timing(state, CTX, state.updated_at)
+
+
+def test_R32_each_callback_result_can_be_taken_back_until_something_else_happens():
+    order = Order().dispatched()
+    order.ok(Kind.UNIT_REPLIED, {"reply": "已处理"}, unit("U001"))
+    assert "没有可撤销" in order.no(Kind.CALLBACK_UNDONE, {}, CALLBACK)
+    order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "no_answer"}, CALLBACK)
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK, minutes=30)
+    assert state.status == Status.CLOSED and state.unreachable
+    state = order.ok(Kind.CALLBACK_UNDONE, {}, CALLBACK)  # the second failure was a wrong key
+    assert state.status == Status.REPLIED and not state.unreachable and state.callback_failures == 1
+    assert state.closed_at is None and state.close_reason == ""
+    order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, CALLBACK)
+    state = order.ok(Kind.CALLBACK_DONE, {"result": "满意"}, CALLBACK)
+    assert state.status == Status.CLOSED
+    state = order.ok(Kind.CALLBACK_UNDONE, {}, CALLBACK)
+    assert state.status == Status.REPLIED and state.callback_result == "" and state.callback_failures == 1
+    state = order.ok(Kind.CALLBACK_UNDONE, {}, CALLBACK)  # and the first failure too
+    assert state.callback_failures == 0 and state.callback_failed_at is None
+    order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, CALLBACK)
+    order.ok(Kind.CALLBACK_DONE, {"result": "不满意", "words": "没人来过"}, CALLBACK)
+    order.ok(Kind.REWORK, {"reason": "没人来过"}, CALLBACK)
+    assert "没有可撤销" in order.no(Kind.CALLBACK_UNDONE, {}, CALLBACK)  # it has gone back to the unit

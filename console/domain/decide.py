@@ -48,6 +48,7 @@ ALLOWED_ROLES: dict[str, frozenset[Role]] = {
     Kind.UNIT_REPLIED: frozenset({U, D, L}),
     Kind.CALLBACK_ATTEMPTED: frozenset({C, L}),
     Kind.CALLBACK_DONE: frozenset({C, L}),
+    Kind.CALLBACK_UNDONE: frozenset({C, L}),
     Kind.REWORK: frozenset({C, D, L, S}),
     Kind.SUPERVISED: frozenset({S, L}),
     Kind.PROGRESS_INQUIRY: frozenset({A, L, C}),
@@ -337,6 +338,12 @@ def _callback_done(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decis
     return ACCEPT
 
 
+def _callback_undone(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if not s.callback_undo:
+        return reject("nothing_to_undo", "没有可撤销的回访结果（已退回重办或已有其他处理）")
+    return ACCEPT
+
+
 def _rework(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
     if s.status != Status.REPLIED:
         return reject("state", f"工单{_label(s)}，不能退回重办")
@@ -432,6 +439,7 @@ _HANDLERS: dict[str, Callable[[OrderState, Event, Actor, Context], Decision]] = 
     Kind.UNIT_REPLIED: _unit_replied,
     Kind.CALLBACK_ATTEMPTED: _callback_attempted,
     Kind.CALLBACK_DONE: _callback_done,
+    Kind.CALLBACK_UNDONE: _callback_undone,
     Kind.REWORK: _rework,
     Kind.SUPERVISED: _supervised,
     Kind.PROGRESS_INQUIRY: _progress_inquiry,

@@ -81,6 +81,7 @@ class Kind(StrEnum):
     UNIT_REPLIED = "unit_replied"
     CALLBACK_ATTEMPTED = "callback_attempted"
     CALLBACK_DONE = "callback_done"
+    CALLBACK_UNDONE = "callback_undone"
     REWORK = "rework"
     SUPERVISED = "supervised"
     PROGRESS_INQUIRY = "progress_inquiry"

@@ -101,6 +101,9 @@ class OrderState:
     reply: str = ""
     callback_failures: int = 0
     callback_failed_at: datetime | None = None  # the last failed try that counted (R-32)
+    # what each callback result since the last other event changed, newest last: callback_undone
+    # takes back the newest (JSON values: the state is stored and synced as JSON)
+    callback_undo: list[dict[str, Any]] = field(default_factory=list)
     callback_result: str = ""
     callback_words: str = ""
     unreachable: bool = False
@@ -167,6 +170,27 @@ def _created(event: Event) -> OrderState:
     return s
 
 
+_CALLBACK_FIELDS = ("callback_failures", "callback_result", "callback_words", "unreachable", "close_reason")
+_CALLBACK_TIMES = ("callback_failed_at", "closed_at")
+
+
+def _callback_snapshot(s: OrderState) -> dict[str, Any]:
+    snap: dict[str, Any] = {name: getattr(s, name) for name in _CALLBACK_FIELDS}
+    for name in _CALLBACK_TIMES:
+        value = getattr(s, name)
+        snap[name] = value.isoformat() if value is not None else None
+    snap["status"] = s.status.value
+    return snap
+
+
+def _callback_restore(s: OrderState, snap: dict[str, Any]) -> None:
+    for name in _CALLBACK_FIELDS:
+        setattr(s, name, snap[name])
+    for name in _CALLBACK_TIMES:
+        setattr(s, name, datetime.fromisoformat(snap[name]) if snap[name] else None)
+    s.status = Status(snap["status"])
+
+
 def failed_try_counts(state: OrderState, at: datetime, rules: Any) -> bool:
     """R-32: a failed callback try at `at` is a new attempt only `callback_min_gap_minutes` after
     the last one that counted; a try sooner is recorded but does not bring "unreachable" nearer."""
@@ -186,11 +210,19 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
     p: Any = event.payload
     at = event.at
     s = copy.copy(state)
-    for attr in ("content_path", "assist_units", "extension_days", "unit_returns", "supervision_reasons"):
+    for attr in ("content_path", "assist_units", "extension_days", "unit_returns", "supervision_reasons",
+                 "callback_undo"):
         setattr(s, attr, list(getattr(state, attr)))
     s.updated_at = at
     s.event_count += 1
     kind = event.kind
+    if kind == Kind.CALLBACK_DONE or (kind == Kind.CALLBACK_ATTEMPTED and p.outcome in CALLBACK_FAILED_OUTCOMES):
+        s.callback_undo.append(_callback_snapshot(state))  # a result: it can be taken back
+    elif kind == Kind.CALLBACK_UNDONE:
+        _callback_restore(s, s.callback_undo.pop())
+        return s
+    elif kind != Kind.CALLBACK_ATTEMPTED:  # anything else happened to the order: its results stand
+        s.callback_undo = []
     if kind == Kind.AMENDED:
         for key, value in p.given().items():
             setattr(s, key, copy.copy(value))

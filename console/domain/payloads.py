@@ -169,6 +169,13 @@ class CallbackDone:
 
 
 @dataclass(frozen=True)
+class CallbackUndone:
+    """The last callback result recorded on the order is taken back (a wrong key, a misheard answer)."""
+
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Rework:
     reason: str
 
@@ -208,7 +215,7 @@ class Closed:
 Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
     Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
     ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
-    UnitReplied, CallbackAttempted, CallbackDone, Rework, Supervised, ProgressInquiry, MergedInto, Unmerged,
+    UnitReplied, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry, MergedInto, Unmerged,
     Note, Closed,
 ]
 
@@ -230,6 +237,7 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
     Kind.UNIT_REPLIED: UnitReplied,
     Kind.CALLBACK_ATTEMPTED: CallbackAttempted,
     Kind.CALLBACK_DONE: CallbackDone,
+    Kind.CALLBACK_UNDONE: CallbackUndone,
     Kind.REWORK: Rework,
     Kind.SUPERVISED: Supervised,
     Kind.PROGRESS_INQUIRY: ProgressInquiry,
