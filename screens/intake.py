@@ -35,6 +35,7 @@ from screens.widgets.kb_panel import KBPanel
 from screens.widgets.keys_help import bound_key, raw_key
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
+from screens.widgets.phrasing_warning import forbidden_warning
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.slots import show as show_text
 from screens.widgets.status_header import StatusHeader
@@ -140,6 +141,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.draft_fields: dict | None = None  # the form as of the last change
         self._similar_timer: Timer | None = None
         self._history_key = ""
+        self.phrasing_warnings: list[str] = []  # R-44 phrases warned about in this call (recorded on save)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -199,11 +201,13 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 with Horizontal(classes="row", id="reason-row"):
                     yield Label("不受理原因", classes="field-label")
                     yield OneLineInput(placeholder="超出本级行政职权的事项等", id="reason", max_length=200, compact=True)
+                yield Static("", id="reason-phrasing", classes="phrasing-warning")
                 yield Static("", id="reason-error", classes="field-error")
                 with Horizontal(classes="row", id="answer-row"):
                     yield Label("答复内容", classes="field-label")
                     yield OneLineInput(placeholder=f"答复来电人的内容，或按 {bound_key(app, 'kb_panel', 'alt+k')} 选用知识库",
                                 id="answer", compact=True)
+                yield Static("", id="answer-phrasing", classes="phrasing-warning")
                 yield Static("", id="kb-article")
                 yield Static("", id="answer-error", classes="field-error")
                 yield Vertical(id="kb-slot")  # the KB panel is mounted here on first use (Alt+K)
@@ -254,6 +258,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             "answer": q("#answer", Input).value,
             "kb_article": self.kb_article,
             "_call_time": self.call_time,
+            "_phrasing_warnings": list(self.phrasing_warnings),
         }
 
     def fill(self, f: dict) -> None:
@@ -284,6 +289,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def _start_call(self, draft: dict | None = None, fill: bool = True) -> None:
         self.saved_number = None
+        self.phrasing_warnings = list((draft or {}).get("_phrasing_warnings") or [])
         self.draft_fields = dict(draft) if draft else None
         self.query_one("#order-banner").remove_class("-shown")
         if fill:  # a fresh form needs no filling (start-up cost)
@@ -291,6 +297,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.call_time = (draft or {}).get("_call_time") or self.app.wallclock().isoformat(timespec="seconds")
         self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")))
         self.clear_errors()
+        for slot in self.query(".phrasing-warning").results(Static):
+            slot.update("")
+            slot.remove_class("-shown")
         self.query_one(CallerHistory).show([])
         self.query_one(SimilarOrders).show([])
         self._history_key = ""
@@ -387,6 +396,16 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             self.lookup_history(phone.number)
         else:
             slot.remove_class("-ok")
+
+    @on(Input.Changed, "#answer")
+    @on(Input.Changed, "#reason")
+    def _said_to_caller(self, event: Input.Changed) -> None:
+        """R-44: what the agent will say to the caller is checked as it is typed."""
+        warning, phrases = forbidden_warning(self.app.phrasebook, event.value)
+        slot = self.query_one(f"#{event.input.id}-phrasing", Static)
+        slot.update(warning)
+        slot.set_class(bool(phrases), "-shown")
+        self.phrasing_warnings += [p for p in phrases if p not in self.phrasing_warnings]
 
     @on(Input.Changed, "#caller_name")
     @on(RadioSet.Changed, "#caller_title")

@@ -47,6 +47,8 @@ class Created:
     kb_article: str = ""
     answer: str = ""
     trainee_no: str = ""
+    # forbidden phrases the form warned about during the call (the agent saw the warning)
+    phrasing_warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
