@@ -264,7 +264,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         if key.startswith(("f", "alt+")) and key[1:2] != "" and (key.startswith("alt+") or key[1:].isdigit()):
             return key_label(self, key)
         shown = super().get_key_display(binding)
-        return "Esc" if shown == "esc" else shown
+        return {"esc": "Esc", "space": "Space", "tab": "Tab"}.get(shown, shown)
 
     def action_help(self) -> None:
         from screens.widgets.keys_help import KeysHelp, binding_rows

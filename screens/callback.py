@@ -34,7 +34,7 @@ def callback_script(phrasebook, state, unit: str) -> str:
         f"{opening}这里是{phrasebook.hotline}回访。",
         f"您反映的问题，{unit}答复如下：（宣读右侧答复）",
         "请问您对办理结果是否满意？满意、基本满意还是不满意？",
-        phrasebook.render("closing", ctx),
+        phrasebook.render("callback_closing" if "callback_closing" in phrasebook.phrases else "closing", ctx),
     ])
 
 

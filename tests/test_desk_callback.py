@@ -32,7 +32,8 @@ async def test_queue_by_due_time_with_number_reply_and_phrases(data):
         assert screen_text(screen, "#cb-reply") == "经现场核查，问题已处理完毕，已与来电人沟通。"
         script = screen_text(screen, "#cb-script")
         assert script.startswith(f"{first['caller_name'][0]}{first['caller_title']}，您好，关于")
-        assert script.endswith("感谢您的来电，再见！")
+        assert script.endswith("感谢您对我们工作的支持，再见！")  # an outbound call: no "thank you for calling"
+        assert "。，" not in script
 
 
 async def test_satisfied_closes_the_order(data):

@@ -44,6 +44,7 @@ class PhraseContext:
     matter: str | None = None
 
 
+MATTER_END = "。，；：！？!?,.;: 、…"  # punctuation a description may end with
 DEFAULT_ALTERNATIVE = "您反映的问题我帮您记录下来，尽快为您落实答复。"
 
 
@@ -151,7 +152,7 @@ class Phrasebook:
             "title": title,
             "address": address,
             "trainee_no": _clean(ctx.trainee_no),
-            "matter": _clean(ctx.matter),
+            "matter": _clean((ctx.matter or "").rstrip(MATTER_END)),  # "关于{matter}，" never reads "。，"
         }
 
     def _fill(self, template: str, known: Mapping[str, str | None]) -> str:
