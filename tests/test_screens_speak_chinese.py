@@ -62,6 +62,11 @@ async def test_every_screen_and_dialog_speaks_chinese(data):
         for key, where in [("f3", "知识库"), ("f6", "回访"), ("f7", "督办"), ("alt+r", "退回件"), ("f4", "转办")]:
             await pilot.press(key)
             await look(pilot, where, found)
+            if key == "f3":  # a category list opened: Textual's own Select keys
+                app.screen.query_one("#kb-class").focus()
+                await pilot.press("enter")
+                await look(pilot, "知识库分类列表", found)
+                await pilot.press("escape")
             if key == "f7":
                 await pilot.press("m")
                 await look(pilot, "督办对话框", found)

@@ -23,6 +23,8 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
 MAX_ROWS = 2
+# Textual's own widgets bring English key descriptions (a Select's open list: "Dismiss menu")
+TEXTUAL_WORDS = {"Dismiss menu": "收起列表", "Dismiss": "关闭"}
 
 
 class FooterRow(HorizontalGroup):
@@ -126,6 +128,7 @@ class StableFooter(Footer):
                         yield self._key(binding, enabled, tooltip, binding.description)
 
     def _key(self, binding, enabled: bool, tooltip: str, description: str, classes: str = "") -> FooterKey:
+        description = TEXTUAL_WORDS.get(description, description)
         return FooterKey(binding.key, self.app.get_key_display(binding), description, binding.action,
                          disabled=not enabled, tooltip=tooltip, classes=classes).data_bind(compact=Footer.compact)
 
