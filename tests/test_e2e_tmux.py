@@ -123,3 +123,50 @@ def test_keys_never_drop_a_call_at_100_columns(tmp_path):
             tmux("kill-session", "-t", session)
     draft = json.loads((tmp_path / "drafts" / "intake.json").read_text(encoding="utf-8"))
     assert draft["caller_name"] == "孙" and draft["description"] == "井盖丢了"
+
+
+TEXT_FREE = {"Tab", "BTab", "Enter", "Escape", "Space", "Up", "Down", "Left", "Right"}
+
+
+def non_text(item: str) -> bool:
+    """A key that is not typing: Tab, Enter, arrows, Esc, Space, F-keys, Alt+letter (M-x)."""
+    return item in TEXT_FREE or item.startswith("M-") or (item[:1] == "F" and item[1:].isdigit())
+
+
+def test_a_standard_transfer_order_takes_at_most_ten_non_text_keys(tmp_path):
+    """Caller, title, phone, address, description, nature, content class, transfer (the preset),
+    pressing only the keys docs/keyboard.md names, in its field order; every key is counted."""
+    Store.init(tmp_path, seat="S09").close()
+    session = f"hotline-e2e-count-{tmp_path.name}"[:60]
+    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
+    tmux("resize-window", "-t", session, "-x", "160", "-y", "48")
+    counted: list[str] = []
+
+    def keys(*items: str) -> None:
+        for item in items:
+            tmux("send-keys", "-t", session, item)
+            if non_text(item):
+                counted.append(item)
+            time.sleep(0.3)
+
+    try:
+        wait_for(session, "本机坐席：S09")
+        tmux("send-keys", "-t", session, "A07")
+        tmux("send-keys", "-t", session, "Enter")  # signing in is not part of the order
+        wait_for(session, "A07（受理坐席）")
+        keys("周", "Tab", "Enter", "Tab", "13712345678", "Tab", "人民路5号", "Tab", "人民路5号门口的井盖丢了，很危险")
+        keys("Tab", "ts", "Enter", "Tab", "hjws", "Enter", "F5")
+        screen = wait_for(session, "受理编号 ")
+        number = screen.split("受理编号 ", 1)[1].split()[0]
+    finally:
+        tmux("kill-session", "-t", session)
+    assert len(counted) <= 10, counted
+    store = Store.open(tmp_path)
+    try:
+        state = store.get(number)
+        assert state is not None and (state.caller_name, state.caller_title) == ("周", "先生")
+        assert state.nature == "投诉" and state.content_path == ["城建环保", "环境卫生"]
+        assert state.disposition == "transfer" and state.status.value == "pending_dispatch"
+    finally:
+        store.close()
