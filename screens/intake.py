@@ -155,7 +155,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                     yield Digits("", id="order-number")
                 with Horizontal(classes="row"):
                     yield Label("来电人", classes="field-label")
-                    yield Input(placeholder="姓名或姓", id="caller_name", max_length=20, compact=True)
+                    yield OneLineInput(placeholder="姓名或姓", id="caller_name", max_length=20, compact=True)
                     with RadioSet(id="caller_title", compact=True):
                         yield RadioButton("先生", id="title-m")
                         yield RadioButton("女士", id="title-f")
@@ -163,7 +163,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 yield Static("", id="caller_title-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("联系电话", classes="field-label")
-                    yield Input(placeholder="手机或区号+固话，分机用“转”", id="phone", max_length=30, compact=True)
+                    yield OneLineInput(placeholder="手机或区号+固话，分机用“转”", id="phone", max_length=30, compact=True)
                 yield Static("", id="phone-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("单位/地址", classes="field-label")

@@ -217,3 +217,15 @@ async def test_a_paste_longer_than_the_field_names_what_did_not_fit(data_dir):
         await pilot.pause()
         assert address.value == "路" * 98 + "尾巴"
         assert any("未粘贴的部分：多出来" in str(n.message) for n in app._notifications)
+
+
+async def test_tabbing_back_into_a_filled_field_never_selects_it_for_replacing(data_dir):
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press(*"王", "tab", "enter", "tab", *"1381234567", "tab", *"幸福路")
+        await pilot.press("shift+tab")  # back to 联系电话: the cursor at the end, nothing selected
+        await pilot.press("8")
+        assert screen.fields()["phone"] == "13812345678"
+        await pilot.press("tab", *"88号")
+        assert screen.fields()["address"] == "幸福路88号"

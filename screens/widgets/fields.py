@@ -5,7 +5,8 @@
   everywhere, and no key selects text that the next keystroke would replace.
 - `OneLineInput`: an Input that keeps a multi-line paste whole, its lines joined (Textual's Input
   keeps only the first line), and says so; what does not fit the field's limit is named, not dropped
-  unseen.
+  unseen. Tabbing into it puts the cursor at the end instead of selecting everything (Textual's
+  default), so the next key adds to what the caller said instead of replacing it.
 - `set_pressed`: put a RadioSet on one button (or none) with the highlight on the same button, so
   the highlight and the stored value never disagree.
 """
@@ -44,6 +45,9 @@ def joined_lines(text: str) -> tuple[str, int]:
 
 
 class OneLineInput(Input):
+    def __init__(self, *args, select_on_focus: bool = False, **kwargs) -> None:
+        super().__init__(*args, select_on_focus=select_on_focus, **kwargs)
+
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()  # Input's own handler would paste the first line again
