@@ -5,7 +5,8 @@ and measures, from just before the spawn, to the moment the first screen has pai
 focus in its first field:
   - sign-in form   (`hotline` as a user starts it: the operator signs in first)
   - intake form    (operator preset, which also waits for the store to open in its worker)
-Prints median and p95. Usage: .venv/bin/python bench/startup_bench.py [--runs 15] [--data-dir DIR]
+  - a bare Textual app with one Input, the same way (the yardstick: intake <= 2x bare)
+The three alternate run by run. Prints median and p95 of each and the intake/bare ratio. Usage: .venv/bin/python bench/startup_bench.py [--runs 15] [--data-dir DIR]
 
 Latest (2026-11-30, vm · x86_64 · 2 cores · Python 3.11.7, load 0.9):
   process start -> sign-in form   n=15  median 358 ms  p95 370 ms   (budget 800)
@@ -55,6 +56,27 @@ kw = dict(operator="B01") if {want!r} == "intake" else {{}}
 Bench(Path({data_dir!r}), **kw).run(headless=True)
 """
 
+# The yardstick (issue 17): a bare Textual app with one focused Input, started and timed the same way.
+BARE = r"""
+import time
+from textual.app import App
+from textual.widgets import Input
+
+class Bare(App):
+    def compose(self):
+        yield Input(id="only")
+
+    def on_mount(self):
+        self.query_one(Input).focus()
+        self.call_after_refresh(self._done)
+
+    def _done(self):
+        print(f"READY {time.time():.6f}", flush=True)
+        self.exit()
+
+Bare().run(headless=True)
+"""
+
 
 def pct(values, p):
     ordered = sorted(values)
@@ -62,7 +84,7 @@ def pct(values, p):
 
 
 def one(data_dir: Path, want: str) -> float:
-    code = CHILD.format(root=str(ROOT), data_dir=str(data_dir), want=want)
+    code = BARE if want == "bare" else CHILD.format(root=str(ROOT), data_dir=str(data_dir), want=want)
     t0 = time.time()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     for line in out.splitlines():
@@ -83,12 +105,20 @@ def main() -> None:
                        check=True, capture_output=True, cwd=ROOT)
     print(f"machine: {platform.node()} · {platform.machine()} · {os.cpu_count()} cores · "
           f"Python {platform.python_version()} · load {os.getloadavg()[0]:.1f}")
-    for want, label in (("signin", "process start -> sign-in form"), ("intake", "process start -> intake form")):
+    wants = (("bare", "process start -> bare Textual Input"), ("signin", "process start -> sign-in form"),
+             ("intake", "process start -> intake form"))
+    times: dict[str, list[float]] = {want: [] for want, _label in wants}
+    for want, _label in wants:
         one(data_dir, want)  # warm the OS file cache
-        times = [one(data_dir, want) for _ in range(args.runs)]
-        verdict = "ok" if pct(times, 95) <= 800 else "OVER BUDGET"
-        print(f"{label:<34} n={len(times):<3} median {statistics.median(times):6.0f} ms   "
-              f"p95 {pct(times, 95):6.0f} ms   (budget <= 800 ms: {verdict})")
+    for _ in range(args.runs):  # alternating, so load on the machine falls on all three alike
+        for want, _label in wants:
+            times[want].append(one(data_dir, want))
+    for want, label in wants:
+        t = times[want]
+        budget = "" if want == "bare" else f"   (budget <= 800 ms: {'ok' if pct(t, 95) <= 800 else 'OVER BUDGET'})"
+        print(f"{label:<38} n={len(t):<3} median {statistics.median(t):6.0f} ms   p95 {pct(t, 95):6.0f} ms{budget}")
+    ratio = statistics.median(times["intake"]) / statistics.median(times["bare"])
+    print(f"intake form / bare app (medians): {ratio:.2f}x   (goal <= 2x: {'ok' if ratio <= 2 else 'OVER'})")
 
 
 if __name__ == "__main__":

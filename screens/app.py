@@ -98,6 +98,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self._preset = (operator, role, trainee_no) if operator else None
         self._sign_in_mode = False  # the sign-in mode is added at the first sign-out
         self.revealed_phones: set[tuple[str, str]] = set()  # (operator, order) shown whole after a reveal
+        self._desks: dict[str, Screen] = {}  # the desks opened so far (F10 asks those with a call on)
         self._load_reference()
         for mode in DESKS:
             self.add_mode(mode, self._desk_factory(mode))
@@ -255,6 +256,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         for mode in DESKS:
             await self.remove_mode(mode)
             self.add_mode(mode, self._desk_factory(mode))
+        self._desks.clear()
         self.screen.reset()
 
     # -- desks ------------------------------------------------------------------------------
@@ -264,7 +266,9 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             import importlib
 
             module_name, class_name = DESKS[mode]
-            return getattr(importlib.import_module(module_name), class_name)()
+            screen = getattr(importlib.import_module(module_name), class_name)()
+            self._desks[mode] = screen
+            return screen
 
         return make
 
@@ -275,6 +279,39 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         if isinstance(self.screen, Screen) and self.screen.is_modal:
             self.pop_screen()
         self.switch_mode(mode)
+
+    async def action_quit(self) -> None:
+        """F10 asks first while a desk holds a call that quitting would drop (`call_at_risk()`)."""
+        from screens.widgets.ask import AskModal
+        from screens.widgets.keys_help import raw_key
+
+        if isinstance(self.screen, AskModal):
+            return
+        at_risk = next((why for desk in self._desks.values()
+                        if desk.is_attached and (why := getattr(desk, "call_at_risk", lambda: "")())), "")
+        if not at_risk:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(AskModal(f"{at_risk}，确定退出吗？", "退出后未保存的内容留在草稿中，下次启动时恢复。",
+                                  "退出", raw_key(self, "quit", "f10")), answered)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Footer keys as docs/keyboard.md and F1 write them (F5, Alt+H); Enter, Esc and the
+        arrows keep Textual's short signs."""
+        from screens.widgets.keys_help import key_label
+
+        if binding.key_display:
+            return binding.key_display
+        key = binding.key.split(",")[0].strip()
+        if key.startswith(("f", "alt+")) and key[1:2] != "" and (key.startswith("alt+") or key[1:].isdigit()):
+            return key_label(self, key)
+        shown = super().get_key_display(binding)
+        return {"esc": "Esc", "space": "Space", "tab": "Tab"}.get(shown, shown)
 
     def action_help(self) -> None:
         from screens.widgets.keys_help import KeysHelp, binding_rows

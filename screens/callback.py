@@ -1,9 +1,11 @@
 """F6 — the callback desk (R-32, R-33, R-02): orders with a unit reply waiting for a callback, by
 due time; the caller's number, the reply to read out and the standard phrases; every attempt
-recorded (two failed = unreachable); the result, and 不满意 sends the order back for rework with
+recorded (two failed attempts at least Rules.callback_min_gap_minutes apart = unreachable); the result, and 不满意 sends the order back for rework with
 the caller's words in the same command. Confidential callers never appear here."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,13 +13,14 @@ from textual.widgets import Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from console import queues
-from console.domain.order import Kind, OrderState
+from console.domain.order import Kind, OrderState, failed_try_counts
 from console.store import NewEvent
 from screens.caller_view import caller_name, caller_phone
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
 from screens.safe import content, labelled, plain
 from screens.widgets.dispatch_reason import ReasonModal
+from screens.widgets.keys_help import bound_key
 
 FAILED = {"no_answer": "无人接听", "busy": "占线", "off": "关机", "wrong_number": "号码错误"}
 UNSATISFIED_WORDS = ("问题没有解决", "单位未联系本人", "处理结果与实际不符", "对答复不认可")
@@ -32,7 +35,7 @@ def callback_script(phrasebook, state, unit: str) -> str:
         f"{opening}这里是{phrasebook.hotline}回访。",
         f"您反映的问题，{unit}答复如下：（宣读右侧答复）",
         "请问您对办理结果是否满意？满意、基本满意还是不满意？",
-        phrasebook.render("closing", ctx),
+        phrasebook.render("callback_closing" if "callback_closing" in phrasebook.phrases else "closing", ctx),
     ])
 
 
@@ -51,11 +54,13 @@ class CallbackScreen(DeskScreen):
         Binding("b", "failed('busy')", "占线", id="callback.busy"),
         Binding("o", "failed('off')", "关机", id="callback.off"),
         Binding("x", "failed('wrong_number')", "号码错误", id="callback.wrong_number"),
+        Binding("z", "undo", "撤销", id="callback.undo"),
     ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._phrasebook = None
+        self.last_result: str | None = None  # the order whose result this desk recorded last (z takes it back)
 
     @property
     def phrasebook(self):
@@ -121,7 +126,13 @@ class CallbackScreen(DeskScreen):
         self.query_one("#cb-order", Static).update(labelled(state.number, f"{unit}承办｜{state.description}"))
         self.query_one("#cb-reply", Static).update(content(state.reply))
         self.query_one("#cb-script", Static).update(content(callback_script(self.phrasebook, state, unit)))
-        tries = f"已拨打未接通 {state.callback_failures} 次，再有一次未接通将记为无法联系（R-32）" if state.callback_failures else ""
+        tries = ""
+        if state.callback_failures:
+            gap = self.store.rules.callback_min_gap_minutes
+            last = state.callback_failed_at
+            when = f"（{last:%H:%M}），{last + timedelta(minutes=gap):%H:%M} 后" if last else "，"
+            tries = (f"已拨打未接通 {state.callback_failures} 次{when}再拨仍未接通将记为无法联系"
+                     f"（R-32：两次尝试至少间隔{gap}分钟）")
         self.query_one("#cb-attempts", Static).update(content(tries))
 
     # -- actions ----------------------------------------------------------------------------
@@ -131,21 +142,50 @@ class CallbackScreen(DeskScreen):
         if row is None:
             return
         number = row["number"]
-        before = row["failures"] or 0
-        limit = self.store.rules.callback_max_failures
-        done = (f"{number} {FAILED[outcome]}，第{before + 1}次未接通，已记为无法联系（R-32）"
-                if before + 1 >= limit else f"{number} {FAILED[outcome]}，已记录第{before + 1}次未接通")
-        self.record([NewEvent(Kind.CALLBACK_ATTEMPTED, {"outcome": outcome}, self.actor, number)], done)
+        rules = self.store.rules
+
+        def record(state: OrderState) -> None:
+            at = self.now()
+            before = state.callback_failures
+            if not failed_try_counts(state, at, rules):
+                done = (f"{number} {FAILED[outcome]}，已记录；距上次未接通不足{rules.callback_min_gap_minutes}分钟，"
+                        f"不计为第{before + 1}次尝试（R-32）")
+            elif before + 1 >= rules.callback_max_failures:
+                done = f"{number} {FAILED[outcome]}，第{before + 1}次未接通，已记为无法联系（R-32）"
+            else:
+                done = f"{number} {FAILED[outcome]}，已记录第{before + 1}次未接通"
+            event = NewEvent(Kind.CALLBACK_ATTEMPTED, {"outcome": outcome}, self.actor, number, at=at)
+            self.record_result([event], done, number)
+
+        self.with_state(number, record)
 
     def action_done(self, result: str) -> None:
         row = self.current_row()
         if row is None:
             return
         number = row["number"]
-        self.record([
+        self.record_result([
             NewEvent(Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, self.actor, number),
             NewEvent(Kind.CALLBACK_DONE, {"result": result}, self.actor, number),
-        ], f"{number} 回访{result}，已办结")
+        ], f"{number} 回访{result}，已办结", number)
+
+    def record_result(self, events: list[NewEvent], done: str, number: str):
+        """A callback result, with its undo named in the status line while the order is on screen."""
+        pending = self.record(events, f"{done}（{bound_key(self.app, 'callback.undo', 'z')} 撤销）")
+
+        def recorded(result) -> None:
+            if result.ok:
+                self.last_result = number
+
+        return pending.then(recorded)
+
+    def action_undo(self) -> None:
+        number = self.last_result
+        if number is None:
+            self.say("本次没有可撤销的回访结果", error=True)
+            return
+        self.record([NewEvent(Kind.CALLBACK_UNDONE, {}, self.actor, number)],
+                    f"{number} 已撤销上一次回访结果，工单回到待回访")
 
     def action_unsatisfied(self) -> None:
         row = self.current_row()
@@ -153,12 +193,16 @@ class CallbackScreen(DeskScreen):
             return
         number = row["number"]
 
+        def sent_back(result) -> None:
+            if result.ok:  # it has gone back to the unit: no callback result left to take back
+                self.last_result = None
+
         def submit(words: str):
             return self.record([
                 NewEvent(Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, self.actor, number),
                 NewEvent(Kind.CALLBACK_DONE, {"result": "不满意", "words": words}, self.actor, number),
                 NewEvent(Kind.REWORK, {"reason": words}, self.actor, number),
-            ], f"{number} 来电人不满意，已退回{unit_name(self.store, row['lead_unit'])}重办（R-33）")
+            ], f"{number} 来电人不满意，已退回{unit_name(self.store, row['lead_unit'])}重办（R-33）").then(sent_back)
 
         self.app.push_screen(ReasonModal(f"不满意 {number}：记录来电人意见（R-33）", UNSATISFIED_WORDS, submit,
                                          placeholder="来电人的原话"))

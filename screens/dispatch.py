@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 from textual.worker import Worker, WorkerState
@@ -14,8 +15,8 @@ from console import queues
 from console.domain.order import Kind, OrderState, Status
 from console.domain.roles import Role
 from console.domain.units import suggest_units
-from console.store import NewEvent
-from screens.desk import DeskScreen, Page
+from console.store import NewEvent, Recorded
+from screens.desk import DeskScreen, Page, PendingCommand
 from screens.dispatch_common import (
     ESCALATE_REASONS,
     RETURN_REASONS,
@@ -33,6 +34,14 @@ from screens.widgets.unit_picker_dispatch import UnitPickerModal
 
 SORT_ORDER = tuple(queues.DISPATCH_SORTS)
 FILTER_ORDER = tuple(queues.DISPATCH_FILTERS)
+
+
+class BatchRecorded(Message):
+    """Each order of a batch dispatch was recorded as a command of its own: (number, Recorded)."""
+
+    def __init__(self, pending: PendingCommand, results: list[tuple[str, Recorded]], lead: str) -> None:
+        super().__init__()
+        self.pending, self.results, self.lead = pending, results, lead
 
 
 class DispatchScreen(DeskScreen):
@@ -225,12 +234,45 @@ class DispatchScreen(DeskScreen):
         def submit(choice):
             events = [NewEvent(Kind.DISPATCHED, {"lead_unit": choice.lead, "assist_units": list(choice.assists),
                                                  "complexity": choice.complexity}, self.actor, n) for n in numbers]
-            pending = self.record(events, f"已转办 {len(numbers)} 张给 {unit_name(self.store, choice.lead)}")
-            return pending.then(lambda result: result.ok and self.marked.clear())
+            if len(events) == 1:
+                pending = self.record(events, f"已转办 1 张给 {unit_name(self.store, choice.lead)}")
+                return pending.then(lambda result: result.ok and self.marked.clear())
+            return self.record_each(events, choice.lead)
 
         title = f"转办 {len(numbers)} 张工单" if len(numbers) > 1 else f"转办 {numbers[0]}"
         self.app.push_screen(UnitPickerModal(states, directory(self.store), self.store.rules, self.store.calendar,
                                              self.now(), submit, title=title))
+
+    def record_each(self, events: list[NewEvent], lead: str) -> PendingCommand:
+        """A batch: each order is its own command, so one that cannot go does not hold back the rest."""
+        stamp = self.now()
+        for event in events:
+            event.at = event.at or stamp
+        pending = PendingCommand()
+        self._record_each_worker(events, lead, pending)
+        return pending
+
+    @work(thread=True, exit_on_error=False, group="desk-record")
+    def _record_each_worker(self, events: list[NewEvent], lead: str, pending: PendingCommand) -> None:
+        results = [(event.order, self.store.record([event])) for event in events]
+        self.post_message(BatchRecorded(pending, results, lead))
+
+    @on(BatchRecorded)
+    def _batch_recorded(self, message: BatchRecorded) -> None:
+        done = [number for number, result in message.results if result.ok]
+        failed = [(number, result.reason) for number, result in message.results if not result.ok]
+        if not done:  # nothing went: the dialog stays open and says why
+            number, reason = failed[0]
+            message.pending.resolve(Recorded(ok=False, reason=f"{number}：{reason}", code="batch"))
+            return
+        self.marked.difference_update(done)  # what could not go stays marked
+        text = f"已转办 {len(done)} 张给 {unit_name(self.store, message.lead)}"
+        if failed:
+            text += f"；{len(failed)} 张未转办（仍已选）：" + "；".join(f"{n}：{reason}" for n, reason in failed)
+        self.detail = None
+        self.say(text, error=bool(failed))
+        self.reload()
+        message.pending.resolve(Recorded(ok=True, orders=done))
 
     def action_return_intake(self) -> None:
         row = self.current_row()

@@ -3,13 +3,15 @@ reject with the reason; a second request needs the supervision office's notice, 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from console import queues
 from console.domain.deadlines import extended_due
-from console.domain.decide import Context, extension_notice_missing, unit_deadline
+from console.domain.decide import Context, extension_notice_missing, extension_timing, requested_late, unit_deadline
 from console.domain.order import Kind, OrderState
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
@@ -18,32 +20,35 @@ from screens.safe import content, labelled, plain
 from screens.widgets.dispatch_reason import ConfirmModal, ReasonModal
 
 
-def extension_preview(store, state) -> tuple[str, str]:
-    """(text, warning): the current and the new deadline if approved, and the R-25 notice rule."""
+def extension_preview(store, state, now: datetime) -> tuple[str, str]:
+    """(text, warning): the request's date, the current and the new deadline if approved, and
+    R-25's rules (asked before the deadline; a second one needs the notice)."""
     pending = state.extension_pending or {}
     days = int(pending.get("days") or 0)
-    current = unit_deadline(state, Context(calendar=store.calendar))
-    lines = [f"申请延期 {days} 个工作日（第{pending.get('n', 1)}次）：{pending.get('reason', '')}"]
+    ctx = Context(calendar=store.calendar)
+    current = unit_deadline(state, ctx)
+    asked = str(pending.get("at") or "")[:16].replace("T", " ")
+    lines = [f"申请延期 {days} 个工作日（第{pending.get('n', 1)}次），申请时间 {asked}：{pending.get('reason', '')}"]
     if current is not None and days:
         new = extended_due(current, days, store.calendar)
         mark = "（预估）" if new.provisional else ""
         lines.append(f"当前办结时限 {current.at:%Y-%m-%d %H:%M}")
         lines.append(f"批准后办结时限 {new.at:%Y-%m-%d %H:%M}{mark}")
-    warning = ""
+    warnings = [extension_timing(state, ctx, now)]
     n = int(pending.get("n") or 1)
     if extension_notice_missing(state):
-        warning = f"第{n}次延期：须先有督办室通知和承办单位领导签字的申请表（R-25），督办室尚未通知，不能批准"
+        warnings.append(f"第{n}次延期：须先有督办室通知和承办单位领导签字的申请表（R-25），督办室尚未通知，不能批准")
     elif n >= 2:
-        warning = f"第{n}次延期：督办室已通知，可以审批"
-    return "\n".join(lines), warning
+        warnings.append(f"第{n}次延期：督办室已通知，可以审批")
+    return "\n".join(lines), "\n".join(w for w in warnings if w)
 
 
 class ExtensionsScreen(DeskScreen):
     TITLE_TEXT = "延期申请"
     HEADER_IDS = ("total", "view")
     COLUMNS = (
-        ("number", "工单编号", 17), ("unit", "承办单位", 12), ("n", "次数", 5), ("days", "天数", 4), ("due", "当前时限", 10),
-        ("reason", "申请理由", 30),
+        ("number", "工单编号", 17), ("unit", "承办单位", 12), ("n", "次数", 5), ("days", "天数", 4),
+        ("asked", "申请时间", 11), ("due", "当前时限", 11), ("reason", "申请理由", 24),
     )
     BINDINGS = [
         Binding("a", "approve", "批准", id="extensions.approve"),
@@ -69,9 +74,17 @@ class ExtensionsScreen(DeskScreen):
             plain(unit_name(self.store, row["lead_unit"])),
             t.styled(f"第{n}次", "queue--late" if n >= 2 else "queue--ok"),
             plain(f"{row['ext_days']}天"),
-            plain((row["unit_due"] or "")[:10]),
+            self._asked_cell(row),
+            plain((row["unit_due"] or "")[5:16].replace("T", " ")),
             plain((row["ext_reason"] or "")[:24]),
         ]
+
+    def _asked_cell(self, row: dict):
+        asked, due = row["ext_at"] or "", row["unit_due"] or ""
+        text = asked[5:16].replace("T", " ")
+        if asked and due and requested_late(datetime.fromisoformat(asked), datetime.fromisoformat(due)):
+            return self.table.styled(f"{text} 逾期", "queue--late")  # R-25: asked after the deadline
+        return plain(text)
 
     def header_values(self) -> dict[str, tuple[str, str]]:
         return {"total": (f"待审批 {self.page_total}", "-soon" if self.page_total else ""),
@@ -84,7 +97,7 @@ class ExtensionsScreen(DeskScreen):
             return
         self.query_one("#ext-order", Static).update(labelled(
             state.number, f"{unit_name(self.store, state.lead_unit)}承办｜{state.description}"))
-        text, warning = extension_preview(self.store, state)
+        text, warning = extension_preview(self.store, state, self.now())
         self.query_one("#ext-request", Static).update(content(text))
         self.query_one("#ext-warning", Static).update(content(warning))
 
@@ -98,7 +111,7 @@ class ExtensionsScreen(DeskScreen):
         number = row["number"]
 
         def open_with(state: OrderState) -> None:
-            text, warning = extension_preview(self.store, state)
+            text, warning = extension_preview(self.store, state, self.now())
             days = int((state.extension_pending or {}).get("days") or 0)
 
             def submit():

@@ -3,6 +3,8 @@ once to the right unit; the month's returns per unit; orders pushed between unit
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -16,6 +18,8 @@ from screens.safe import content, labelled, plain
 from screens.widgets.dispatch_reason import ReasonModal
 from screens.widgets.unit_picker_dispatch import UnitPickerModal
 
+ORDER_NUMBER = re.compile(r"\d{8}-[A-Za-z0-9]+-\d{4}")  # as the store numbers orders: day-seat-n
+
 
 class ReturnsScreen(DeskScreen):
     TITLE_TEXT = "单位退回"
@@ -27,6 +31,7 @@ class ReturnsScreen(DeskScreen):
     BINDINGS = [
         Binding("d", "redispatch", "改派", id="returns.redispatch"),
         Binding("e", "to_supervision", "提交督办室", id="returns.escalate"),
+        Binding("m", "merge", "并单", id="returns.merge"),
         *VIEW_BINDINGS,
     ]
 
@@ -103,6 +108,25 @@ class ReturnsScreen(DeskScreen):
             ))
 
         self.with_state(number, open_with)
+
+    def action_merge(self) -> None:
+        """A unit returned it with "请并单": merge it into the order it repeats (the number the unit
+        named is filled in); the domain checks the target."""
+        row = self.current_row()
+        if row is None:
+            return
+        number, reason = row["number"], row["return_reason"] or ""
+        named = ORDER_NUMBER.search(reason)
+
+        def submit(target: str):
+            target = target.strip()
+            payload = {"target": target, "note": f"单位退回：{reason}"}
+            return self.record([NewEvent(Kind.MERGED_INTO, payload, self.actor, number)], f"{number} 已并入 {target}")
+
+        self.app.push_screen(ReasonModal(
+            f"并单 {number}：并入哪张工单？", (), submit, preview=f"退回原因：{reason}",
+            placeholder="主单的工单编号", value=named.group(0) if named and named.group(0) != number else "",
+        ))
 
     def action_to_supervision(self) -> None:
         row = self.current_row()

@@ -27,12 +27,15 @@ from console.drafts import Drafts, draft_name, is_blank
 from console.log import log
 from screens import intake_check
 from screens.safe import content, field
+from screens.widgets.ask import AskModal
 from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
+from screens.widgets.fields import FieldTextArea, OneLineInput, set_pressed
 from screens.widgets.footer import StableFooter
 from screens.widgets.kb_panel import KBPanel
-from screens.widgets.keys_help import bound_key
+from screens.widgets.keys_help import bound_key, raw_key
 from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
+from screens.widgets.phrasing_warning import forbidden_warning
 from screens.widgets.picker import Choice, Picker
 from screens.widgets.slots import show as show_text
 from screens.widgets.status_header import StatusHeader
@@ -119,10 +122,10 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         Binding("f9", "toggle_hold", "保持", id="toggle_hold"),
         Binding("alt+h", "hold_said", "已说稍等", id="hold_said", priority=True),
         Binding("alt+p", "pick_phrase", "话术", id="pick_phrase", priority=True),
-        Binding("alt+t", "three_way", "三方通话", id="three_way", priority=True),
-        Binding("alt+y", "caller_history", "来电历史", id="caller_history", priority=True),
-        Binding("alt+o", "open_order", "查看工单", id="open_order", priority=True),
-        Binding("alt+i", "progress_inquiry", "查询进度", id="progress_inquiry", priority=True),
+        Binding("alt+t", "three_way", "三方", id="three_way", priority=True),
+        Binding("alt+y", "caller_history", "历史", id="caller_history", priority=True),
+        Binding("alt+o", "open_order", "查看", id="open_order", priority=True),
+        Binding("alt+i", "progress_inquiry", "查进度", id="progress_inquiry", priority=True),
         Binding("alt+d", "link_duplicate", "并单", id="link_duplicate", priority=True),
         Binding("alt+u", "unmerge", "撤销并单", id="unmerge", priority=True),
         Binding("alt+k", "kb_panel", "知识库", id="kb_panel", priority=True),
@@ -138,6 +141,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.draft_fields: dict | None = None  # the form as of the last change
         self._similar_timer: Timer | None = None
         self._history_key = ""
+        self.phrasing_warnings: list[str] = []  # R-44 phrases warned about in this call (recorded on save)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -151,7 +155,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                     yield Digits("", id="order-number")
                 with Horizontal(classes="row"):
                     yield Label("来电人", classes="field-label")
-                    yield Input(placeholder="姓名或姓", id="caller_name", max_length=20, compact=True)
+                    yield OneLineInput(placeholder="姓名或姓", id="caller_name", max_length=20, compact=True)
                     with RadioSet(id="caller_title", compact=True):
                         yield RadioButton("先生", id="title-m")
                         yield RadioButton("女士", id="title-f")
@@ -159,17 +163,17 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 yield Static("", id="caller_title-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("联系电话", classes="field-label")
-                    yield Input(placeholder="手机或区号+固话，分机用“转”", id="phone", max_length=30, compact=True)
+                    yield OneLineInput(placeholder="手机或区号+固话，分机用“转”", id="phone", max_length=30, compact=True)
                 yield Static("", id="phone-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("单位/地址", classes="field-label")
-                    yield Input(placeholder="单位名称或住址", id="address", max_length=100, compact=True)
+                    yield OneLineInput(placeholder="单位名称或住址", id="address", max_length=100, compact=True)
                 yield Static("", id="address-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("来电时间", classes="field-label")
                     yield Static("", id="call_time")
                 yield Label("问题描述", classes="field-label")
-                yield TextArea(id="description", soft_wrap=True, tab_behavior="focus")
+                yield FieldTextArea(id="description", soft_wrap=True, tab_behavior="focus")
                 yield Static("", id="description-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("性质分类", classes="field-label")
@@ -196,12 +200,14 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 yield Static("", id="disposition-error", classes="field-error")
                 with Horizontal(classes="row", id="reason-row"):
                     yield Label("不受理原因", classes="field-label")
-                    yield Input(placeholder="超出本级行政职权的事项等", id="reason", max_length=200, compact=True)
+                    yield OneLineInput(placeholder="超出本级行政职权的事项等", id="reason", max_length=200, compact=True)
+                yield Static("", id="reason-phrasing", classes="phrasing-warning")
                 yield Static("", id="reason-error", classes="field-error")
                 with Horizontal(classes="row", id="answer-row"):
                     yield Label("答复内容", classes="field-label")
-                    yield Input(placeholder=f"答复来电人的内容，或按 {bound_key(app, 'kb_panel', 'alt+k')} 选用知识库",
+                    yield OneLineInput(placeholder=f"答复来电人的内容，或按 {bound_key(app, 'kb_panel', 'alt+k')} 选用知识库",
                                 id="answer", compact=True)
+                yield Static("", id="answer-phrasing", classes="phrasing-warning")
                 yield Static("", id="kb-article")
                 yield Static("", id="answer-error", classes="field-error")
                 yield Vertical(id="kb-slot")  # the KB panel is mounted here on first use (Alt+K)
@@ -252,16 +258,14 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             "answer": q("#answer", Input).value,
             "kb_article": self.kb_article,
             "_call_time": self.call_time,
+            "_phrasing_warnings": list(self.phrasing_warnings),
         }
 
     def fill(self, f: dict) -> None:
         q = self.query_one
         q("#caller_name", Input).value = field(f.get("caller_name"))
-        for button_id, title in TITLE_IDS.items():
-            q(f"#{button_id}", RadioButton).value = f.get("caller_title") == title
-        if not f.get("caller_title"):
-            for button_id in TITLE_IDS:
-                q(f"#{button_id}", RadioButton).value = False
+        title_id = next((i for i, t in TITLE_IDS.items() if t == f.get("caller_title")), None)
+        set_pressed(q("#caller_title", RadioSet), title_id)  # none pressed: the highlight on 先生
         q("#phone", Input).value = field(f.get("phone"))
         q("#address", Input).value = field(f.get("address"))
         q("#description", TextArea).text = field(f.get("description"))
@@ -274,20 +278,18 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         q("#reply_method", Picker).choose(Choice(method, method) if method else None)
         q("#urgent", Checkbox).value = bool(f.get("urgent"))
         q("#confidential", Checkbox).value = bool(f.get("confidential"))
-        disposition = f.get("disposition") or PRESET_DISPOSITION
-        q(f"#disp-{disposition}", RadioButton).value = True
+        codes = [value for value, _label in intake_check.DISPOSITIONS]
+        disposition = f.get("disposition") if f.get("disposition") in codes else PRESET_DISPOSITION
+        set_pressed(q("#disposition", RadioSet), f"disp-{disposition}")
         q("#reason", Input).value = field(f.get("reason"))
         q("#answer", Input).value = field(f.get("answer"))
         self.kb_article = f.get("kb_article") or ""
         q("#kb-article", Static).update(content(f"知识库条目：{self.kb_article}" if self.kb_article else ""))
         self._show_disposition(disposition)
-        # the highlight of a choice row starts on its preset again (先生 / 转办), not on last call's
-        q("#caller_title", RadioSet)._selected = 1 if f.get("caller_title") == "女士" else 0
-        codes = [value for value, _label in intake_check.DISPOSITIONS]
-        q("#disposition", RadioSet)._selected = codes.index(disposition) if disposition in codes else 0
 
     def _start_call(self, draft: dict | None = None, fill: bool = True) -> None:
         self.saved_number = None
+        self.phrasing_warnings = list((draft or {}).get("_phrasing_warnings") or [])
         self.draft_fields = dict(draft) if draft else None
         self.query_one("#order-banner").remove_class("-shown")
         if fill:  # a fresh form needs no filling (start-up cost)
@@ -297,6 +299,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")
                                                             + ("（恢复的草稿）" if recovered else "")))
         self.clear_errors()
+        for slot in self.query(".phrasing-warning").results(Static):
+            slot.update("")
+            slot.remove_class("-shown")
         self.query_one(CallerHistory).show([])
         self.query_one(SimilarOrders).show([])
         self._history_key = ""
@@ -393,6 +398,16 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             self.lookup_history(phone.number)
         else:
             slot.remove_class("-ok")
+
+    @on(Input.Changed, "#answer")
+    @on(Input.Changed, "#reason")
+    def _said_to_caller(self, event: Input.Changed) -> None:
+        """R-44: what the agent will say to the caller is checked as it is typed."""
+        warning, phrases = forbidden_warning(self.app.phrasebook, event.value)
+        slot = self.query_one(f"#{event.input.id}-phrasing", Static)
+        slot.update(warning)
+        slot.set_class(bool(phrases), "-shown")
+        self.phrasing_warnings += [p for p in phrases if p not in self.phrasing_warnings]
 
     @on(Input.Changed, "#caller_name")
     @on(RadioSet.Changed, "#caller_title")
@@ -585,11 +600,44 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             hidden.add("link_duplicate")
         return hidden
 
+    def call_at_risk(self) -> str:
+        """What dropping this call now would lose ("" when nothing): F8 and F10 ask first."""
+        if self.panel.on_hold:
+            return "通话正在保持中"
+        if not self.saved_number and not is_blank(self.fields(), DEFAULTS):
+            return "本次来电录入的内容尚未保存"
+        return ""
+
+    def footer_optional_actions(self) -> set[str]:
+        """Keys the side panels name in their own titles: the first to leave a footer too narrow
+        for all (StableFooter reads this), so the F-keys stay in it at 100 columns."""
+        return {"unmerge", "progress_inquiry", "link_duplicate", "caller_history"}
+
     def action_new_call(self) -> None:
+        at_risk = self.call_at_risk()
+        if not at_risk:
+            self.new_call()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.new_call()
+
+        self.app.push_screen(AskModal(f"{at_risk}，开始新来电吗？", "开始新来电会清空表单并删除草稿。",
+                                      "清空，开始新来电", raw_key(self.app, "new_call", "f8")), answered)
+
+    def new_call(self) -> None:
+        """A new call starts from the preset form: nothing of the last caller's carries over."""
         self.drafts.clear()
         self.kb_article = ""
         self.linked_number = None
-        self._start_call()
+        for timer in (self._draft_timer, self._similar_timer):  # last call's pending writes and lookups
+            if timer is not None:
+                timer.stop()
+        # the form's own resets are not the agent typing: no draft, no lookup, no phrasing step
+        with self.prevent(Input.Changed, TextArea.Changed, Checkbox.Changed, RadioSet.Changed, Picker.Picked):
+            self._start_call()
+        self.draft_fields = None
         self.refresh_bindings()
         self.query_one("#caller_name", Input).focus()
 

@@ -51,6 +51,8 @@ def payload(f: dict, call_time: str = "", trainee_no: str = "") -> dict:
         p["content_path"] = list(f["content_path"])
     if call_time:
         p["call_time"] = call_time
+    if f.get("_phrasing_warnings"):
+        p["phrasing_warnings"] = list(f["_phrasing_warnings"])
     if trainee_no:
         p["trainee_no"] = str(trainee_no)
     if disposition == "not_accepted":

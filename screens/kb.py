@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from textual import on
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from screens.safe import plain
+from screens.widgets.footer import StableFooter
 from screens.widgets.kb_panel import KBPanel
 
 
@@ -25,7 +26,7 @@ class KBScreen(Screen):
     def compose(self):
         yield Static(plain("知识库  统一答复口径与公告", "bold"), id="kb-title")
         yield KBPanel(address=self._address, id="kb-main", classes="kb-full")
-        yield Footer()
+        yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
         panel = self.query_one(KBPanel)

@@ -124,11 +124,14 @@ class SupervisionScreen(DeskScreen):
         if row is None:
             return
         number = row["number"]
-        labels = [f"{code} {queues.SUPERVISION_LABELS[code]}" for code in SUPERVISE_REASONS]
+        labels = [queues.SUPERVISION_LABELS[code] for code in SUPERVISE_REASONS]
+        code_of = {label: code for code, label in zip(SUPERVISE_REASONS, labels, strict=True)}
 
         def submit(value: str):
-            code = value.split(" ")[0].strip()
-            return self.record([NewEvent(Kind.SUPERVISED, {"reason": code}, self.actor, number)],
+            value = value.strip()
+            code = code_of.get(value, "other" if value else "")  # a reason typed in words: 其他, with the words
+            payload = {"reason": code, "note": "" if value in code_of else value}
+            return self.record([NewEvent(Kind.SUPERVISED, payload, self.actor, number)],
                                f"{number} 已列入督办：{queues.SUPERVISION_LABELS.get(code, code)}")
 
         self.app.push_screen(ReasonModal(f"督办 {number}（R-31）", labels, submit, value=labels[0]))

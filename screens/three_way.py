@@ -26,6 +26,7 @@ from console.domain.units import suggest_units
 from console.drafts import Drafts, draft_name
 from screens.safe import content, field, labelled
 from screens.widgets.choices import unit_choice, unit_source
+from screens.widgets.fields import FieldTextArea
 from screens.widgets.footer import StableFooter
 from screens.widgets.keys_help import bound_key
 from screens.widgets.picker import Picker
@@ -82,7 +83,7 @@ class ThreeWayScreen(ReportsWorkerErrors, Screen):
             yield Vertical(id="tw-attempts")
             yield Static("", id="tw-attempts-error", classes="field-error")
             yield Label("通话记录", classes="field-label")
-            yield TextArea(id="tw-notes", soft_wrap=True, tab_behavior="focus")
+            yield FieldTextArea(id="tw-notes", soft_wrap=True, tab_behavior="focus")
             yield Static("", id="tw-offer")
         yield StableFooter(compact=True)
 

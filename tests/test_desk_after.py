@@ -210,3 +210,41 @@ async def test_inbox_answers_a_kb_return_directly(data):
         await pilot.press("enter")
         await settle(pilot)
     assert stored(data, number).status == Status.ANSWERED
+
+
+async def test_an_order_returned_with_please_merge_is_merged_from_the_returns_list(data):
+    main = add_order(data, at=NOW - timedelta(days=2))
+    number = add_order(data, at=NOW - timedelta(days=1))
+    record(data, number, Kind.DISPATCHED, {"lead_unit": "U001"}, Role.DISPATCHER, at=NOW - timedelta(days=1))
+    record(data, number, Kind.UNIT_RETURNED, {"reason": f"请并单：与 {main} 为同一问题"}, Role.UNIT, unit="U001",
+           at=NOW - timedelta(hours=2))
+    app = DeskApp(data, ReturnsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, number)
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.query_one("#modal-input").value == main  # the number the unit named
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_text(app.screen, "#desk-status") == f"{number} 已并入 {main}"
+        assert number not in table_keys(app.screen)
+    state = stored(data, number)
+    assert state.status == Status.MERGED and state.merged_into == main
+
+
+async def test_extension_list_shows_the_request_date_and_warns_when_r25_timing_is_not_met(data):
+    app = DeskApp(data, ExtensionsScreen)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+        state = stored(data, number)
+        asked = state.extension_pending["at"][5:16].replace("T", " ")
+        assert str(app.screen.table.get_cell(number, "asked")).startswith(asked)
+        assert f"申请时间 2026-{asked}" in screen_text(app.screen, "#ext-request")
+        # the demo's first request gives 2026-11-13 23:59, before the desk's today (2026-11-27)
+        warning = "批准后的办结时限 11-13 23:59 也已过去"
+        assert warning in screen_text(app.screen, "#ext-warning")
+        await pilot.press("a")
+        await pilot.pause()
+        assert warning in screen_text(app.screen, "#modal-preview")

@@ -33,7 +33,8 @@ async def test_queue_by_due_time_with_number_reply_and_phrases(data):
         assert screen_text(screen, "#cb-reply") == "经现场核查，问题已处理完毕，已与来电人沟通。"
         script = screen_text(screen, "#cb-script")
         assert script.startswith(f"{first['caller_name'][0]}{first['caller_title']}，您好，关于")
-        assert script.endswith("感谢您的来电，再见！")
+        assert script.endswith("感谢您对我们工作的支持，再见！")  # an outbound call: no "thank you for calling"
+        assert "。，" not in script
 
 
 async def test_satisfied_closes_the_order(data):
@@ -44,13 +45,44 @@ async def test_satisfied_closes_the_order(data):
         await pilot.press("y")
         await settle(pilot)
         assert number not in table_keys(app.screen)
-        assert screen_text(app.screen, "#desk-status") == f"{number} 回访满意，已办结"
+        assert screen_text(app.screen, "#desk-status") == f"{number} 回访满意，已办结（z 撤销）"
     state, kinds = stored(data, number)
     assert state.status == Status.CLOSED and state.callback_result == "满意"
     assert kinds[-2:] == ["callback_attempted", "callback_done"]
 
 
-async def test_two_failed_attempts_make_the_caller_unreachable(data):
+async def test_each_result_is_undone_with_z_while_the_order_is_on_screen(data):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+        await pilot.press("y")  # a slip: the caller had not answered yet
+        await settle(pilot)
+        assert number not in table_keys(app.screen)
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen_text(app.screen, "#desk-status") == f"{number} 已撤销上一次回访结果，工单回到待回访"
+        assert number in table_keys(app.screen)
+        state, kinds = stored(data, number)
+        assert state.status == Status.REPLIED and state.callback_result == "" and kinds[-1] == "callback_undone"
+        app.screen.table.move_cursor(row=table_keys(app.screen).index(number))
+        await pilot.pause()
+        await pilot.press("w")
+        await settle(pilot)
+        assert str(app.screen.table.get_cell(number, "tries")) == "1"
+        await pilot.press("z")
+        await settle(pilot)
+        assert str(app.screen.table.get_cell(number, "tries")) == ""
+        await pilot.press("z")  # nothing of this order's results is left to take back
+        await settle(pilot)
+        assert "没有可撤销的回访结果" in screen_text(app.screen, "#desk-status")
+    state, _ = stored(data, number)
+    assert state.status == Status.REPLIED and state.callback_failures == 0
+
+
+async def test_two_failed_presses_seconds_apart_are_one_attempt(data):
+    """R-32 means two attempts: a second failed try sooner than the minimum gap is recorded but
+    does not close the callback as unreachable."""
     app = app_for(data)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -58,10 +90,31 @@ async def test_two_failed_attempts_make_the_caller_unreachable(data):
         await pilot.press("w")
         await settle(pilot)
         assert str(app.screen.table.get_cell(number, "tries")) == "1"
-        assert "再有一次未接通将记为无法联系" in screen_text(app.screen, "#cb-attempts")
+        assert "11:00 后再拨仍未接通将记为无法联系" in screen_text(app.screen, "#cb-attempts")
         await pilot.press("b")
         await settle(pilot)
-        assert "已记为无法联系（R-32）" in screen_text(app.screen, "#desk-status")
+        assert "不足30分钟，不计为第2次尝试" in screen_text(app.screen, "#desk-status")
+        assert number in table_keys(app.screen)
+        assert str(app.screen.table.get_cell(number, "tries")) == "1"
+    state, kinds = stored(data, number)
+    assert state.status == Status.REPLIED and not state.unreachable and state.callback_failures == 1
+    assert kinds[-2:] == ["callback_attempted", "callback_attempted"]  # both tries are on record
+
+
+async def test_two_failed_attempts_apart_make_the_caller_unreachable(data):
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = table_keys(app.screen)[0]
+    record(data, number, Kind.CALLBACK_ATTEMPTED, {"outcome": "no_answer"}, Role.CALLBACK,
+           at=NOW - timedelta(minutes=40))  # the first try, forty minutes ago
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert str(app.screen.table.get_cell(number, "tries")) == "1"
+        await pilot.press("b")
+        await settle(pilot)
+        assert "第2次未接通，已记为无法联系（R-32）" in screen_text(app.screen, "#desk-status")
         assert number not in table_keys(app.screen)
     state, _ = stored(data, number)
     assert state.status == Status.CLOSED and state.unreachable

@@ -269,3 +269,24 @@ async def test_an_order_dispatched_meanwhile_is_not_dispatched_twice(data):
         assert status.startswith("未执行：工单已于 11-27 10:30 由 L301") and "转办给 U001" in status
     state = stored(data, number)
     assert state.lead_unit == "U001" and state.dispatch_count == 1
+
+
+async def test_a_batch_dispatches_the_rest_when_one_order_cannot_go(data):
+    bad = add_order(data, description="停水了", address="", urgent=True, at=EARLY)  # incomplete
+    app = app_for(data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = table_keys(app.screen)
+        assert keys[0] == bad
+        await pilot.press("space", "space", "space")
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press(*"U002", "enter", "f2")
+        await settle(pilot)
+        status = screen_text(app.screen, "#desk-status")
+        assert status.startswith("已转办 2 张给") and f"1 张未转办（仍已选）：{bad}：" in status
+        assert "单位或地址" in status
+        assert bad in table_keys(app.screen) and not set(keys[1:3]) & set(table_keys(app.screen))
+        assert app.screen.marked == {bad}
+    assert {stored(data, n).lead_unit for n in keys[1:3]} == {"U002"}
+    assert stored(data, bad).status == Status.PENDING_DISPATCH

@@ -72,3 +72,101 @@ def test_record_an_order_with_keystrokes_only(tmp_path):
         assert state.status.value == "pending_dispatch" and state.intake_operator == "A07"
     finally:
         store.close()
+
+
+def running(session: str) -> bool:
+    """The tmux session is still there (tmux answers non-zero once no session is left)."""
+    listed = subprocess.run(["tmux", "list-sessions", "-F", "#{session_name}"], capture_output=True, text=True)
+    return session in listed.stdout.split()
+
+
+def test_keys_never_drop_a_call_at_100_columns(tmp_path):
+    """In a real terminal at 100x30: the footer keeps F10, F8 and F10 ask during a call (Esc keeps
+    it), F6 inside 问题描述 switches desk and the words are still there, F10 twice quits with the
+    draft kept."""
+    import json
+
+    Store.init(tmp_path, seat="S09").close()
+    session = f"hotline-e2e-keys-{tmp_path.name}"[:60]
+    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
+    tmux("resize-window", "-t", session, "-x", "100", "-y", "30")
+
+    def keys(*items: str) -> None:
+        for item in items:
+            tmux("send-keys", "-t", session, item)
+            time.sleep(0.3)
+
+    try:
+        wait_for(session, "本机坐席：S09")
+        keys("A07", "Enter")
+        wait_for(session, "A07（受理坐席）")
+        assert "F10 退出" in wait_for(session, "F8 新来电")
+        keys("孙", "Tab", "Tab", "Tab", "Tab", "井盖丢了")  # 来电人 → 先生/女士 → 联系电话 → 地址 → 问题描述
+        keys("F8")
+        wait_for(session, "开始新来电吗？")
+        keys("Escape")
+        keys("F6")
+        wait_for(session, "待回访")
+        keys("F2")
+        screen = wait_for(session, "井盖丢了")
+        assert "来电人 孙" in screen
+        keys("F10")
+        wait_for(session, "确定退出吗？")
+        keys("F10")
+        deadline = time.monotonic() + 10
+        while running(session) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not running(session)  # F10 again quit: the console's process ended its session
+    finally:
+        if running(session):
+            tmux("kill-session", "-t", session)
+    draft = json.loads((tmp_path / "drafts" / "intake.json").read_text(encoding="utf-8"))
+    assert draft["caller_name"] == "孙" and draft["description"] == "井盖丢了"
+
+
+TEXT_FREE = {"Tab", "BTab", "Enter", "Escape", "Space", "Up", "Down", "Left", "Right"}
+
+
+def non_text(item: str) -> bool:
+    """A key that is not typing: Tab, Enter, arrows, Esc, Space, F-keys, Alt+letter (M-x)."""
+    return item in TEXT_FREE or item.startswith("M-") or (item[:1] == "F" and item[1:].isdigit())
+
+
+def test_a_standard_transfer_order_takes_at_most_ten_non_text_keys(tmp_path):
+    """Caller, title, phone, address, description, nature, content class, transfer (the preset),
+    pressing only the keys docs/keyboard.md names, in its field order; every key is counted."""
+    Store.init(tmp_path, seat="S09").close()
+    session = f"hotline-e2e-count-{tmp_path.name}"[:60]
+    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
+    tmux("resize-window", "-t", session, "-x", "160", "-y", "48")
+    counted: list[str] = []
+
+    def keys(*items: str) -> None:
+        for item in items:
+            tmux("send-keys", "-t", session, item)
+            if non_text(item):
+                counted.append(item)
+            time.sleep(0.3)
+
+    try:
+        wait_for(session, "本机坐席：S09")
+        tmux("send-keys", "-t", session, "A07")
+        tmux("send-keys", "-t", session, "Enter")  # signing in is not part of the order
+        wait_for(session, "A07（受理坐席）")
+        keys("周", "Tab", "Enter", "Tab", "13712345678", "Tab", "人民路5号", "Tab", "人民路5号门口的井盖丢了，很危险")
+        keys("Tab", "ts", "Enter", "Tab", "hjws", "Enter", "F5")
+        screen = wait_for(session, "受理编号 ")
+        number = screen.split("受理编号 ", 1)[1].split()[0]
+    finally:
+        tmux("kill-session", "-t", session)
+    assert len(counted) <= 10, counted
+    store = Store.open(tmp_path)
+    try:
+        state = store.get(number)
+        assert state is not None and (state.caller_name, state.caller_title) == ("周", "先生")
+        assert state.nature == "投诉" and state.content_path == ["城建环保", "环境卫生"]
+        assert state.disposition == "transfer" and state.status.value == "pending_dispatch"
+    finally:
+        store.close()

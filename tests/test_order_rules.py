@@ -278,7 +278,19 @@ def test_R32_two_failed_callbacks_mean_unreachable():
     order = Order().dispatched()
     order.ok(Kind.UNIT_REPLIED, {"reply": "已处理"}, unit("U001"))
     assert order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "no_answer"}, CALLBACK).status == Status.REPLIED
-    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK)
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK, minutes=30)
+    assert state.status == Status.CLOSED and state.unreachable
+
+
+def test_R32_a_second_failed_try_within_the_gap_is_not_a_second_attempt():
+    order = Order().dispatched()
+    order.ok(Kind.UNIT_REPLIED, {"reply": "已处理"}, unit("U001"))
+    order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "no_answer"}, CALLBACK)
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK, minutes=0)
+    assert state.status == Status.REPLIED and state.callback_failures == 1 and not state.unreachable
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK, minutes=29)
+    assert state.callback_failures == 1  # 29 minutes after the one that counted
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "off"}, CALLBACK, minutes=1)
     assert state.status == Status.CLOSED and state.unreachable
 
 
@@ -378,3 +390,40 @@ def test_an_old_payload_is_read_through_its_upcasters(monkeypatch):
     assert old == new and old.lead_unit == "U002"
     with pytest.raises(PayloadError):
         payloads.parse_payload(Kind.DISPATCHED, {"v": 0, "lead_unit": "U002"})
+
+
+def test_R25_an_extension_asked_after_the_deadline_is_named_late():
+    from console.domain.decide import extension_timing, requested_late, unit_deadline
+
+    order = Order().dispatched()
+    order.ok(Kind.EXTENSION_REQUESTED, {"days": 3, "reason": "需协调多部门"}, unit("U001"))
+    state = order.state
+    due = unit_deadline(state, CTX)
+    assert due is not None and extension_timing(state, CTX, state.updated_at) == ""
+    late = dict(state.extension_pending, at=(due.at + timedelta(hours=1)).isoformat())
+    state.extension_pending = late  # as a request recorded where no calendar could check it arrives
+    assert requested_late(due.at + timedelta(hours=1), due.at)
+    assert "晚于办理时限" in extension_timing(state, CTX, state.updated_at)
+
+
+def test_R32_each_callback_result_can_be_taken_back_until_something_else_happens():
+    order = Order().dispatched()
+    order.ok(Kind.UNIT_REPLIED, {"reply": "已处理"}, unit("U001"))
+    assert "没有可撤销" in order.no(Kind.CALLBACK_UNDONE, {}, CALLBACK)
+    order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "no_answer"}, CALLBACK)
+    state = order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "busy"}, CALLBACK, minutes=30)
+    assert state.status == Status.CLOSED and state.unreachable
+    state = order.ok(Kind.CALLBACK_UNDONE, {}, CALLBACK)  # the second failure was a wrong key
+    assert state.status == Status.REPLIED and not state.unreachable and state.callback_failures == 1
+    assert state.closed_at is None and state.close_reason == ""
+    order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, CALLBACK)
+    state = order.ok(Kind.CALLBACK_DONE, {"result": "满意"}, CALLBACK)
+    assert state.status == Status.CLOSED
+    state = order.ok(Kind.CALLBACK_UNDONE, {}, CALLBACK)
+    assert state.status == Status.REPLIED and state.callback_result == "" and state.callback_failures == 1
+    state = order.ok(Kind.CALLBACK_UNDONE, {}, CALLBACK)  # and the first failure too
+    assert state.callback_failures == 0 and state.callback_failed_at is None
+    order.ok(Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, CALLBACK)
+    order.ok(Kind.CALLBACK_DONE, {"result": "不满意", "words": "没人来过"}, CALLBACK)
+    order.ok(Kind.REWORK, {"reason": "没人来过"}, CALLBACK)
+    assert "没有可撤销" in order.no(Kind.CALLBACK_UNDONE, {}, CALLBACK)  # it has gone back to the unit

@@ -367,7 +367,8 @@ async def test_new_call_resets_the_choice_highlight(data_dir):
         await fill_caller(pilot, name="王", title_key="right")
         await pilot.press("shift+tab", "enter")
         assert screen.fields()["caller_title"] == "女士"
-        await pilot.press("f8", *"刘", "tab", "enter")  # Enter on the first choice: 先生
+        await pilot.press("f8", "enter")  # a half-typed call: F8 asks, Enter answers yes
+        await pilot.press(*"刘", "tab", "enter")  # Enter on the first choice: 先生
         assert screen.fields()["caller_title"] == "先生"
 
 

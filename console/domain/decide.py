@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from console.domain import payloads as pl
@@ -48,6 +49,7 @@ ALLOWED_ROLES: dict[str, frozenset[Role]] = {
     Kind.UNIT_REPLIED: frozenset({U, D, L}),
     Kind.CALLBACK_ATTEMPTED: frozenset({C, L}),
     Kind.CALLBACK_DONE: frozenset({C, L}),
+    Kind.CALLBACK_UNDONE: frozenset({C, L}),
     Kind.REWORK: frozenset({C, D, L, S}),
     Kind.SUPERVISED: frozenset({S, L}),
     Kind.PROGRESS_INQUIRY: frozenset({A, L, C}),
@@ -267,7 +269,7 @@ def _extension_requested(s: OrderState, e: Event, actor: Actor, ctx: Context) ->
     if not 1 <= p.days <= ctx.rules.max_extension_days:  # R-25
         return reject("days", f"延期天数应为1至{ctx.rules.max_extension_days}天")
     due = unit_deadline(s, ctx)
-    if due is not None and e.at > due.at:  # R-25: apply before the deadline
+    if due is not None and requested_late(e.at, due.at):  # R-25: apply before the deadline
         return reject("late", f"已超过办理时限（{due.at:%m-%d %H:%M}），不能再申请延期")
     return ACCEPT
 
@@ -335,6 +337,12 @@ def _callback_done(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decis
         return reject("result", "满意度应为满意、基本满意或不满意")
     if result == "不满意" and not e.payload.words.strip():
         return reject("words", "不满意须记录来电人的意见（R-33）")
+    return ACCEPT
+
+
+def _callback_undone(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    if not s.callback_undo:
+        return reject("nothing_to_undo", "没有可撤销的回访结果（已退回重办或已有其他处理）")
     return ACCEPT
 
 
@@ -447,6 +455,7 @@ _HANDLERS: dict[str, Callable[[OrderState, Event, Actor, Context], Decision]] = 
     Kind.UNIT_REPLIED: _unit_replied,
     Kind.CALLBACK_ATTEMPTED: _callback_attempted,
     Kind.CALLBACK_DONE: _callback_done,
+    Kind.CALLBACK_UNDONE: _callback_undone,
     Kind.REWORK: _rework,
     Kind.SUPERVISED: _supervised,
     Kind.PROGRESS_INQUIRY: _progress_inquiry,
@@ -485,6 +494,28 @@ class ThreeWayOffer:
 def three_way_offer(attempts: Sequence[Mapping[str, object]]) -> ThreeWayOffer:
     connected = any(a.get("outcome") == "connected" for a in attempts)
     return ThreeWayOffer(connected, sum(1 for a in attempts if a.get("outcome") != "connected"))
+
+
+def requested_late(asked: datetime, due: datetime) -> bool:
+    """R-25: an extension is asked for before the unit deadline; asked after it, it is late."""
+    return asked > due
+
+
+def extension_timing(s: OrderState, ctx: Context, now: datetime) -> str:
+    """R-25: why approving the pending extension now would break "apply before the deadline"
+    ("" when nothing does): asked after the deadline (recorded where no calendar could check it),
+    or the deadline it would give has already passed."""
+    pending = s.extension_pending
+    due = unit_deadline(s, ctx)
+    if not pending or due is None or ctx.calendar is None:
+        return ""
+    asked = datetime.fromisoformat(pending["at"])
+    if requested_late(asked, due.at):
+        return f"申请于 {asked:%m-%d %H:%M}，晚于办理时限 {due.at:%m-%d %H:%M}：R-25 须在时限前申请"
+    new = extended_due(due, int(pending.get("days") or 0), ctx.calendar)
+    if new.at < now:
+        return f"批准后的办结时限 {new.at:%m-%d %H:%M} 也已过去"
+    return ""
 
 
 def extension_notice_missing(s: OrderState) -> int:

@@ -81,6 +81,7 @@ class Kind(StrEnum):
     UNIT_REPLIED = "unit_replied"
     CALLBACK_ATTEMPTED = "callback_attempted"
     CALLBACK_DONE = "callback_done"
+    CALLBACK_UNDONE = "callback_undone"
     REWORK = "rework"
     SUPERVISED = "supervised"
     PROGRESS_INQUIRY = "progress_inquiry"
@@ -89,3 +90,19 @@ class Kind(StrEnum):
     NOTE = "note"
     REVEALED = "revealed"  # a masked caller field shown, with the reason (the audit of who saw it)
     CLOSED = "closed"
+
+
+# What an event is called on screen (the order's history): the kind's id is for files and the wire.
+KIND_LABELS: dict[str, str] = {
+    Kind.CREATED: "受理", Kind.AMENDED: "修改", Kind.RESUBMITTED: "重新提交", Kind.ANSWERED_DIRECTLY: "直接答复",
+    Kind.RETURNED_TO_INTAKE: "退回受理", Kind.ESCALATED: "提交负责人", Kind.REPORTED_TO_LEADER: "呈报领导",
+    Kind.THREE_WAY_CALL_LOGGED: "三方通话", Kind.DISPATCHED: "转办", Kind.UNIT_RETURNED: "单位退回",
+    Kind.REDISPATCHED: "改派", Kind.EXTENSION_REQUESTED: "申请延期", Kind.SUPERVISION_NOTICE: "督办室通知",
+    Kind.EXTENSION_DECIDED: "延期审批", Kind.UNIT_REPLIED: "单位答复", Kind.CALLBACK_ATTEMPTED: "回访拨打",
+    Kind.CALLBACK_DONE: "回访结果", Kind.CALLBACK_UNDONE: "撤销回访结果", Kind.REWORK: "退回重办",
+    Kind.SUPERVISED: "列入督办", Kind.PROGRESS_INQUIRY: "进度查询", Kind.MERGED_INTO: "并单",
+    Kind.UNMERGED: "撤销并单", Kind.NOTE: "备注", Kind.CLOSED: "办结",
+}
+CALLBACK_OUTCOME_LABELS: dict[str, str] = {
+    "reached": "接通", "no_answer": "无人接听", "busy": "占线", "off": "关机", "wrong_number": "号码错误",
+}

@@ -99,7 +99,12 @@ class OrderState:
     bounced: bool = False
     replied_at: datetime | None = None
     reply: str = ""
+    phrasing_warnings: list[str] = field(default_factory=list)  # R-44, warned about at intake
     callback_failures: int = 0
+    callback_failed_at: datetime | None = None  # the last failed try that counted (R-32)
+    # what each callback result since the last other event changed, newest last: callback_undone
+    # takes back the newest (JSON values: the state is stored and synced as JSON)
+    callback_undo: list[dict[str, Any]] = field(default_factory=list)
     callback_result: str = ""
     callback_words: str = ""
     unreachable: bool = False
@@ -152,6 +157,7 @@ def _created(event: Event) -> OrderState:
     for key in ORDER_FIELDS:
         setattr(s, key, copy.copy(getattr(p, key)))
     s.disposition = p.disposition
+    s.phrasing_warnings = list(p.phrasing_warnings)
     d = s.disposition
     if d == Disposition.NOT_ACCEPTED:
         s.status, s.not_accepted_reason, s.closed_at = Status.NOT_ACCEPTED, p.reason, at
@@ -166,6 +172,34 @@ def _created(event: Event) -> OrderState:
     return s
 
 
+_CALLBACK_FIELDS = ("callback_failures", "callback_result", "callback_words", "unreachable", "close_reason")
+_CALLBACK_TIMES = ("callback_failed_at", "closed_at")
+
+
+def _callback_snapshot(s: OrderState) -> dict[str, Any]:
+    snap: dict[str, Any] = {name: getattr(s, name) for name in _CALLBACK_FIELDS}
+    for name in _CALLBACK_TIMES:
+        value = getattr(s, name)
+        snap[name] = value.isoformat() if value is not None else None
+    snap["status"] = s.status.value
+    return snap
+
+
+def _callback_restore(s: OrderState, snap: dict[str, Any]) -> None:
+    for name in _CALLBACK_FIELDS:
+        setattr(s, name, snap[name])
+    for name in _CALLBACK_TIMES:
+        setattr(s, name, datetime.fromisoformat(snap[name]) if snap[name] else None)
+    s.status = Status(snap["status"])
+
+
+def failed_try_counts(state: OrderState, at: datetime, rules: Any) -> bool:
+    """R-32: a failed callback try at `at` is a new attempt only `callback_min_gap_minutes` after
+    the last one that counted; a try sooner is recorded but does not bring "unreachable" nearer."""
+    last = state.callback_failed_at
+    return last is None or (at - last).total_seconds() >= rules.callback_min_gap_minutes * 60
+
+
 def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderState:
     """Fold one accepted event into the state; returns a new state (the input is not changed)."""
     from console.domain.settings import DEFAULT_RULES
@@ -178,11 +212,19 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
     p: Any = event.payload
     at = event.at
     s = copy.copy(state)
-    for attr in ("content_path", "assist_units", "extension_days", "unit_returns", "supervision_reasons"):
+    for attr in ("content_path", "assist_units", "extension_days", "unit_returns", "supervision_reasons",
+                 "callback_undo"):
         setattr(s, attr, list(getattr(state, attr)))
     s.updated_at = at
     s.event_count += 1
     kind = event.kind
+    if kind == Kind.CALLBACK_DONE or (kind == Kind.CALLBACK_ATTEMPTED and p.outcome in CALLBACK_FAILED_OUTCOMES):
+        s.callback_undo.append(_callback_snapshot(state))  # a result: it can be taken back
+    elif kind == Kind.CALLBACK_UNDONE:
+        _callback_restore(s, s.callback_undo.pop())
+        return s
+    elif kind != Kind.CALLBACK_ATTEMPTED:  # anything else happened to the order: its results stand
+        s.callback_undo = []
     if kind == Kind.AMENDED:
         for key, value in p.given().items():
             setattr(s, key, copy.copy(value))
@@ -244,13 +286,15 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
     elif kind == Kind.UNIT_REPLIED:
         s.reply, s.replied_at = p.reply, at
         s.callback_failures, s.callback_result, s.callback_words = 0, "", ""
+        s.callback_failed_at = None
         if s.confidential:  # R-02: confidential callers are not called back
             s.status, s.closed_at, s.close_reason = Status.CLOSED, at, "保密件，免回访"
         else:
             s.status = Status.REPLIED
     elif kind == Kind.CALLBACK_ATTEMPTED:
-        if p.outcome in CALLBACK_FAILED_OUTCOMES:
+        if p.outcome in CALLBACK_FAILED_OUTCOMES and failed_try_counts(s, at, rules):
             s.callback_failures += 1
+            s.callback_failed_at = at
             if s.callback_failures >= rules.callback_max_failures:  # R-32
                 s.unreachable = True
                 s.status, s.closed_at, s.close_reason = Status.CLOSED, at, "两次回访未联系上"

@@ -47,6 +47,8 @@ class Created:
     kb_article: str = ""
     answer: str = ""
     trainee_no: str = ""
+    # R-44: forbidden phrases the form warned about during the call (the agent saw the warning)
+    phrasing_warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,13 @@ class CallbackDone:
 
 
 @dataclass(frozen=True)
+class CallbackUndone:
+    """The last callback result recorded on the order is taken back (a wrong key, a misheard answer)."""
+
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Rework:
     reason: str
 
@@ -214,8 +223,8 @@ class Closed:
 Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
     Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
     ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
-    UnitReplied, CallbackAttempted, CallbackDone, Rework, Supervised, ProgressInquiry, MergedInto, Unmerged,
-    Note, Revealed, Closed,
+    UnitReplied, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry, MergedInto,
+    Unmerged, Note, Revealed, Closed,
 ]
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
@@ -236,6 +245,7 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
     Kind.UNIT_REPLIED: UnitReplied,
     Kind.CALLBACK_ATTEMPTED: CallbackAttempted,
     Kind.CALLBACK_DONE: CallbackDone,
+    Kind.CALLBACK_UNDONE: CallbackUndone,
     Kind.REWORK: Rework,
     Kind.SUPERVISED: Supervised,
     Kind.PROGRESS_INQUIRY: ProgressInquiry,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -44,11 +44,17 @@ class PhraseContext:
     matter: str | None = None
 
 
+MATTER_END = "。，；：！？!?,.;: 、…"  # punctuation a description may end with
+DEFAULT_ALTERNATIVE = "您反映的问题我帮您记录下来，尽快为您落实答复。"
+
+
 @dataclass(frozen=True)
 class Phrasebook:
     # key -> variants; the first whose placeholders are all known wins, the last is the fallback
     phrases: Mapping[str, tuple[str, ...]]
     forbidden: tuple[str, ...] = ()
+    # R-44: what to say instead of a forbidden phrase (phrase -> the standard wording)
+    alternatives: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     courtesies: tuple[str, ...] = DEFAULT_COURTESIES
     hotline: str = DEFAULT_HOTLINE
     address_unknown: str = "您"
@@ -75,6 +81,7 @@ class Phrasebook:
         return cls(
             phrases=MappingProxyType(phrases),
             forbidden=tuple(str(x) for x in rules.get("forbidden", ())),
+            alternatives=MappingProxyType({str(k): str(v) for k, v in rules.get("alternatives", {}).items()}),
             courtesies=tuple(str(x) for x in rules.get("courtesies", DEFAULT_COURTESIES)),
             hotline=str(settings.get("hotline", DEFAULT_HOTLINE)),
             address_unknown=str(settings.get("address_unknown", "您")),
@@ -110,6 +117,10 @@ class Phrasebook:
             key += "_holiday"
         return self.render(key, ctx)
 
+    def alternative(self, phrase: str) -> str:
+        """R-44: the standard wording to use instead of the forbidden `phrase`."""
+        return self.alternatives.get(phrase) or DEFAULT_ALTERNATIVE
+
     def find_forbidden(self, text: str) -> list[str]:
         """R-44: forbidden phrases in `text`, in order of appearance. A phrase seen only inside
         a longer one that was found ("不知道" in "我不知道") is not reported again."""
@@ -141,7 +152,7 @@ class Phrasebook:
             "title": title,
             "address": address,
             "trainee_no": _clean(ctx.trainee_no),
-            "matter": _clean(ctx.matter),
+            "matter": _clean((ctx.matter or "").rstrip(MATTER_END)),  # "关于{matter}，" never reads "。，"
         }
 
     def _fill(self, template: str, known: Mapping[str, str | None]) -> str:

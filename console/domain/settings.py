@@ -19,6 +19,8 @@ class Rules:
     max_extension_days: int = 7
     callback_days: int = 3
     callback_max_failures: int = 2  # two failed tries = unreachable
+    # R-32 means two attempts, not two key presses: a failed try counts only this long after the last
+    callback_min_gap_minutes: int = 30
 
     def limit_days(self, nature: str, complexity: str) -> int:
         per_nature = self.limits.get(nature) or self.limits["default"]

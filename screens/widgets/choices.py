@@ -12,6 +12,9 @@ from screens.widgets.picker import Choice
 # Phrase keys of console/kb_data/phrasing.toml with their on-screen names and pinyin initials.
 PHRASE_LABELS: dict[str, tuple[str, str]] = {
     "greeting": ("问候", "wh"),
+    "greeting_holiday": ("节日问候", "jrwh"),
+    "greeting_trainee": ("实习员问候", "sxwh"),
+    "greeting_trainee_holiday": ("实习员节日问候", "sxjrwh"),
     "ask_surname": ("问姓", "wx"),
     "ask_surname_alt": ("问称呼", "wch"),
     "address_answer": ("称呼答复", "chdf"),
@@ -21,6 +24,7 @@ PHRASE_LABELS: dict[str, tuple[str, str]] = {
     "after_wait": ("感谢等待", "gxdd"),
     "closing": ("结束语", "jsy"),
     "silent_caller": ("无声电话", "wsdh"),
+    "callback_closing": ("回访结束语", "hfjsy"),
 }
 
 REPLY_METHODS: tuple[tuple[str, str], ...] = (("电话", "dh"), ("短信", "dx"), ("邮件", "yj"), ("书面", "sm"))

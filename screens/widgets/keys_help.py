@@ -29,11 +29,16 @@ def key_label(app, key: str) -> str:
     return "+".join(p.upper() if len(p) == 1 or (p[0] == "f" and p[1:].isdigit()) else p.capitalize() for p in parts)
 
 
+def raw_key(app, binding_id: str, default: str) -> str:
+    """The key that runs `binding_id` now ("f8"), a [keys] remap in config.toml included."""
+    keymap = getattr(app, "_keymap", None) or {}
+    return (keymap.get(binding_id) or default).split(",")[0].strip()
+
+
 def bound_key(app, binding_id: str, default: str) -> str:
     """The key that runs `binding_id` now, as the help names it: a [keys] remap in config.toml
     changes what on-screen hints say, not only what the key does."""
-    keymap = getattr(app, "_keymap", None) or {}
-    return key_label(app, (keymap.get(binding_id) or default).split(",")[0].strip())
+    return key_label(app, raw_key(app, binding_id, default))
 
 
 def binding_rows(app, screen) -> list[tuple[str, str, str]]:

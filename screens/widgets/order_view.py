@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from console.domain.kinds import CALLBACK_OUTCOME_LABELS, KIND_LABELS
 from screens.caller_view import caller_name
 from screens.safe import content, labelled
 from screens.widgets.footer import StableFooter
@@ -51,7 +52,8 @@ class OrderView(ModalScreen[str | None]):
                 yield Static(content("办理记录"), classes="panel-title")
                 for e in self.events:
                     at = (e.get("at") or "")[5:16].replace("T", " ")
-                    yield Static(content(f"{at}  {e['kind']}  {e.get('operator') or ''}  {_brief(e.get('payload'))}"),
+                    kind = KIND_LABELS.get(e["kind"], "其他记录")
+                    yield Static(content(f"{at}  {kind}  {e.get('operator') or ''}  {_brief(e.get('payload'))}"),
                                  classes="order-event")
                     if e.get("sync_status") == "rejected":  # kept in the history, never folded
                         yield Static(content(f"  ✗ 中心拒绝：{e.get('sync_reason') or ''}"),
@@ -70,5 +72,6 @@ def _brief(payload) -> str:
         return ""
     for key in ("reply", "answer", "reason", "note", "notes", "lead_unit", "target", "result", "text", "outcome"):
         if payload.get(key):
-            return str(payload[key])[:40]
+            value = str(payload[key])
+            return CALLBACK_OUTCOME_LABELS.get(value, value)[:40] if key == "outcome" else value[:40]
     return ""

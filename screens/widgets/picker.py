@@ -2,7 +2,8 @@
 
 The source is a function `query -> [Choice]` (taxonomy classes, units, phrases, natures …) that
 matches Chinese or pinyin initials. Up/Down move through the matches, Enter picks one, Escape
-closes the list. The chosen value is `picker.value` (None while nothing is picked); typing after a
+closes the list. The list never takes the focus: Tab moves on to the next field and typing
+always reaches the input, even while the list is open. The chosen value is `picker.value` (None while nothing is picked); typing after a
 pick clears it again, so the form never keeps a value the agent no longer sees.
 """
 
@@ -61,7 +62,9 @@ class Picker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, classes="picker-input", compact=True)
-        yield OptionList(classes="picker-list")
+        matches = OptionList(classes="picker-list")
+        matches.can_focus = False  # no Tab stop: Tab leaves the field, letters always go to the input
+        yield matches
 
     @property
     def input(self) -> Input:
