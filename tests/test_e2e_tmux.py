@@ -121,7 +121,7 @@ def test_keys_never_drop_a_call_at_100_columns(tmp_path):
     finally:
         if running(session):
             tmux("kill-session", "-t", session)
-    draft = json.loads((tmp_path / "drafts" / "intake.json").read_text(encoding="utf-8"))
+    draft = json.loads((tmp_path / "drafts" / "intake-A07.json").read_text(encoding="utf-8"))
     assert draft["caller_name"] == "孙" and draft["description"] == "井盖丢了"
 
 

@@ -100,7 +100,7 @@ async def test_f8_asks_before_dropping_a_half_typed_call_and_esc_keeps_it(data_d
         assert screen.fields()["phone"] == "13812345678"
         await pilot.press("f8", "f8")  # the same key again answers yes
         assert app.screen is screen and screen.fields()["caller_name"] == "" and screen.fields()["phone"] == ""
-        assert not (data_dir / "drafts" / "intake.json").exists()
+        assert not (data_dir / "drafts" / "intake-A01.json").exists()
 
 
 async def test_f8_on_a_saved_or_empty_form_starts_at_once(data_dir):
@@ -138,7 +138,7 @@ async def test_f10_asks_during_a_call_and_the_draft_survives(data_dir):
         await pilot.press("enter")
         await pilot.pause()
     assert app.return_code == 0
-    draft = json.loads((data_dir / "drafts" / "intake.json").read_text(encoding="utf-8"))
+    draft = json.loads((data_dir / "drafts" / "intake-A01.json").read_text(encoding="utf-8"))
     assert draft["description"] == "路灯不亮"
 
 
