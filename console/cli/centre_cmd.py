@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, number_in, print_json
 from console.cli.errors import CliError
 
 
@@ -25,7 +25,7 @@ def register(sub) -> None:
 
     p = with_db(cmds.add_parser("serve", help="run the centre's HTTP API"))
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8345)
+    p.add_argument("--port", type=number_in(1, 65535), default=8345)
     p.set_defaults(func=cmd_serve)
 
     p = with_db(cmds.add_parser("enroll", help="enrol a seat (or a unit) and print its token"))

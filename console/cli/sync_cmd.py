@@ -5,14 +5,15 @@ from __future__ import annotations
 import signal
 import time
 
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, number_in, print_json
 from console.cli.errors import CliError
 
 
 def register(sub) -> None:
     p = sub.add_parser("sync", help="sync this seat with the centre (runs until Ctrl+C; --once for one round)")
     p.add_argument("--once", action="store_true", help="push and pull once, then exit")
-    p.add_argument("--interval", type=float, default=2.0, help="seconds between outbox checks (default 2)")
+    p.add_argument("--interval", type=number_in(0.05, 3600, float), default=2.0,
+                   help="seconds between outbox checks (default 2; more than 0, at most 3600)")
     add_data_dir(p)
     p.set_defaults(func=cmd_sync)
     actions = p.add_subparsers(dest="sync_command", metavar="ACTION")

@@ -15,6 +15,7 @@ from console.domain.calendar import WorkCalendar
 from console.domain.deadlines import Deadline, extended_due, unit_due
 from console.domain.intake import COMPLEXITIES, intake_problems, value_problems
 from console.domain.kinds import AMENDABLE, AWAITING_DISPATCH, STATUS_LABELS, TERMINAL, Kind, Status
+from console.domain.limits import envelope_problem, payload_problem
 from console.domain.order import (
     CALLBACK_OUTCOMES,
     CALLBACK_RESULTS,
@@ -88,10 +89,16 @@ class Context:
 def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | None = None) -> Decision:
     ctx = ctx or Context()
     kind = event.kind
+    bad = envelope_problem(event.order, kind, actor.operator, actor.seat, actor.unit, event.id)
+    if bad:
+        return reject(*bad)
     if kind not in ALLOWED_ROLES:
         return reject("unknown_kind", f"未知的事件类型：{kind}")
     if not isinstance(event.payload, pl.PAYLOAD_TYPES[kind]):
         return reject("payload", f"事件内容不是{kind}的格式")
+    bad = payload_problem(event.payload)
+    if bad:
+        return reject(*bad)
     if actor.role not in ALLOWED_ROLES[kind]:
         return reject("role", f"{ROLE_LABELS[actor.role]}无权执行此操作（{kind}）")
     if kind == Kind.CREATED:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from console.domain.kinds import Kind
+from console.domain.limits import raw_problem
 
 
 class PayloadError(ValueError):
@@ -270,6 +271,9 @@ def parse_payload(kind: str, data: object) -> Any:
         raise PayloadError(f"未知的事件类型：{kind}", "unknown_kind")
     if not isinstance(data, Mapping):
         raise PayloadError("事件内容应为对象")
+    bad = raw_problem(data)
+    if bad:
+        raise PayloadError(bad[1], bad[0])
     values = upcast(kind, data)
     hints = _hints(model)
     kwargs: dict[str, Any] = {}

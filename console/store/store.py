@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from console import clock, paths
 from console.domain.decide import Context, decide
+from console.domain.limits import order_number_problem
 from console.domain.order import Event, Kind, OrderState, PayloadError, apply, fold
 from console.domain.roles import Actor, Role
 from console.domain.settings import Rules
@@ -263,6 +264,9 @@ class Store:
                     if created is None:
                         raise _Rejected(index, "本次操作没有新建工单", "no_order")
                     number = created
+                bad = order_number_problem(number)
+                if bad:  # asked before the order is read: the store could not even look it up
+                    raise _Rejected(index, bad[1], bad[0])
                 state = pending.get(number) or self._state(conn, number)
             payload = new.payload
             try:
