@@ -86,6 +86,8 @@ def _hostile(good: dict) -> list[tuple[dict, str]]:
         (dict(good, kind="k" * 100), "unknown_kind"),
         (dict(good, hlc="h" * 100), "too_long"),
         (dict(good, at="2026-11-27T09:00:00" + "0" * 40), "too_long"),
+        (dict(good, at="2026-11-27T09:00:00+00:00"), "bad_event"),
+        (dict(good, at="yesterday"), "bad_event"),
         (dict(good, payload=long_payload), "too_large"),
         (dict(good, payload=dict(good["payload"], description="停水\ud800停水")), "bad_char"),
         (dict(good, order_no=["not", "a", "number"]), "bad_event"),

@@ -83,7 +83,10 @@ def open_centre(args, create: bool = False):
             if "://" not in url:
                 from pathlib import Path
 
-                Path(url).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    Path(url).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise CliError(f"cannot create the directory of {url}: {exc.strerror or exc}", 1)
             centre = Centre(engine)
             centre.init()
             return centre
@@ -110,8 +113,8 @@ def cmd_serve(args) -> int:
     from console.centre.app import create_app
     from console.log import setup_logging
 
+    centre = open_centre(args)  # first: a centre that cannot open is the one line to say
     setup_logging(paths.data_dir(getattr(args, "data_dir", None)), "centre")
-    centre = open_centre(args)
     print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}", flush=True)
     uvicorn.run(create_app(centre), host=args.host, port=args.port, log_level="warning")
     return 0

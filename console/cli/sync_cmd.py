@@ -39,9 +39,17 @@ def _store(args):
 
 
 def cmd_connect(args) -> int:
+    import httpx
+
     from console.sync import state as sync_state
     from console.sync.client import CentreClient, SyncError
 
+    try:
+        url = httpx.URL(args.url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise CliError(f"bad centre URL {args.url!r}: {exc}")
+    if url.scheme not in ("http", "https") or not url.host:
+        raise CliError(f"bad centre URL {args.url!r}: expected http://HOST:PORT or https://HOST:PORT")
     store = _store(args)
     client = CentreClient(args.url, args.token, timeout=10)
     try:

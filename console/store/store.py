@@ -124,7 +124,10 @@ class Store:
     @classmethod
     def init(cls, data_dir, seat: str, **kwargs) -> Store:
         directory = paths.data_dir(data_dir)
-        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file of that name, no permission, a read-only disk
+            raise StoreError(f"cannot create the data dir {directory}: {exc.strerror or exc}")
         path = directory / paths.STORE_FILE
         if path.exists():
             check_sqlite_file(path)

@@ -67,6 +67,12 @@ def wire_problem(ev: Mapping[str, Any]) -> Problem | None:
         bad = text_problem(name, value, STAMP_MAX) if isinstance(value, str) else ("bad_event", f"{name} 应为文字")
         if bad:
             return bad
+    try:
+        aware = datetime.fromisoformat(ev["at"]).tzinfo is not None
+    except ValueError:
+        return "bad_event", "事件格式错误：at 应为 ISO 8601 时间"
+    if aware:  # rules are in China wall time; a seat converts before it records
+        return "bad_event", "事件格式错误：at 应为中国当地时间（不带时区）"
     seq = ev.get("seat_seq")
     if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= SEAT_SEQ_MAX:
         return "bad_event", f"事件格式错误：seat_seq 应为 1 至 {SEAT_SEQ_MAX} 的整数"
