@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from console.centre.body_limit import BodyLimit
 from console.centre.service import Centre, CentreError, SeatInfo
-from console.domain.limits import ID_MAX
+from console.domain.limits import ID_MAX, OPERATOR_MAX, ORDER_MAX
 from console.wire.events import storable
 from console.wire.protocol import (
     MAX_BODY_BYTES,
@@ -44,8 +44,8 @@ class PushRequest(BaseModel):
 
 
 class LeaseRequest(BaseModel):
-    order: str
-    operator: str
+    order: str = Field(min_length=1, max_length=ORDER_MAX)
+    operator: str = Field(min_length=1, max_length=OPERATOR_MAX)
     ttl: float = Field(default=120.0, gt=0, le=3600)
 
 

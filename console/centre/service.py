@@ -30,6 +30,7 @@ from console.centre.model import (
 from console.centre.reference import Reference
 from console.centre.units_api import UnitActions
 from console.domain.decide import Context, decide
+from console.domain.kinds import Kind
 from console.domain.limits import PAYLOAD_MAX_CHARS, SEAT_MAX, UNIT_MAX, order_number_problem, text_problem
 from console.domain.order import OrderState, apply
 from console.domain.payloads import PayloadError
@@ -295,8 +296,12 @@ class Centre(Leases, UnitActions, Reference):
         def lookup(number: str):
             return self._state(conn, number, states)
 
+        def lease_fence(number: str) -> int | None:
+            return conn.execute(select(db.leases.c.fence).where(db.leases.c.order_no == number)).scalar()
+
         return Context(rules=self.rules, calendar=self.calendar, lookup=lookup,
-                       unit_codes=self.unit_codes(conn), valid_content_path=self.taxonomy.is_valid_path)
+                       unit_codes=self.unit_codes(conn), valid_content_path=self.taxonomy.is_valid_path,
+                       lease_fence=lease_fence)
 
     def _state(self, conn: Connection, number: str, states: _Batch) -> OrderState | None:
         if number not in states.states:
@@ -333,6 +338,8 @@ class Centre(Leases, UnitActions, Reference):
             return "rejected", decision.reason, decision.code
         states.states[event.order] = new_state
         states.dirty.add(event.order)
+        if event.kind in (Kind.DISPATCHED, Kind.REDISPATCHED):  # the lease's work is done
+            conn.execute(db.leases.delete().where(db.leases.c.order_no == event.order))
         return "accepted", "", ""
 
     def _prefetch(self, conn: Connection, numbers: set[str], states: _Batch) -> None:

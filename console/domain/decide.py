@@ -83,6 +83,7 @@ class Context:
     lookup: Callable[[str], OrderState | None] | None = None  # other orders (merge targets)
     unit_codes: frozenset[str] | None = None  # known undertaking units
     valid_content_path: Callable[[list[str]], bool] | None = None  # the taxonomy's check
+    lease_fence: Callable[[str], int | None] | None = None  # at the centre: an order's current lease fence
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -233,7 +234,15 @@ def _dispatched(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision
     gaps = recording_gaps(s)
     if gaps:  # R-20
         return reject("gaps", "记录不符合规范，请退回受理：缺" + "、".join(gaps))
-    return _check_units(e.payload, ctx) or ACCEPT
+    return _check_fence(s, e.payload, ctx) or _check_units(e.payload, ctx) or ACCEPT
+
+
+def _check_fence(s: OrderState, p: pl.Dispatched, ctx: Context) -> Decision | None:
+    """A dispatch made under a lease that another dispatcher has since taken over is stale."""
+    current = ctx.lease_fence(s.number) if ctx.lease_fence is not None and p.fence else None
+    if current is not None and current != p.fence:
+        return reject("stale_lease", f"租约已失效（{p.fence}，当前 {current}）：工单已由其他转办坐席领取，请重新打开")
+    return None
 
 
 def _unit_returned(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
@@ -247,7 +256,7 @@ def _redispatched(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decisi
         return reject("state", f"工单{_label(s)}，不是单位退回的工单")
     if e.payload.lead_unit == s.lead_unit:  # R-24: re-route to the right unit
         return reject("unit", f"{s.lead_unit} 刚退回此单，请改派其他单位")
-    return _check_units(e.payload, ctx) or ACCEPT
+    return _check_fence(s, e.payload, ctx) or _check_units(e.payload, ctx) or ACCEPT
 
 
 def unit_deadline(s: OrderState, ctx: Context) -> Deadline | None:

@@ -121,6 +121,7 @@ class Dispatched:
     assist_units: list[str] = field(default_factory=list)
     complexity: str = ""
     note: str = ""
+    fence: int = 0  # the centre's lease fencing number it was made under (0: none, e.g. offline)
 
 
 @dataclass(frozen=True)
