@@ -53,6 +53,13 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help="taxonomy TOML (see hotline taxonomy convert)")
     p.set_defaults(func=cmd_publish_taxonomy)
 
+    orders = cmds.add_parser("orders", help="the centre's orders")
+    osub = orders.add_subparsers(dest="centre_orders_command", metavar="ACTION", required=True)
+    p = with_db(osub.add_parser("show", help="one order as the centre holds it (the shape of `hotline orders show`)"))
+    p.add_argument("number", metavar="NUMBER", help="order number, e.g. 20261128-S07-0012")
+    p.add_argument("--json", action="store_true", help="print JSON: order, deadlines, events")
+    p.set_defaults(func=cmd_order_show)
+
     p = with_db(cmds.add_parser("check", help="check the log: gap-free seq, projection = fold"))
     p.set_defaults(func=cmd_check)
 
@@ -129,6 +136,21 @@ def cmd_enroll(args) -> int:
     except (CentreError, ValueError) as exc:
         raise CliError(str(exc))
     print(token)
+    return 0
+
+
+def cmd_order_show(args) -> int:
+    from console.centre.orders_view import centre_order
+    from console.cli.orders_cmd import print_order
+    from console.domain.limits import order_number_problem
+
+    view = None if order_number_problem(args.number) else centre_order(open_centre(args), args.number)
+    if view is None:
+        raise CliError(f"no order {args.number!r} at the centre", 1)
+    if args.json:
+        print_json(view)
+    else:
+        print_order(view)
     return 0
 
 

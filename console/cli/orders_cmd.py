@@ -7,6 +7,7 @@ import json
 from console.cli.common import add_data_dir, print_json
 from console.cli.errors import CliError
 from console.domain.order import STATUS_LABELS, Status
+from console.wire.order_view import order_view
 
 
 def register(sub) -> None:
@@ -76,22 +77,19 @@ def cmd_show(args) -> int:
     if row is None:
         store.close()
         raise CliError(f"no order {args.number!r} in this store", 1)
-    state = json.loads(row["state"])
-    events = store.events_of(args.number)
+    view = order_view(row["state"], row, store.events_of(args.number))
     store.close()
-    deadlines = {
-        "dispatch_due": row["dispatch_due"],
-        "unit_due": row["unit_due"],
-        "unit_due_provisional": bool(row["unit_due_provisional"]),
-        "callback_due": row["callback_due"],
-    }
     if args.json:
-        print_json({"order": state, "deadlines": deadlines, "events": [
-            {k: e.get(k) for k in ("id", "kind", "at", "operator", "role", "unit", "seat", "seat_seq", "seq",
-                                   "sync_status", "sync_reason", "payload")}
-            for e in events]})
-        return 0
-    print(f"工单 {row['number']}  {STATUS_LABELS[Status(row['status'])]}")
+        print_json(view)
+    else:
+        print_order(view)
+    return 0
+
+
+def print_order(view: dict) -> None:
+    """The order in text: its fields, deadlines and history (a rejected event marked ✗)."""
+    state, deadlines, events = view["order"], view["deadlines"], view["events"]
+    print(f"工单 {state['number']}  {STATUS_LABELS[Status(state['status'])]}")
     for label, key in (("来电人", None), ("电话", "phone"), ("地址", "address"), ("性质", "nature"),
                        ("分类", None), ("诉求", "description"), ("主办单位", "lead_unit")):
         if key is None and label == "来电人":
@@ -111,4 +109,3 @@ def cmd_show(args) -> int:
               f"{json.dumps(e['payload'], ensure_ascii=False)[:80]}")
         if e.get("sync_status") == "rejected":  # kept in the history, not folded (issue 6)
             print(f"      ✗ 中心拒绝：{e.get('sync_reason') or ''}")
-    return 0
