@@ -43,7 +43,7 @@ LIST_ITEMS: dict[str, tuple[int, int]] = {  # list field -> (most items, longest
 }
 LIST_DEFAULT = (20, LINE_DEFAULT)
 ATTEMPT_KEYS = 8  # keys of one three-way attempt record
-INT_RANGE: dict[str, tuple[int, int]] = {"days": (0, 365), "fence": (0, 2**62)}
+INT_RANGE: dict[str, tuple[int, int]] = {"days": (0, 365), "fence": (0, 2**62), "limit_days": (0, 120)}
 INT_DEFAULT = (-(2**31), 2**31 - 1)
 
 Problem = tuple[str, str]  # (code, reason in Chinese)

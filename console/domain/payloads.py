@@ -122,6 +122,9 @@ class Dispatched:
     complexity: str = ""
     note: str = ""
     fence: int = 0  # the centre's lease fencing number it was made under (0: none, e.g. offline)
+    # R-26 working days, decided once when recorded (console/domain/recording.py) so every fold
+    # agrees; 0 = an event recorded before this field: the fold asks the rules, as it did then.
+    limit_days: int = 0
 
 
 @dataclass(frozen=True)

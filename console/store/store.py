@@ -17,6 +17,7 @@ from console import clock, paths
 from console.domain.decide import Context, decide
 from console.domain.limits import order_number_problem
 from console.domain.order import Event, Kind, OrderState, PayloadError, apply, fold
+from console.domain.recording import recorded_payload
 from console.domain.roles import Actor, Role
 from console.domain.settings import Rules
 from console.log import log
@@ -271,7 +272,7 @@ class Store:
                 if bad:  # asked before the order is read: the store could not even look it up
                     raise _Rejected(index, bad[1], bad[0])
                 state = pending.get(number) or self._state(conn, number)
-            payload = new.payload
+            payload = recorded_payload(new.kind, state, new.payload, self.rules)
             try:
                 event = Event.of(new.kind, number, payload, at, actor, uuid7())
             except PayloadError as exc:

@@ -1,0 +1,84 @@
+"""Seat and centre decide alike: a (re)dispatch's time limit is decided once, when it is recorded,
+and travels in its payload, so a seat configured differently from the centre still folds every
+order to the centre's state, deadlines included. Older events without it fold as before."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sync_support import (
+    BASE_TIME,
+    DISPATCHER,
+    UNITS,
+    CentreThread,
+    assert_converged,
+    centre_db,
+    client,
+    create_order,
+    make_seat,
+    new_centre,
+)
+
+from console.cli import main
+from console.domain.order import Event, fold
+from console.domain.roles import Actor, Role
+from console.domain.settings import DEFAULT_RULES
+from console.store import NewEvent, Store
+from console.sync.session import sync_once
+
+CONFIG = 'max_extension_days = 10\n\n[limits."求助"]\ngeneral = 3\n'  # the seat's own, not the centre's
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def centre_env(request, tmp_path):
+    with centre_db(request.param, tmp_path) as url:
+        centre = new_centre(url)
+        with CentreThread(centre) as server:
+            yield centre, server, url
+        centre.engine.dispose()
+
+
+def configured_seat(tmp_path, centre, server, code: str = "S01") -> Store:
+    make_seat(tmp_path, code, centre, server.url).close()
+    (tmp_path / code / "config.toml").write_text(CONFIG, encoding="utf-8")
+    store = Store.open(tmp_path / code)
+    assert store.rules.limit_days("求助", "general") == 3 and store.rules.max_extension_days == 10
+    return store
+
+
+def test_a_configured_seat_and_the_centre_fold_a_dispatch_alike(centre_env, tmp_path, capsys):
+    centre, server, url = centre_env
+    store = configured_seat(tmp_path, centre, server)
+    number = create_order(store)  # nature 求助
+    assert store.record([NewEvent("dispatched", {"lead_unit": UNITS[0]}, DISPATCHER, number,
+                                  at=BASE_TIME + timedelta(hours=1))]).ok
+    unit = Actor("U-1", Role.UNIT, unit=UNITS[0])
+    # 9 days: within the seat's cap of 10, over the centre's 7; the centre's answer is final
+    assert store.record([NewEvent("extension_requested", {"days": 9, "reason": "需要协调多个部门"}, unit, number,
+                                  at=BASE_TIME + timedelta(hours=2))]).ok
+    report = sync_once(store, client(store))
+    assert (report.accepted, report.rejected) == (2, 1)
+    assert centre.order_states()[number].limit_days == 3  # the seat's decision, carried in the payload
+    assert_converged(centre, [store])
+    store.close()
+    assert main(["--data-dir", str(tmp_path / "S01"), "orders", "show", number, "--json"]) == 0
+    seat = json.loads(capsys.readouterr().out)
+    assert main(["centre", "orders", "show", number, "--json", "--db", url]) == 0
+    at_centre = json.loads(capsys.readouterr().out)
+    assert at_centre["order"] == seat["order"] and at_centre["deadlines"] == seat["deadlines"]
+    assert seat["events"][1]["payload"]["limit_days"] == 3
+
+
+def test_an_older_dispatch_without_a_time_limit_folds_from_the_rules():
+    agent, dispatcher = Actor("A101", Role.AGENT, "S01"), Actor("D201", Role.DISPATCHER, "S01")
+    created = Event.of("created", "20261127-S01-0001", {
+        "caller_name": "张明", "caller_title": "先生", "phone": "13812345678", "address": "幸福路88号",
+        "description": "小区停水三天了，没有任何通知", "nature": "求助", "content_path": ["城建环保", "供水"],
+        "disposition": "transfer"}, BASE_TIME, agent)
+    old = Event.of("dispatched", created.order, {"lead_unit": "U001"}, BASE_TIME + timedelta(hours=1), dispatcher)
+    state = fold([created, old], DEFAULT_RULES)
+    assert state is not None and state.limit_days == 5
+    new = Event.of("dispatched", created.order, {"lead_unit": "U001", "limit_days": 3}, old.at, dispatcher)
+    assert fold([created, new], DEFAULT_RULES).limit_days == 3  # what was recorded, whatever the rules now
