@@ -82,3 +82,17 @@ def test_an_older_dispatch_without_a_time_limit_folds_from_the_rules():
     assert state is not None and state.limit_days == 5
     new = Event.of("dispatched", created.order, {"lead_unit": "U001", "limit_days": 3}, old.at, dispatcher)
     assert fold([created, new], DEFAULT_RULES).limit_days == 3  # what was recorded, whatever the rules now
+
+
+def test_sync_status_shows_the_reference_version_the_seat_runs_on(centre_env, tmp_path, capsys):
+    centre, server, _ = centre_env
+    store = make_seat(tmp_path, "S01", centre, server.url)
+    assert main(["--data-dir", str(tmp_path / "S01"), "sync", "status"]) == 0
+    assert "reference data: shipped (never fetched from a centre)" in capsys.readouterr().out
+    sync_once(store, client(store))
+    store.close()
+    assert main(["--data-dir", str(tmp_path / "S01"), "sync", "status", "--json"]) == 0
+    version = json.loads(capsys.readouterr().out)["reference_version"]
+    assert version == centre.reference_version() > 0
+    assert main(["--data-dir", str(tmp_path / "S01"), "sync", "status"]) == 0
+    assert f"reference data: version {version} from the centre" in capsys.readouterr().out

@@ -125,6 +125,8 @@ def cmd_status(args) -> int:
         print(f"centre {st.centre}: {'online' if st.online else 'offline'} since {st.since or '-'}")
     print(f"pending events: {st.pending}")
     print(f"last pull: {st.last_pull or '-'}")
+    print(f"reference data: version {st.reference_version} from the centre (units, KB, taxonomy)"
+          if st.reference_version else "reference data: shipped (never fetched from a centre)")
     if st.clock_offset is not None:
         print(f"clock offset: {st.clock_offset:+.1f} s (centre ahead)")
     if st.last_error:

@@ -22,6 +22,7 @@ class SyncStatus:
     centre: str | None = None
     last_error: str | None = None
     rejected_count: int = 0  # all of them, however few `rejected` lists
+    reference_version: int = 0  # the centre's reference data (units, KB, taxonomy) this seat has; 0 = none yet
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,4 +53,5 @@ def read_status(store, rejected_limit: int = 100) -> SyncStatus:
         centre=values.get("centre_url"),
         last_error=values.get("last_error"),
         rejected_count=rejected_count,
+        reference_version=int(values.get("reference_version") or 0),
     )
