@@ -96,3 +96,42 @@ def test_sync_status_shows_the_reference_version_the_seat_runs_on(centre_env, tm
     assert version == centre.reference_version() > 0
     assert main(["--data-dir", str(tmp_path / "S01"), "sync", "status"]) == 0
     assert f"reference data: version {version} from the centre" in capsys.readouterr().out
+
+
+PUBLISHED = 'max_extension_days = 5\ncallback_days = 2\n\n[limits."求助"]\ngeneral = 4\n'
+
+
+def test_rules_the_centre_publishes_are_the_rules_every_seat_decides_with(centre_env, tmp_path, capsys):
+    centre, server, url = centre_env
+    rules_file = tmp_path / "rules.toml"
+    rules_file.write_text(PUBLISHED, encoding="utf-8")
+    assert main(["centre", "rules", "publish", str(rules_file), "--db", url]) == 0
+    assert "rules published" in capsys.readouterr().out
+    store = configured_seat(tmp_path, centre, server)  # its own config.toml says 3 days, cap 10
+    sync_once(store, client(store))
+    assert store.rules.limit_days("求助", "general") == 4 and store.rules.max_extension_days == 5
+    assert store.rules.callback_days == 2
+    number = create_order(store)
+    assert store.record([NewEvent("dispatched", {"lead_unit": UNITS[0]}, DISPATCHER, number,
+                                  at=BASE_TIME + timedelta(hours=1))]).ok
+    unit = Actor("U-1", Role.UNIT, unit=UNITS[0])
+    refused = store.record([NewEvent("extension_requested", {"days": 6, "reason": "需要协调多个部门"}, unit, number,
+                                     at=BASE_TIME + timedelta(hours=2))])
+    assert not refused.ok and refused.code == "days"  # the seat refuses it itself now, as the centre would
+    sync_once(store, client(store))
+    assert centre.order_states()[number].limit_days == 4
+    assert_converged(centre, [store])
+    store.close()
+    assert main(["--data-dir", str(tmp_path / "S01"), "sync", "status"]) == 0
+    assert "rules: as the centre published them" in capsys.readouterr().out
+
+
+def test_a_rules_file_with_a_key_that_is_not_a_rule_is_refused(centre_env, tmp_path, capsys):
+    _, _, url = centre_env
+    bad = tmp_path / "rules.toml"
+    bad.write_text('hotline_name = "市长热线"\n', encoding="utf-8")
+    assert main(["centre", "rules", "publish", str(bad), "--db", url]) != 0
+    assert "hotline_name is not a rule the centre publishes" in capsys.readouterr().err
+    bad.write_text("max_extension_days = 99\n", encoding="utf-8")
+    assert main(["centre", "rules", "publish", str(bad), "--db", url]) != 0
+    assert "line 1: max_extension_days" in capsys.readouterr().err

@@ -69,6 +69,26 @@ class Reference:
         self._taxonomy = self._rules = None  # natures come from the taxonomy
         return version
 
+    def publish_rules(self: CentreCore, rules: dict) -> int:
+        """The rule parameters (config.toml's RULE_KEYS, checked by console.config.read_rules_file)
+        that every seat and the centre's own decide() then use."""
+        data = json.dumps(rules, ensure_ascii=False, sort_keys=True)
+        with self._write() as conn, conn.begin():
+            version = self._lock_counter(conn, "reference") + 1
+            self._set_counter(conn, "reference", version)
+            table = db.reference_docs
+            if conn.execute(select(table.c.name).where(table.c.name == "rules")).first() is None:
+                conn.execute(table.insert().values(name="rules", data=data, version=version))
+            else:
+                conn.execute(update(table).where(table.c.name == "rules").values(data=data, version=version))
+        self._rules = None
+        return version
+
+    def published_rules(self: CentreCore) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.reference_docs.c.data).where(db.reference_docs.c.name == "rules")).first()
+        return json.loads(row[0]) if row else None
+
     def published_taxonomy(self: CentreCore) -> dict | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(db.reference_docs.c.data).where(db.reference_docs.c.name == "taxonomy")).first()
@@ -89,6 +109,7 @@ class Reference:
             kb = {name: [json.loads(r.data) for r in conn.execute(
                       select(table.c.data).where(table.c.version > after).order_by(table.c.id))]
                   for name, table in (("kb_articles", db.kb_articles), ("announcements", db.kb_announcements))}
-            doc = conn.execute(select(db.reference_docs.c.data).where(
-                (db.reference_docs.c.name == "taxonomy") & (db.reference_docs.c.version > after))).first()
-        return {"version": version, "units": units, **kb, "taxonomy": json.loads(doc[0]) if doc else None}
+            docs = {name: json.loads(data) for name, data in conn.execute(
+                select(db.reference_docs.c.name, db.reference_docs.c.data).where(
+                    db.reference_docs.c.name.in_(("taxonomy", "rules")) & (db.reference_docs.c.version > after)))}
+        return {"version": version, "units": units, **kb, "taxonomy": docs.get("taxonomy"), "rules": docs.get("rules")}

@@ -103,6 +103,8 @@ class Centre(Leases, UnitActions, Reference):
         self._taxonomy: Taxonomy | None = taxonomy
         self._unit_codes: frozenset[str] | None = None
         self._listeners: list = []
+        self._reference_seen: int | None = None  # the reference version the cached settings are from
+        self._given_rules, self._given_taxonomy = rules, taxonomy
 
     # -- settings decide() needs (loaded once: the same sources as the seat) ---------------
 
@@ -121,7 +123,7 @@ class Centre(Leases, UnitActions, Reference):
         if self._rules is None:
             from console.config import rules_from_config
 
-            self._rules = rules_from_config({}, self.taxonomy.nature_names())
+            self._rules = rules_from_config(self.published_rules() or {}, self.taxonomy.nature_names())
         return self._rules
 
     @property
@@ -293,6 +295,11 @@ class Centre(Leases, UnitActions, Reference):
         return found
 
     def _context(self, conn: Connection, states: _Batch) -> Context:
+        seen = self._lock_free_reference(conn)
+        if seen != self._reference_seen:  # published since (maybe by another process): read afresh
+            self._rules, self._taxonomy, self._unit_codes = self._given_rules, self._given_taxonomy, None
+            self._reference_seen = seen
+
         def lookup(number: str):
             return self._state(conn, number, states)
 
@@ -302,6 +309,10 @@ class Centre(Leases, UnitActions, Reference):
         return Context(rules=self.rules, calendar=self.calendar, lookup=lookup,
                        unit_codes=self.unit_codes(conn), valid_content_path=self.taxonomy.is_valid_path,
                        lease_fence=lease_fence)
+
+    @staticmethod
+    def _lock_free_reference(conn: Connection) -> int:
+        return conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
 
     def _state(self, conn: Connection, number: str, states: _Batch) -> OrderState | None:
         if number not in states.states:

@@ -53,6 +53,15 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help="taxonomy TOML (see hotline taxonomy convert)")
     p.set_defaults(func=cmd_publish_taxonomy)
 
+    rules = cmds.add_parser("rules", help="the rule parameters the centre publishes to every seat")
+    rsub = rules.add_subparsers(dest="centre_rules_command", metavar="ACTION", required=True)
+    p = with_db(rsub.add_parser("publish", help="publish time limits, cutoff mode, extension cap, callback days"))
+    p.add_argument("file", metavar="FILE", help="TOML with config.toml's rule keys: [limits], cutoff_mode, "
+                                                "max_extension_days, callback_days")
+    p.set_defaults(func=cmd_rules_publish)
+    p = with_db(rsub.add_parser("show", help="the rule parameters published (JSON)"))
+    p.set_defaults(func=cmd_rules_show)
+
     orders = cmds.add_parser("orders", help="the centre's orders")
     osub = orders.add_subparsers(dest="centre_orders_command", metavar="ACTION", required=True)
     p = with_db(osub.add_parser("show", help="one order as the centre holds it (the shape of `hotline orders show`)"))
@@ -136,6 +145,21 @@ def cmd_enroll(args) -> int:
     except (CentreError, ValueError) as exc:
         raise CliError(str(exc))
     print(token)
+    return 0
+
+
+def cmd_rules_publish(args) -> int:
+    from console.config import read_rules_file, rules_from_config
+
+    rules = read_rules_file(args.file)  # a ConfigError names the key and its line
+    rules_from_config(rules)  # the same check a seat's store makes of it
+    version = open_centre(args).publish_rules(rules)
+    print(f"rules published (reference version {version}): {', '.join(sorted(rules)) or 'the defaults'}")
+    return 0
+
+
+def cmd_rules_show(args) -> int:
+    print_json(open_centre(args).published_rules() or {})
     return 0
 
 

@@ -127,6 +127,8 @@ def cmd_status(args) -> int:
     print(f"last pull: {st.last_pull or '-'}")
     print(f"reference data: version {st.reference_version} from the centre (units, KB, taxonomy)"
           if st.reference_version else "reference data: shipped (never fetched from a centre)")
+    print("rules: as the centre published them" if st.rules_from_centre
+          else "rules: this seat's config.toml and the shipped defaults (the centre published none)")
     if st.clock_offset is not None:
         print(f"clock offset: {st.clock_offset:+.1f} s (centre ahead)")
     if st.last_error:

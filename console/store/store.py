@@ -53,6 +53,7 @@ class Recorded:
 
 
 _PUBLISHED_TAXONOMY = "published_taxonomy"  # meta key
+_PUBLISHED_RULES = "published_rules"  # meta key
 
 
 class _Rejected(Exception):
@@ -179,6 +180,16 @@ class Store:
         reference_changed() once it has committed)."""
         self._set_meta(conn, _PUBLISHED_TAXONOMY, json.dumps(taxonomy, ensure_ascii=False))
 
+    def set_published_rules(self, conn: Connection, rules: dict) -> None:
+        """Store the rule parameters the centre published (the caller's transaction, as above)."""
+        self._set_meta(conn, _PUBLISHED_RULES, json.dumps(rules, ensure_ascii=False))
+
+    def published_rules(self) -> dict | None:
+        """The rule parameters the centre published, or None (never connected, or a centre that
+        publishes none): then config.toml's and the shipped defaults apply."""
+        text_ = self.meta(_PUBLISHED_RULES)
+        return json.loads(text_) if text_ else None
+
     def reference_changed(self) -> None:
         """Forget what was read from the units and the taxonomy; called after their transaction
         commits, so a reader between write and commit cannot cache the old ones for good."""
@@ -187,9 +198,12 @@ class Store:
     @property
     def rules(self) -> Rules:
         if self._rules is None:
-            from console.config import rules_from_config
+            from console.config import RULE_KEYS, rules_from_config
 
-            self._rules = rules_from_config(self.config(), self.taxonomy.nature_names())
+            config, published = self.config(), self.published_rules()
+            if published is not None:  # the centre's rules replace the seat's own rule keys
+                config = {**{k: v for k, v in config.items() if k not in RULE_KEYS}, **published}
+            self._rules = rules_from_config(config, self.taxonomy.nature_names())
         return self._rules
 
     @property
