@@ -135,3 +135,39 @@ def test_a_rules_file_with_a_key_that_is_not_a_rule_is_refused(centre_env, tmp_p
     bad.write_text("max_extension_days = 99\n", encoding="utf-8")
     assert main(["centre", "rules", "publish", str(bad), "--db", url]) != 0
     assert "line 1: max_extension_days" in capsys.readouterr().err
+
+
+YEAR_2027 = ('year = 2027\nofficial = true\nsource = "国办发明电〔2026〕X号 (test)"\n'
+             'holidays = ["2027-01-01", "2027-01-04", "2027-01-05", "2027-01-06", "2027-01-07", "2027-01-08"]\n'
+             'makeup_workdays = []\n')
+
+
+def test_a_calendar_year_added_at_the_centre_moves_every_seats_deadlines_at_its_next_pull(
+        centre_env, tmp_path, capsys):
+    from datetime import datetime
+
+    from calendars import make_2027_provisional
+
+    centre, server, url = centre_env
+    store = make_seat(tmp_path, "S01", centre, server.url)
+    store.close()
+    make_2027_provisional(tmp_path / "S01")  # the seat's own idea of 2027: an estimate
+    store = Store.open(tmp_path / "S01")
+    number = create_order(store, at=datetime(2026, 12, 30, 9, 0))
+    assert store.record([NewEvent("dispatched", {"lead_unit": UNITS[0]}, DISPATCHER, number,
+                                  at=datetime(2026, 12, 30, 10, 0))]).ok
+    sync_once(store, client(store))
+    before = store.order_row(number)
+    assert before["unit_due_provisional"]
+    year_file = tmp_path / "2027.toml"
+    year_file.write_text(YEAR_2027, encoding="utf-8")
+    assert main(["centre", "calendar", "add-year", str(year_file), "--db", url]) == 0
+    assert "published 2027 (official" in capsys.readouterr().out
+    sync_once(store, client(store))  # the next pull
+    after = store.order_row(number)
+    assert not after["unit_due_provisional"] and after["unit_due"] > before["unit_due"]
+    store.close()
+    assert main(["--data-dir", str(tmp_path / "S01"), "orders", "show", number, "--json"]) == 0
+    seat = json.loads(capsys.readouterr().out)
+    assert main(["centre", "orders", "show", number, "--json", "--db", url]) == 0
+    assert json.loads(capsys.readouterr().out)["deadlines"] == seat["deadlines"]

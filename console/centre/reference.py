@@ -17,6 +17,7 @@ class Reference:
     _unit_codes: frozenset[str] | None
     _taxonomy: Any
     _rules: Any
+    _calendar: Any
 
     """Mixed into Centre: uses its _write/_lock_counter/_set_counter."""
 
@@ -84,6 +85,29 @@ class Reference:
         self._rules = None
         return version
 
+    def publish_calendar_year(self: CentreCore, year: dict) -> int:
+        """One calendar year (console.wire.calendar_years form) for every seat and the centre's own
+        deadlines; replaces an earlier publication of that year."""
+        with self._write() as conn, conn.begin():
+            version = self._lock_counter(conn, "reference") + 1
+            self._set_counter(conn, "reference", version)
+            table = db.reference_docs
+            row = conn.execute(select(table.c.data).where(table.c.name == "calendar")).first()
+            years = {**(json.loads(row[0]) if row else {}), str(year["year"]): year}
+            data = json.dumps(years, ensure_ascii=False, sort_keys=True)
+            if row is None:
+                conn.execute(table.insert().values(name="calendar", data=data, version=version))
+            else:
+                conn.execute(update(table).where(table.c.name == "calendar").values(data=data, version=version))
+        self._calendar = None
+        return version
+
+    def published_calendar(self: CentreCore) -> dict | None:
+        """{year: year dict} the centre published, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.reference_docs.c.data).where(db.reference_docs.c.name == "calendar")).first()
+        return json.loads(row[0]) if row else None
+
     def published_rules(self: CentreCore) -> dict | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(db.reference_docs.c.data).where(db.reference_docs.c.name == "rules")).first()
@@ -111,5 +135,7 @@ class Reference:
                   for name, table in (("kb_articles", db.kb_articles), ("announcements", db.kb_announcements))}
             docs = {name: json.loads(data) for name, data in conn.execute(
                 select(db.reference_docs.c.name, db.reference_docs.c.data).where(
-                    db.reference_docs.c.name.in_(("taxonomy", "rules")) & (db.reference_docs.c.version > after)))}
-        return {"version": version, "units": units, **kb, "taxonomy": docs.get("taxonomy"), "rules": docs.get("rules")}
+                    db.reference_docs.c.name.in_(("taxonomy", "rules", "calendar"))
+                    & (db.reference_docs.c.version > after)))}
+        return {"version": version, "units": units, **kb, "taxonomy": docs.get("taxonomy"), "rules": docs.get("rules"),
+                "calendar": docs.get("calendar")}

@@ -104,7 +104,7 @@ class Centre(Leases, UnitActions, Reference):
         self._unit_codes: frozenset[str] | None = None
         self._listeners: list = []
         self._reference_seen: int | None = None  # the reference version the cached settings are from
-        self._given_rules, self._given_taxonomy = rules, taxonomy
+        self._given_rules, self._given_taxonomy, self._given_calendar = rules, taxonomy, calendar
 
     # -- settings decide() needs (loaded once: the same sources as the seat) ---------------
 
@@ -130,8 +130,9 @@ class Centre(Leases, UnitActions, Reference):
     def calendar(self):
         if self._calendar is None:
             from console.calendar_source import load_calendar
+            from console.wire.calendar_years import with_years
 
-            self._calendar = load_calendar()
+            self._calendar = with_years(load_calendar(), (self.published_calendar() or {}).values())
         return self._calendar
 
     def unit_codes(self, conn: Connection) -> frozenset[str] | None:
@@ -298,6 +299,7 @@ class Centre(Leases, UnitActions, Reference):
         seen = self._lock_free_reference(conn)
         if seen != self._reference_seen:  # published since (maybe by another process): read afresh
             self._rules, self._taxonomy, self._unit_codes = self._given_rules, self._given_taxonomy, None
+            self._calendar = self._given_calendar
             self._reference_seen = seen
 
         def lookup(number: str):

@@ -62,6 +62,12 @@ def register(sub) -> None:
     p = with_db(rsub.add_parser("show", help="the rule parameters published (JSON)"))
     p.set_defaults(func=cmd_rules_show)
 
+    cal = cmds.add_parser("calendar", help="calendar years the centre publishes to every seat")
+    csub = cal.add_subparsers(dest="centre_calendar_command", metavar="ACTION", required=True)
+    p = with_db(csub.add_parser("add-year", help="publish a year file (as `hotline calendar add-year` reads)"))
+    p.add_argument("file", metavar="FILE", help="the year's TOML file: year, official, source, holidays, makeup_workdays")
+    p.set_defaults(func=cmd_calendar_add_year)
+
     orders = cmds.add_parser("orders", help="the centre's orders")
     osub = orders.add_subparsers(dest="centre_orders_command", metavar="ACTION", required=True)
     p = with_db(osub.add_parser("show", help="one order as the centre holds it (the shape of `hotline orders show`)"))
@@ -155,6 +161,21 @@ def cmd_rules_publish(args) -> int:
     rules_from_config(rules)  # the same check a seat's store makes of it
     version = open_centre(args).publish_rules(rules)
     print(f"rules published (reference version {version}): {', '.join(sorted(rules)) or 'the defaults'}")
+    return 0
+
+
+def cmd_calendar_add_year(args) -> int:
+    from console.calendar_source import parse_year_file
+    from console.wire.calendar_years import year_to_dict
+
+    try:
+        sched = parse_year_file(args.file)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    version = open_centre(args).publish_calendar_year(year_to_dict(sched))
+    kind = "official" if sched.official else "provisional"
+    print(f"published {sched.year} ({kind}, {sched.source}; reference version {version}): every seat "
+          "re-evaluates its deadlines at its next pull")
     return 0
 
 

@@ -54,6 +54,7 @@ class Recorded:
 
 _PUBLISHED_TAXONOMY = "published_taxonomy"  # meta key
 _PUBLISHED_RULES = "published_rules"  # meta key
+_PUBLISHED_CALENDAR = "published_calendar"  # meta key
 
 
 class _Rejected(Exception):
@@ -184,6 +185,10 @@ class Store:
         """Store the rule parameters the centre published (the caller's transaction, as above)."""
         self._set_meta(conn, _PUBLISHED_RULES, json.dumps(rules, ensure_ascii=False))
 
+    def set_published_calendar(self, conn: Connection, years: dict) -> None:
+        """Store the calendar years the centre published (the caller's transaction, as above)."""
+        self._set_meta(conn, _PUBLISHED_CALENDAR, json.dumps(years, ensure_ascii=False))
+
     def published_rules(self) -> dict | None:
         """The rule parameters the centre published, or None (never connected, or a centre that
         publishes none): then config.toml's and the shipped defaults apply."""
@@ -210,8 +215,11 @@ class Store:
     def calendar(self):
         if self._calendar is None:
             from console.calendar_source import load_calendar
+            from console.wire.calendar_years import with_years
 
-            self._calendar = load_calendar(extra_dirs=(paths.admin_calendar_dir(self.data_dir),))
+            own = load_calendar(extra_dirs=(paths.admin_calendar_dir(self.data_dir),))
+            published = self.meta(_PUBLISHED_CALENDAR)  # the centre's years win over the admin's files
+            self._calendar = with_years(own, json.loads(published).values() if published else ())
         return self._calendar
 
     def reload_calendar(self) -> None:
