@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from sync_support import CentreThread, centre_db, client, create_order, dispatch, make_seat, new_centre, note
+from sync_support import client, create_order, dispatch, make_seat, note
 
 from console.cli import main
 from console.sync.session import sync_once
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def centre_env(request, tmp_path):
-    with centre_db(request.param, tmp_path) as url:
-        centre = new_centre(url)
-        with CentreThread(centre) as server:
-            yield centre, server, url
-        centre.engine.dispose()
 
 
 def _show(argv: list[str], capsys) -> dict:
@@ -26,8 +16,8 @@ def _show(argv: list[str], capsys) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_the_centre_shows_an_order_as_the_seat_does(centre_env, tmp_path, capsys):
-    centre, server, url = centre_env
+def test_the_centre_shows_an_order_as_the_seat_does(served_centre, tmp_path, capsys):
+    centre, server, url = served_centre
     store = make_seat(tmp_path, "S01", centre, server.url)
     number = create_order(store)
     assert dispatch(store, number, "U001").ok and note(store, number).ok
@@ -45,7 +35,7 @@ def test_the_centre_shows_an_order_as_the_seat_does(centre_env, tmp_path, capsys
     assert f"工单 {number}" in capsys.readouterr().out
 
 
-def test_an_unknown_order_is_one_line(centre_env, capsys):
-    _, _, url = centre_env
+def test_an_unknown_order_is_one_line(served_centre, capsys):
+    _, _, url = served_centre
     assert main(["centre", "orders", "show", "20261127-S09-0001", "--db", url]) == 1
     assert capsys.readouterr().err.strip() == "hotline: no order '20261127-S09-0001' at the centre"

@@ -11,13 +11,10 @@ import pytest
 from sync_support import (
     AGENT,
     DISPATCHER,
-    CentreThread,
-    centre_db,
     centre_events,
     create_order,
     intake_payload,
     make_seat,
-    new_centre,
 )
 
 from console.domain.limits import OPERATOR_MAX, ORDER_MAX, PAYLOAD_MAX_CHARS
@@ -27,17 +24,6 @@ from console.sync import state
 from console.sync.client import CentreClient
 from console.sync.session import pending_batch, push_pending
 from console.wire.protocol import MAX_BODY_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION
-
-DB_KINDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=DB_KINDS)
-def centre_env(request, tmp_path):
-    with centre_db(request.param, tmp_path) as url:
-        centre = new_centre(url)
-        with CentreThread(centre) as server:
-            yield centre, server
-        centre.engine.dispose()
 
 
 def _token(store) -> str:
@@ -99,8 +85,8 @@ def _hostile(good: dict) -> list[tuple[dict, str]]:
     ]
 
 
-def test_hostile_fields_are_rejected_one_by_one_and_the_queue_moves_on(centre_env, tmp_path):
-    centre, server = centre_env
+def test_hostile_fields_are_rejected_one_by_one_and_the_queue_moves_on(served_centre, tmp_path):
+    centre, server, _ = served_centre
     store = make_seat(tmp_path, "S01", centre, server.url)
     create_order(store, 0)
     good = pending_batch(store)[0]
@@ -120,10 +106,10 @@ def test_hostile_fields_are_rejected_one_by_one_and_the_queue_moves_on(centre_en
     assert [e["seq"] for e in pulled] == list(range(1, len(batch) + 1))
 
 
-def test_a_seat_that_recorded_a_hostile_event_before_the_limits_still_drains(centre_env, tmp_path):
+def test_a_seat_that_recorded_a_hostile_event_before_the_limits_still_drains(served_centre, tmp_path):
     from sqlalchemy import text
 
-    centre, server = centre_env
+    centre, server, _ = served_centre
     store = make_seat(tmp_path, "S01", centre, server.url)
     number = create_order(store, 0)
     assert store.record([NewEvent("note", {"text": "来电人再次催办"}, DISPATCHER, number)]).ok
@@ -137,8 +123,8 @@ def test_a_seat_that_recorded_a_hostile_event_before_the_limits_still_drains(cen
 # -- the request itself -------------------------------------------------------------------------------
 
 
-def test_a_body_over_the_limit_gets_413(centre_env, tmp_path):
-    centre, server = centre_env
+def test_a_body_over_the_limit_gets_413(served_centre, tmp_path):
+    centre, server, _ = served_centre
     store = make_seat(tmp_path, "S01", centre, server.url)
     answer = _post(server.url, _token(store), b'{"events": [' + b" " * (MAX_BODY_BYTES + 1) + b"]}")
     assert answer.status_code == 413 and answer.json()["error"] == "too_large"
@@ -146,8 +132,8 @@ def test_a_body_over_the_limit_gets_413(centre_env, tmp_path):
 
 
 @pytest.mark.parametrize("protocol", ["\u00b2", "1\u00e9", "", "99999999999999999999"])
-def test_a_bad_protocol_header_gets_426_with_a_reason(centre_env, tmp_path, protocol):
-    centre, server = centre_env
+def test_a_bad_protocol_header_gets_426_with_a_reason(served_centre, tmp_path, protocol):
+    centre, server, _ = served_centre
     store = make_seat(tmp_path, "S01", centre, server.url)
     answer = _post(server.url, _token(store), b'{"events": []}', protocol=protocol)
     assert answer.status_code == 426 and "protocol" in answer.json()["message"]
@@ -161,8 +147,8 @@ def test_a_bad_protocol_header_gets_426_with_a_reason(centre_env, tmp_path, prot
     b'{"events": [{"id": "\\ud800", "seat": "S01", "seat_seq": 1}]}',
     b'{"events": [{"id": "a\\u0000", "seat": "S01", "seat_seq": 1}]}',
 ])
-def test_a_malformed_request_gets_a_4xx_with_a_reason(centre_env, tmp_path, body):
-    centre, server = centre_env
+def test_a_malformed_request_gets_a_4xx_with_a_reason(served_centre, tmp_path, body):
+    centre, server, _ = served_centre
     store = make_seat(tmp_path, "S01", centre, server.url)
     answer = _post(server.url, _token(store), body)
     assert 400 <= answer.status_code < 500, (answer.status_code, answer.text[:300])

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sync_support import (
     DISPATCHER,
     CentreThread,
-    centre_db,
     client,
     create_order,
     make_seat,
@@ -24,15 +23,6 @@ from console.sync.leases import claim, release
 from console.sync.session import sync_once
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def centre_env(request, tmp_path):
-    with centre_db(request.param, tmp_path) as url:
-        centre = new_centre(url)
-        with CentreThread(centre) as server:
-            yield centre, server
-        centre.engine.dispose()
-
-
 def _leases(centre) -> dict[str, int]:
     with centre.engine.connect() as conn:
         return dict(conn.execute(select(cdb.leases.c.order_no, cdb.leases.c.fence)).all())
@@ -42,8 +32,8 @@ def _dispatch(store, number: str, unit: str, fence: int):
     return store.record([NewEvent("dispatched", {"lead_unit": unit, "fence": fence}, DISPATCHER, number)])
 
 
-def test_only_a_dispatching_seat_may_lease_an_order_the_centre_has(centre_env, tmp_path):
-    centre, server = centre_env
+def test_only_a_dispatching_seat_may_lease_an_order_the_centre_has(served_centre, tmp_path):
+    centre, server, _ = served_centre
     agent = make_seat(tmp_path, "S01", centre, server.url, roles="agent")
     number = create_order(agent)
     sync_once(agent, client(agent))
@@ -58,8 +48,8 @@ def test_only_a_dispatching_seat_may_lease_an_order_the_centre_has(centre_env, t
     assert list(_leases(centre)) == [number]
 
 
-def test_a_dispatch_under_a_lease_another_dispatcher_took_over_is_refused(centre_env, tmp_path):
-    centre, server = centre_env
+def test_a_dispatch_under_a_lease_another_dispatcher_took_over_is_refused(served_centre, tmp_path):
+    centre, server, _ = served_centre
     seat_a = make_seat(tmp_path, "S01", centre, server.url)
     seat_b = make_seat(tmp_path, "S02", centre, server.url)
     number = create_order(seat_a)

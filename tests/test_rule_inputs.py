@@ -7,18 +7,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import pytest
 from sync_support import (
     BASE_TIME,
     DISPATCHER,
     UNITS,
-    CentreThread,
     assert_converged,
-    centre_db,
     client,
     create_order,
     make_seat,
-    new_centre,
 )
 
 from console.cli import main
@@ -31,15 +27,6 @@ from console.sync.session import sync_once
 CONFIG = 'max_extension_days = 10\n\n[limits."求助"]\ngeneral = 3\n'  # the seat's own, not the centre's
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def centre_env(request, tmp_path):
-    with centre_db(request.param, tmp_path) as url:
-        centre = new_centre(url)
-        with CentreThread(centre) as server:
-            yield centre, server, url
-        centre.engine.dispose()
-
-
 def configured_seat(tmp_path, centre, server, code: str = "S01") -> Store:
     make_seat(tmp_path, code, centre, server.url).close()
     (tmp_path / code / "config.toml").write_text(CONFIG, encoding="utf-8")
@@ -48,8 +35,8 @@ def configured_seat(tmp_path, centre, server, code: str = "S01") -> Store:
     return store
 
 
-def test_a_configured_seat_and_the_centre_fold_a_dispatch_alike(centre_env, tmp_path, capsys):
-    centre, server, url = centre_env
+def test_a_configured_seat_and_the_centre_fold_a_dispatch_alike(served_centre, tmp_path, capsys):
+    centre, server, url = served_centre
     store = configured_seat(tmp_path, centre, server)
     number = create_order(store)  # nature 求助
     assert store.record([NewEvent("dispatched", {"lead_unit": UNITS[0]}, DISPATCHER, number,
@@ -84,8 +71,8 @@ def test_an_older_dispatch_without_a_time_limit_folds_from_the_rules():
     assert fold([created, new], DEFAULT_RULES).limit_days == 3  # what was recorded, whatever the rules now
 
 
-def test_sync_status_shows_the_reference_version_the_seat_runs_on(centre_env, tmp_path, capsys):
-    centre, server, _ = centre_env
+def test_sync_status_shows_the_reference_version_the_seat_runs_on(served_centre, tmp_path, capsys):
+    centre, server, _ = served_centre
     store = make_seat(tmp_path, "S01", centre, server.url)
     assert main(["--data-dir", str(tmp_path / "S01"), "sync", "status"]) == 0
     assert "reference data: shipped (never fetched from a centre)" in capsys.readouterr().out
@@ -101,8 +88,8 @@ def test_sync_status_shows_the_reference_version_the_seat_runs_on(centre_env, tm
 PUBLISHED = 'max_extension_days = 5\ncallback_days = 2\n\n[limits."求助"]\ngeneral = 4\n'
 
 
-def test_rules_the_centre_publishes_are_the_rules_every_seat_decides_with(centre_env, tmp_path, capsys):
-    centre, server, url = centre_env
+def test_rules_the_centre_publishes_are_the_rules_every_seat_decides_with(served_centre, tmp_path, capsys):
+    centre, server, url = served_centre
     rules_file = tmp_path / "rules.toml"
     rules_file.write_text(PUBLISHED, encoding="utf-8")
     assert main(["centre", "rules", "publish", str(rules_file), "--db", url]) == 0
@@ -126,8 +113,8 @@ def test_rules_the_centre_publishes_are_the_rules_every_seat_decides_with(centre
     assert "rules: as the centre published them" in capsys.readouterr().out
 
 
-def test_a_rules_file_with_a_key_that_is_not_a_rule_is_refused(centre_env, tmp_path, capsys):
-    _, _, url = centre_env
+def test_a_rules_file_with_a_key_that_is_not_a_rule_is_refused(served_centre, tmp_path, capsys):
+    _, _, url = served_centre
     bad = tmp_path / "rules.toml"
     bad.write_text('hotline_name = "市长热线"\n', encoding="utf-8")
     assert main(["centre", "rules", "publish", str(bad), "--db", url]) != 0
@@ -143,12 +130,12 @@ YEAR_2027 = ('year = 2027\nofficial = true\nsource = "国办发明电〔2026〕X
 
 
 def test_a_calendar_year_added_at_the_centre_moves_every_seats_deadlines_at_its_next_pull(
-        centre_env, tmp_path, capsys):
+        served_centre, tmp_path, capsys):
     from datetime import datetime
 
     from calendars import make_2027_provisional
 
-    centre, server, url = centre_env
+    centre, server, url = served_centre
     store = make_seat(tmp_path, "S01", centre, server.url)
     store.close()
     make_2027_provisional(tmp_path / "S01")  # the seat's own idea of 2027: an estimate
