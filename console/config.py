@@ -49,12 +49,33 @@ class ConfigFile(msgspec.Struct, forbid_unknown_fields=True):
     keys: dict[str, Annotated[str, msgspec.Meta(min_length=1, max_length=40)]] | None = None
 
 
+# The rule parameters a centre publishes (`hotline centre rules publish`): a seat given them by
+# its centre uses them instead of its own config.toml's.
+RULE_KEYS = ("cutoff_mode", "max_extension_days", "callback_days", "limits")
+
+
 def read_config(data_dir: Path) -> dict[str, Any]:
     """The settings file as a dict of the keys it sets, checked against ConfigFile: a wrong type,
     a value out of range or an unknown key is a ConfigError naming the key and its line."""
     path = Path(data_dir) / CONFIG_FILE
     if not path.exists():
         return {}
+    return read_settings(path)
+
+
+def read_rules_file(path: Path) -> dict[str, Any]:
+    """A rules file to publish: config.toml's rule keys only (RULE_KEYS), checked the same way."""
+    data = read_settings(Path(path))
+    other = sorted(set(data) - set(RULE_KEYS))
+    if other:
+        raise ConfigError(f"{path}: {', '.join(other)} is not a rule the centre publishes "
+                          f"(expected {', '.join(RULE_KEYS)})")
+    return data
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ConfigError(f"no such file: {path}")
     try:
         source = path.read_text(encoding="utf-8")
         data = tomllib.loads(source)

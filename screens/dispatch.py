@@ -221,19 +221,25 @@ class DispatchScreen(DeskScreen):
 
         claims = claim_many(self.store, numbers, f"{self.actor.operator}@{self.store.seat}")
         held = {n: c for n, c in claims.items() if c.granted is False}
+        fences = {n: c.fence for n, c in claims.items() if c.granted}
         free = [n for n in numbers if n not in held]
         states = [s for s in (self.store.get(n) for n in free) if s is not None]
-        self.app.call_from_thread(self._open_dispatch, free, held, states)
+        self.app.call_from_thread(self._open_dispatch, free, held, states, fences)
 
-    def _open_dispatch(self, numbers: list[str], held: dict, states: list[OrderState]) -> None:
+    def _open_dispatch(self, numbers: list[str], held: dict, states: list[OrderState],
+                       fences: dict[str, int]) -> None:
         for number, lease in held.items():
             self.say(f"{number} 正由 {lease.holder} 处理（中心租约），请稍后再试", error=True)
         if not numbers:
+            self._release(fences)
             return
 
         def submit(choice):
-            events = [NewEvent(Kind.DISPATCHED, {"lead_unit": choice.lead, "assist_units": list(choice.assists),
-                                                 "complexity": choice.complexity}, self.actor, n) for n in numbers]
+            def payload(n: str) -> dict:  # the fence lets the centre refuse it if the lease was lost
+                return {"lead_unit": choice.lead, "assist_units": list(choice.assists),
+                        "complexity": choice.complexity, **({"fence": fences[n]} if n in fences else {})}
+
+            events = [NewEvent(Kind.DISPATCHED, payload(n), self.actor, n) for n in numbers]
             if len(events) == 1:
                 pending = self.record(events, f"已转办 1 张给 {unit_name(self.store, choice.lead)}")
                 return pending.then(lambda result: result.ok and self.marked.clear())
@@ -241,7 +247,17 @@ class DispatchScreen(DeskScreen):
 
         title = f"转办 {len(numbers)} 张工单" if len(numbers) > 1 else f"转办 {numbers[0]}"
         self.app.push_screen(UnitPickerModal(states, directory(self.store), self.store.rules, self.store.calendar,
-                                             self.now(), submit, title=title))
+                                             self.now(), submit, title=title),
+                             callback=lambda dispatched: None if dispatched else self._release(fences))
+
+    @work(thread=True, exit_on_error=False, group="lease-release")
+    def _release(self, fences: dict[str, int]) -> None:
+        """The dialog closed without a dispatch: give the leases back at once, not at expiry. (A
+        dispatch keeps its lease until the centre accepts it, which ends the lease there.)"""
+        from console.sync.leases import release
+
+        for number, fence in fences.items():
+            release(self.store, number, fence)
 
     def record_each(self, events: list[NewEvent], lead: str) -> PendingCommand:
         """A batch: each order is its own command, so one that cannot go does not hold back the rest."""

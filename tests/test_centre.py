@@ -225,16 +225,18 @@ def test_leases_give_one_holder_and_a_growing_fencing_number(centre_env, tmp_pat
     a = make_seat(tmp_path, "SA", centre, server.url)
     b = make_seat(tmp_path, "SB", centre, server.url)
     ca, cb = CentreClient(server.url, _token(a)), CentreClient(server.url, _token(b))
-    first = ca.lease("20261127-SA-0001", "D201", ttl=2)
+    number = create_order(a)  # a lease is for an order the centre has
+    push_pending(a, ca)
+    first = ca.lease(number, "D201", ttl=2)
     assert first["granted"] and first["fence"] == 1
-    taken = cb.lease("20261127-SA-0001", "D202")
+    taken = cb.lease(number, "D202")
     assert not taken["granted"] and taken["holder"] == "D201@SA"
-    assert ca.lease("20261127-SA-0001", "D201", ttl=2)["fence"] == 1  # renewal keeps the fence
+    assert ca.lease(number, "D201", ttl=2)["fence"] == 1  # renewal keeps the fence
     time.sleep(2.2)
-    second = cb.lease("20261127-SA-0001", "D202")
+    second = cb.lease(number, "D202")
     assert second["granted"] and second["fence"] == 2
-    assert not ca.release("20261127-SA-0001", 1)["released"]  # a stale holder cannot release
-    assert cb.release("20261127-SA-0001", 2)["released"]
+    assert not ca.release(number, 1)["released"]  # a stale holder cannot release
+    assert cb.release(number, 2)["released"]
 
 
 def test_units_list_reply_return_and_ask_for_extensions(centre_env, tmp_path):

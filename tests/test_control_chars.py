@@ -31,6 +31,35 @@ ADDRESS = f"幸福路{CLEAR}{BARE}88号"
 DESCRIPTION = f"幸福路88号小区停水三天了{TITLE}{CLEAR}{C1}{BARE}没有任何通知，请尽快恢复供水。"
 
 
+# decide() refuses control characters in what is recorded now (issue 10, console/domain/limits.py):
+# the screens must still show inert what an older seat or version stored. The tests record plain
+# stand-ins and plant the hostile text in the stored events, as such a store holds it.
+PLAIN = {NAME: "王某某", ADDRESS: "幸福路某某88号", DESCRIPTION: "幸福路88号小区停水三天了，没有任何通知，请尽快恢复供水。",
+         f"已处理{TITLE}{CLEAR}{C1}完毕": "已处理完毕"}
+
+
+def plain_fields(**fields):
+    return {k: PLAIN.get(v, v) if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def plant(data_dir) -> None:
+    """Replace the stand-ins by the hostile text in the stored events and rebuild the projection."""
+    import json
+
+    from sqlalchemy import text
+
+    store = Store.open(data_dir)
+    try:
+        with store.engine.begin() as conn:
+            for hostile, stand_in in PLAIN.items():
+                conn.execute(text("UPDATE events SET payload = replace(payload, :a, :b)"),
+                             {"a": json.dumps(stand_in, ensure_ascii=False)[1:-1],
+                              "b": json.dumps(hostile, ensure_ascii=False)[1:-1]})
+        store.rebuild_projection()
+    finally:
+        store.close()
+
+
 def rendered(app) -> str:
     """Every character the screen would write to the terminal, line by line."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
@@ -53,7 +82,8 @@ def test_inert_replaces_every_control_character_but_newline_and_tab():
 
 async def test_dispatch_desk_shows_control_sequences_inert(tmp_path):
     data = demo_dir(tmp_path)
-    number = add_order(data, caller_name=NAME, address=ADDRESS, description=DESCRIPTION)
+    number = add_order(data, **plain_fields(caller_name=NAME, address=ADDRESS, description=DESCRIPTION))
+    plant(data)
     app = DeskApp(data, DispatchScreen, role=Role.DISPATCHER)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_row(pilot, number)
@@ -65,10 +95,11 @@ async def test_dispatch_desk_shows_control_sequences_inert(tmp_path):
 async def test_callback_desk_shows_unit_reply_inert(tmp_path):
     data = demo_dir(tmp_path)
     old = NOW - timedelta(days=3)
-    number = add_order(data, caller_name=NAME, address=ADDRESS, description=DESCRIPTION, at=old)
+    number = add_order(data, **plain_fields(caller_name=NAME, address=ADDRESS, description=DESCRIPTION), at=old)
     record(data, number, Kind.DISPATCHED, {"lead_unit": "U002"}, Role.DISPATCHER, at=old)
-    record(data, number, Kind.UNIT_REPLIED, {"reply": f"已处理{TITLE}{CLEAR}{C1}完毕"}, role=Role.UNIT,
+    record(data, number, Kind.UNIT_REPLIED, {"reply": "已处理完毕"}, role=Role.UNIT,
            unit="U002", at=old + timedelta(hours=1))
+    plant(data)
     app = DeskApp(data, CallbackScreen, role=Role.CALLBACK)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_row(pilot, number)
@@ -78,8 +109,9 @@ async def test_callback_desk_shows_unit_reply_inert(tmp_path):
 
 async def test_intake_history_order_view_and_restored_draft_are_inert(tmp_path):
     store = make_store(tmp_path)
-    number = seed_order(store, caller_name=NAME, address=ADDRESS, description=DESCRIPTION)
+    number = seed_order(store, **plain_fields(caller_name=NAME, address=ADDRESS, description=DESCRIPTION))
     store.close()
+    plant(tmp_path)
     # a draft left by a crash holding the same text fills the form's inputs
     Drafts(tmp_path, draft_name("intake", "A01")).save({"caller_name": NAME, "address": ADDRESS,
                                      "description": DESCRIPTION, "_call_time": "2026-11-26T09:58:00"})
@@ -110,8 +142,9 @@ async def test_intake_history_order_view_and_restored_draft_are_inert(tmp_path):
 
 def test_orders_show_prints_control_sequences_inert(tmp_path):
     store = make_store(tmp_path)
-    number = seed_order(store, caller_name=NAME, address=ADDRESS, description=DESCRIPTION)
+    number = seed_order(store, **plain_fields(caller_name=NAME, address=ADDRESS, description=DESCRIPTION))
     store.close()
+    plant(tmp_path)
     for extra in ([], ["--json"]):
         out = subprocess.run([sys.executable, "-m", "console", "orders", "show", number, "--data-dir", str(tmp_path),
                               *extra], capture_output=True, text=True, check=True).stdout

@@ -264,6 +264,7 @@ def test_dispatchers_claim_orders_with_leases_and_work_on_when_offline(centre, s
     a = make_seat(tmp_path, "SA", centre, server.url)
     b = make_seat(tmp_path, "SB", centre, server.url)
     number = create_order(a)
+    sync_once(a, client(a))  # a lease is for an order the centre has
     first = claim(a, number, "D201")
     assert first.granted and first.fence >= 1 and first.holder == "D201@SA"
     other = claim(b, number, "D202")

@@ -1,6 +1,8 @@
 """A hypothesis state machine: several in-process seats write, dispatch and sync in any order,
 some of them offline for a while, against one real centre; whatever the interleaving, after a
-final healthy sync every invariant holds (sync_support.assert_converged)."""
+final healthy sync every invariant holds (sync_support.assert_converged). Each seat has its own
+random rule parameters in config.toml and the centre publishes random ones (at the start or
+mid-run): after the final sync every seat's orders equal the centre's, deadlines included."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sync_support import (
+    DISPATCHER,
     UNITS,
     CentreThread,
     assert_converged,
@@ -23,9 +26,25 @@ from sync_support import (
     note,
 )
 
+from console.centre.orders_view import centre_order
+from console.store import NewEvent, Store
 from console.sync.session import pull_all, push_pending, sync_once
+from console.wire.order_view import DEADLINE_KEYS
 
 SEATS = ("SA", "SB", "SC")
+RULES = st.fixed_dictionaries({}, optional={
+    "cutoff_mode": st.sampled_from(["daily", "12h"]),
+    "max_extension_days": st.integers(1, 30),
+    "callback_days": st.integers(1, 30),
+    "limits": st.fixed_dictionaries({"求助": st.fixed_dictionaries({"general": st.integers(1, 60)})}),
+})
+
+
+def rules_toml(rules: dict) -> str:
+    lines = [f"{k} = {v!r}".replace("'", '"') for k, v in rules.items() if k != "limits"]
+    if "limits" in rules:
+        lines += ['[limits."求助"]', f"general = {rules['limits']['求助']['general']}"]
+    return "\n".join(lines) + "\n"
 
 
 class SeatsAndCentre(RuleBasedStateMachine):
@@ -37,6 +56,24 @@ class SeatsAndCentre(RuleBasedStateMachine):
         self.seats = {code: make_seat(self.tmp, code, self.centre, self.server.url) for code in SEATS}
         self.offline: set[str] = set()
         self.counter = 0
+        self.centre_rules: dict | None = None
+
+    @initialize(seat_rules=st.lists(RULES, min_size=len(SEATS), max_size=len(SEATS)), centre_rules=RULES,
+                publish_now=st.booleans())
+    def configure(self, seat_rules, centre_rules, publish_now):
+        for code, rules in zip(SEATS, seat_rules, strict=True):
+            self.seats[code].close()
+            (self.tmp / code / "config.toml").write_text(rules_toml(rules), encoding="utf-8")
+            self.seats[code] = Store.open(self.tmp / code)
+        self.centre_rules = centre_rules
+        if publish_now:
+            self.publish_rules()
+
+    @rule()
+    def publish_rules(self):
+        if self.centre_rules is not None:
+            self.centre.publish_rules(self.centre_rules)
+            self.centre_rules = None
 
     def known(self, code: str) -> list[str]:
         return [r["number"] for r in self.seats[code].list_orders(limit=None, order_by="number")]
@@ -57,6 +94,13 @@ class SeatsAndCentre(RuleBasedStateMachine):
         numbers = self.known(seat)
         if numbers:
             note(self.seats[seat], numbers[pick % len(numbers)])
+
+    @rule(seat=st.sampled_from(SEATS), pick=st.integers(0, 50), days=st.integers(1, 30))
+    def ask_extension(self, seat, pick, days):
+        numbers = self.known(seat)
+        if numbers:  # refused locally, or at the centre, as each side's cap says
+            self.seats[seat].record([NewEvent("extension_requested", {"days": days, "reason": "需协调多个部门"},
+                                              DISPATCHER, numbers[pick % len(numbers)])])
 
     @rule(seat=st.sampled_from(SEATS))
     def sync(self, seat):
@@ -88,10 +132,17 @@ class SeatsAndCentre(RuleBasedStateMachine):
 
     def teardown(self):
         try:
+            self.publish_rules()  # if it has not happened yet: the seats then run on the centre's rules
             for _ in range(3):
                 for s in self.seats.values():
                     sync_once(s, client(s))
             assert_converged(self.centre, list(self.seats.values()))
+            for s in self.seats.values():  # deadlines too, field by field
+                for row in s.list_orders(limit=None):
+                    at_centre = centre_order(self.centre, row["number"])
+                    assert at_centre is not None
+                    seat_deadlines = {k: bool(row[k]) if k == "unit_due_provisional" else row[k] for k in DEADLINE_KEYS}
+                    assert seat_deadlines == at_centre["deadlines"], (s.seat, row["number"])
         finally:
             self.server.stop()
             for s in self.seats.values():

@@ -10,13 +10,24 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 
+from console.centre.body_limit import BodyLimit
 from console.centre.model import Forbidden
 from console.centre.service import Centre, CentreError, SeatInfo
-from console.wire.protocol import MIN_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION, PULL_LIMIT, TIME_HEADER
+from console.domain.limits import ID_MAX, OPERATOR_MAX, ORDER_MAX
+from console.wire.events import storable
+from console.wire.protocol import (
+    MAX_BODY_BYTES,
+    MIN_PROTOCOL,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    PULL_LIMIT,
+    TIME_HEADER,
+)
 
 
 class WireEvent(BaseModel):
@@ -24,7 +35,7 @@ class WireEvent(BaseModel):
     by one (logged with a seq) so it cannot block the seat's queue with a 422 for the batch."""
 
     model_config = {"extra": "allow"}
-    id: str = Field(min_length=1, max_length=40)
+    id: str = Field(min_length=1, max_length=ID_MAX, pattern=r"^[0-9A-Za-z_.-]+$")  # a seat makes UUIDs
     seat: str
     seat_seq: int
 
@@ -34,8 +45,8 @@ class PushRequest(BaseModel):
 
 
 class LeaseRequest(BaseModel):
-    order: str
-    operator: str
+    order: str = Field(min_length=1, max_length=ORDER_MAX)
+    operator: str = Field(min_length=1, max_length=OPERATOR_MAX)
     ttl: float = Field(default=120.0, gt=0, le=3600)
 
 
@@ -83,12 +94,13 @@ def create_app(centre: Centre, docs: bool = False) -> FastAPI:
                   docs_url="/docs" if docs else None, redoc_url=None,
                   openapi_url="/openapi.json" if docs else None)
     app.state.centre = centre
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
 
     @app.middleware("http")
     async def protocol_and_clock(request: Request, call_next):
         if request.url.path.startswith("/v1/"):
             raw = request.headers.get(PROTOCOL_HEADER)
-            version = int(raw) if raw and raw.isdigit() else 0
+            version = int(raw) if raw and raw.isascii() and raw.isdigit() else 0
             if version < MIN_PROTOCOL or version > PROTOCOL_VERSION:
                 return _stamp(JSONResponse(status_code=426, content={
                     "error": "upgrade",
@@ -102,6 +114,12 @@ def create_app(centre: Centre, docs: bool = False) -> FastAPI:
         # Temporary trouble (database locked, restarting, unreachable): the transaction rolled
         # back, nothing was advanced; the seat retries with backoff.
         return _stamp(JSONResponse(status_code=503, content={"error": "unavailable", "message": str(exc)[:200]}))
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(_request: Request, exc: RequestValidationError):
+        # Named by place and problem only: the input as sent may hold what JSON cannot encode.
+        where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()[:5])
+        return _stamp(JSONResponse(status_code=422, content={"error": "malformed", "message": storable(where, 500)}))
 
     @app.exception_handler(CentreError)
     async def centre_error(_request: Request, exc: CentreError):

@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+from console.domain import limits as lim
+
 metadata = MetaData()
 
 counters = Table(
@@ -33,19 +35,20 @@ counters = Table(
 events = Table(
     "c_events", metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
-    Column("id", String(40), nullable=False, unique=True),
-    Column("order_no", String(64), nullable=False, index=True),
-    Column("kind", String(40), nullable=False),
+    # Sized from the domain's limits: an event decide() accepts always fits.
+    Column("id", String(lim.ID_MAX), nullable=False, unique=True),
+    Column("order_no", String(lim.ORDER_MAX), nullable=False, index=True),
+    Column("kind", String(lim.KIND_MAX), nullable=False),
     Column("payload", Text, nullable=False),
-    Column("operator", String(64), nullable=False),
+    Column("operator", String(lim.OPERATOR_MAX), nullable=False),
     Column("role", String(16), nullable=False),
-    Column("unit", String(32)),
-    Column("seat", String(32), nullable=False),
+    Column("unit", String(lim.UNIT_MAX)),
+    Column("seat", String(lim.SEAT_MAX), nullable=False),
     Column("seat_seq", BigInteger, nullable=False),
-    Column("hlc", String(32), nullable=False),
-    Column("at", String(32), nullable=False),
-    Column("recorded_at", String(32), nullable=False),
-    Column("received_at", String(32), nullable=False),
+    Column("hlc", String(lim.STAMP_MAX), nullable=False),
+    Column("at", String(lim.STAMP_MAX), nullable=False),
+    Column("recorded_at", String(lim.STAMP_MAX), nullable=False),
+    Column("received_at", String(lim.STAMP_MAX), nullable=False),
     Column("status", String(10), nullable=False),  # accepted | rejected
     Column("reason", Text),
     Column("code", String(32)),

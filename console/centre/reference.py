@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,6 +18,7 @@ class Reference:
     _unit_codes: frozenset[str] | None
     _taxonomy: Any
     _rules: Any
+    _calendar: Any
 
     """Mixed into Centre: uses its _write/_lock_counter/_set_counter."""
 
@@ -57,22 +59,33 @@ class Reference:
         from console.pinyin import initials
 
         taxonomy = Taxonomy.from_dict(taxonomy, initials_fn=initials).to_dict()
-        data = json.dumps(taxonomy, ensure_ascii=False, sort_keys=True)
-        with self._write() as conn, conn.begin():
-            version = self._lock_counter(conn, "reference") + 1
-            self._set_counter(conn, "reference", version)
-            table = db.reference_docs
-            if conn.execute(select(table.c.name).where(table.c.name == "taxonomy")).first() is None:
-                conn.execute(table.insert().values(name="taxonomy", data=data, version=version))
-            else:
-                conn.execute(update(table).where(table.c.name == "taxonomy").values(data=data, version=version))
+        version = _publish_doc(self, "taxonomy", lambda _old: taxonomy)
         self._taxonomy = self._rules = None  # natures come from the taxonomy
         return version
 
+    def publish_rules(self: CentreCore, rules: dict) -> int:
+        """The rule parameters (config.toml's RULE_KEYS, checked by console.config.read_rules_file)
+        that every seat and the centre's own decide() then use."""
+        version = _publish_doc(self, "rules", lambda _old: rules)
+        self._rules = None
+        return version
+
+    def publish_calendar_year(self: CentreCore, year: dict) -> int:
+        """One calendar year (console.wire.calendar_years form) for every seat and the centre's own
+        deadlines; replaces an earlier publication of that year."""
+        version = _publish_doc(self, "calendar", lambda old: {**(old or {}), str(year["year"]): year})
+        self._calendar = None
+        return version
+
+    def published_calendar(self: CentreCore) -> dict | None:
+        """{year: year dict} the centre published, or None."""
+        return _published_doc(self, "calendar")
+
+    def published_rules(self: CentreCore) -> dict | None:
+        return _published_doc(self, "rules")
+
     def published_taxonomy(self: CentreCore) -> dict | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(db.reference_docs.c.data).where(db.reference_docs.c.name == "taxonomy")).first()
-        return json.loads(row[0]) if row else None
+        return _published_doc(self, "taxonomy")
 
     def reference_version(self: CentreCore) -> int:
         """The version of the newest reference data: pull answers carry it, so a seat fetches what
@@ -89,6 +102,30 @@ class Reference:
             kb = {name: [json.loads(r.data) for r in conn.execute(
                       select(table.c.data).where(table.c.version > after).order_by(table.c.id))]
                   for name, table in (("kb_articles", db.kb_articles), ("announcements", db.kb_announcements))}
-            doc = conn.execute(select(db.reference_docs.c.data).where(
-                (db.reference_docs.c.name == "taxonomy") & (db.reference_docs.c.version > after))).first()
-        return {"version": version, "units": units, **kb, "taxonomy": json.loads(doc[0]) if doc else None}
+            docs = {name: json.loads(data) for name, data in conn.execute(
+                select(db.reference_docs.c.name, db.reference_docs.c.data).where(
+                    db.reference_docs.c.name.in_(("taxonomy", "rules", "calendar"))
+                    & (db.reference_docs.c.version > after)))}
+        return {"version": version, "units": units, **kb, "taxonomy": docs.get("taxonomy"), "rules": docs.get("rules"),
+                "calendar": docs.get("calendar")}
+
+
+def _published_doc(centre: CentreCore, name: str) -> Any:
+    with centre.engine.connect() as conn:
+        row = conn.execute(select(db.reference_docs.c.data).where(db.reference_docs.c.name == name)).first()
+    return json.loads(row[0]) if row else None
+
+
+def _publish_doc(centre: CentreCore, name: str, make: Callable[[Any], Any]) -> int:
+    """Write reference document `name` as `make(the published one, or None)` under a new version."""
+    table = db.reference_docs
+    with centre._write() as conn, conn.begin():
+        version = centre._lock_counter(conn, "reference") + 1
+        centre._set_counter(conn, "reference", version)
+        row = conn.execute(select(table.c.data).where(table.c.name == name)).first()
+        data = json.dumps(make(json.loads(row[0]) if row else None), ensure_ascii=False, sort_keys=True)
+        if row is None:
+            conn.execute(table.insert().values(name=name, data=data, version=version))
+        else:
+            conn.execute(update(table).where(table.c.name == name).values(data=data, version=version))
+    return version

@@ -31,6 +31,8 @@ from console.centre.operators import OperatorAccounts
 from console.centre.reference import Reference
 from console.centre.units_api import UnitActions
 from console.domain.decide import Context, decide
+from console.domain.kinds import Kind
+from console.domain.limits import PAYLOAD_MAX_CHARS, SEAT_MAX, UNIT_MAX, order_number_problem, text_problem
 from console.domain.order import Event, OrderState, apply
 from console.domain.payloads import PayloadError
 from console.domain.roles import ROLE_LABELS, Role
@@ -38,7 +40,7 @@ from console.domain.settings import Rules
 from console.domain.taxonomy import Taxonomy
 from console.faults import fault_point
 from console.log import log
-from console.wire.events import WIRE_FIELDS, to_domain
+from console.wire.events import WIRE_FIELDS, storable, to_domain, wire_problem
 from console.wire.state import state_from_json, state_to_json
 
 SEAT_ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)
@@ -58,16 +60,36 @@ def parse_roles(text: str) -> frozenset[str]:
 
 
 _TEXT_FIELDS = tuple(f for f in WIRE_FIELDS if f not in ("id", "payload", "unit", "seat_seq"))
+REASON_MAX = 500
 
 
-def _log_fields(ev: dict) -> dict:
-    """The log row for an event as sent, even a malformed one (it is logged as rejected)."""
-    row: dict[str, Any] = {k: str(ev.get(k) or "")[:200] for k in _TEXT_FIELDS}
-    unit = ev.get("unit")
-    row.update(id=ev["id"], seat_seq=ev["seat_seq"], unit=str(unit)[:32] if unit else None,
-               payload=json.dumps(ev.get("payload"), ensure_ascii=False, sort_keys=True, default=str))
-    # (not payload_text: a malformed event's payload may hold what json cannot encode as sent)
+def _log_fields(ev: dict, accepted: bool) -> dict:
+    """The log row for an event as sent. A refused one may carry anything: each column gets what
+    the database can keep (cut to the column, no NUL, no lone surrogate), so a refusal is logged
+    with its seq and never fails the batch; an accepted one met decide()'s limits, kept exactly."""
+    def keep(name: str, value: object) -> str:
+        return str(value or "") if accepted else storable(value or "", _width(name))
+
+    row: dict[str, Any] = {k: keep(k, ev.get(k)) for k in _TEXT_FIELDS}
+    row.update(id=ev["id"], seat_seq=ev["seat_seq"], unit=keep("unit", ev.get("unit")) or None)
+    row["payload"] = json.dumps(ev.get("payload"), ensure_ascii=False, sort_keys=True) if accepted \
+        else _refused_payload(ev.get("payload"))
     return row
+
+
+def _width(column: str) -> int:
+    return getattr(db.events.c[column].type, "length", None) or REASON_MAX
+
+
+def _refused_payload(payload: object) -> str:
+    """A refused event's payload as JSON text that any database keeps (and a pull can send)."""
+    try:
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    except (ValueError, RecursionError):
+        text = ""
+    if not text or len(text) > 2 * PAYLOAD_MAX_CHARS:
+        return json.dumps({"omitted": f"payload not kept ({len(text)} characters)"})
+    return storable(text, len(text))
 
 
 def _hash(token: str) -> str:
@@ -82,6 +104,8 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         self._taxonomy: Taxonomy | None = taxonomy
         self._unit_codes: frozenset[str] | None = None
         self._listeners: list = []
+        self._reference_seen: int | None = None  # the reference version the cached settings are from
+        self._given_rules, self._given_taxonomy, self._given_calendar = rules, taxonomy, calendar
 
     # -- settings decide() needs (loaded once: the same sources as the seat) ---------------
 
@@ -100,15 +124,16 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         if self._rules is None:
             from console.config import rules_from_config
 
-            self._rules = rules_from_config({}, self.taxonomy.nature_names())
+            self._rules = rules_from_config(self.published_rules() or {}, self.taxonomy.nature_names())
         return self._rules
 
     @property
     def calendar(self):
         if self._calendar is None:
             from console.calendar_source import load_calendar
+            from console.wire.calendar_years import with_years
 
-            self._calendar = load_calendar()
+            self._calendar = with_years(load_calendar(), (self.published_calendar() or {}).values())
         return self._calendar
 
     def unit_codes(self, conn: Connection) -> frozenset[str] | None:
@@ -166,6 +191,11 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         parsed = parse_roles(roles)
         if unit and parsed != {Role.UNIT.value}:
             raise CentreError("--unit goes with --role unit only")
+        if parsed == {Role.UNIT.value} and not unit:
+            raise CentreError("--role unit needs --unit CODE: the unit the token speaks for")
+        for name, value, limit in (("seat", seat, SEAT_MAX), ("unit", unit or "", UNIT_MAX)):
+            if not value.isascii() or text_problem(name, value, limit) or (name == "seat" and not value.strip()):
+                raise CentreError(f"bad {name} {value!r}: printable ASCII, 1 to {limit} characters")
         token = f"hl1_{secrets.token_urlsafe(24)}"
         now = clock.iso(clock.now())
         with self._write() as conn, conn.begin():
@@ -237,8 +267,9 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
                     seq += 1
                     expected += 1
                     status, reason, code = self._decide(conn, seat, ev, states, ctx)
-                    rows.append({**_log_fields(ev), "seq": seq, "received_at": now, "status": status, "reason": reason or None,
-                                 "code": code or None})
+                    rows.append({**_log_fields(ev, status == "accepted"), "seq": seq, "received_at": now,
+                                 "status": status, "reason": storable(reason, REASON_MAX) or None,
+                                 "code": storable(code, 32) or None})
                     outcome.results.append({"id": ev["id"], "status": status, "seq": seq, "reason": reason,
                                             "code": code})
                 if rows:
@@ -266,11 +297,25 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         return found
 
     def _context(self, conn: Connection, states: _Batch) -> Context:
+        seen = self._lock_free_reference(conn)
+        if seen != self._reference_seen:  # published since (maybe by another process): read afresh
+            self._rules, self._taxonomy, self._unit_codes = self._given_rules, self._given_taxonomy, None
+            self._calendar = self._given_calendar
+            self._reference_seen = seen
+
         def lookup(number: str):
             return self._state(conn, number, states)
 
+        def lease_fence(number: str) -> int | None:
+            return conn.execute(select(db.leases.c.fence).where(db.leases.c.order_no == number)).scalar()
+
         return Context(rules=self.rules, calendar=self.calendar, lookup=lookup,
-                       unit_codes=self.unit_codes(conn), valid_content_path=self.taxonomy.is_valid_path)
+                       unit_codes=self.unit_codes(conn), valid_content_path=self.taxonomy.is_valid_path,
+                       lease_fence=lease_fence)
+
+    @staticmethod
+    def _lock_free_reference(conn: Connection) -> int:
+        return conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
 
     def _state(self, conn: Connection, number: str, states: _Batch) -> OrderState | None:
         if number not in states.states:
@@ -282,6 +327,9 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
 
     def _decide(self, conn: Connection, seat: SeatInfo, ev: dict, states: _Batch, ctx: Context):
         """(status, reason, code) for one event; an accepted one is folded into `states`."""
+        bad = wire_problem(ev) or order_number_problem(ev["order_no"])
+        if bad:
+            return "rejected", bad[1], bad[0]
         try:
             event = to_domain(ev)
         except PayloadError as exc:  # the same refusal the seat's store gives
@@ -307,11 +355,13 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
             return "rejected", decision.reason, decision.code
         states.states[event.order] = new_state
         states.dirty.add(event.order)
+        if event.kind in (Kind.DISPATCHED, Kind.REDISPATCHED):  # the lease's work is done
+            conn.execute(db.leases.delete().where(db.leases.c.order_no == event.order))
         return "accepted", "", ""
 
     def _prefetch(self, conn: Connection, numbers: set[str], states: _Batch) -> None:
         """Read the batch's orders in a few queries instead of one per event."""
-        wanted = sorted(n for n in numbers if n and n not in states.states)
+        wanted = sorted(n for n in numbers if n and n not in states.states and not order_number_problem(n))
         for i in range(0, len(wanted), 500):
             chunk = wanted[i:i + 500]
             found = dict(conn.execute(select(db.orders.c.number, db.orders.c.state)

@@ -75,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
+    for arg in argv:  # bytes the shell could not decode arrive as lone surrogates
+        if not _utf8(arg):
+            _say(f"hotline: argument {arg!r} is not valid UTF-8 text")
+            return 2
     where = _start_log(args)
     try:
         if getattr(args, "func", None) is not None:
@@ -87,10 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_console(args)
         return int(args.func(args) or 0)
     except CliError as exc:
-        print(f"hotline: {exc}", file=sys.stderr)
+        _say(f"hotline: {exc}")
         return exc.code
     except HotlineError as exc:
-        print(f"hotline: {exc}", file=sys.stderr)
+        _say(f"hotline: {exc}")
         return 1
     except KeyboardInterrupt:
         return 130
@@ -99,6 +103,46 @@ def main(argv: list[str] | None = None) -> int:
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] not in CENTRE_EXTRA:
             raise
-        print(f"hotline: this command needs the centre's packages (missing {exc.name}): "
-              "pip install 'hotline-console[centre]'", file=sys.stderr)
+        _say(f"hotline: this command needs the centre's packages (missing {exc.name}): "
+             "pip install 'hotline-console[centre]'")
         return 1
+    except Exception as exc:
+        # The class of failures bad input or a bad environment causes (a file, its encoding, the
+        # database): each known case is handled where it arises; one missed still gets one line.
+        # Anything else is a bug and keeps its traceback.
+        if not isinstance(exc, (OSError, UnicodeError, RecursionError, *_database_errors())):
+            raise
+        from console.log import log
+
+        log("cli").exception("hotline %s failed", args.command)
+        _say(f"hotline: {_one_line(exc)}")
+        return 1
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return sqlite3.Error, SQLAlchemyError
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    what = text[0] if text else ""
+    return f"{type(exc).__name__}: {what}"[:300]
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _say(line: str) -> None:
+    """One line on stderr; an argument that was not UTF-8 is shown as its escape, not a crash."""
+    print(line.encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)

@@ -112,7 +112,10 @@ def cmd_cutoff(args: argparse.Namespace) -> int:
     from console.domain.deadlines import dispatch_cutoff
 
     created = parse_datetime(args.created)
-    cutoff = dispatch_cutoff(created, args.mode)
+    try:
+        cutoff = dispatch_cutoff(created, args.mode)
+    except OverflowError:
+        raise CliError(f"{args.created} is too close to the end of the calendar (year 9999)")
     if args.json:
         print_json({"created": created.isoformat(timespec="seconds"), "mode": args.mode,
                     "cutoff": cutoff.isoformat(timespec="seconds")})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from console.cli.common import add_data_dir, echo, print_json
+from console.cli.common import add_data_dir, echo, number_in, print_json
 from console.cli.errors import CliError
 
 
@@ -25,7 +25,7 @@ def register(sub) -> None:
 
     p = with_db(cmds.add_parser("serve", help="run the centre's HTTP API"))
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8345)
+    p.add_argument("--port", type=number_in(1, 65535), default=8345)
     p.add_argument("--docs", action="store_true", help="also serve the API's /docs and /openapi.json (off by default)")
     p.set_defaults(func=cmd_serve)
 
@@ -72,6 +72,28 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help="taxonomy TOML (see hotline taxonomy convert)")
     p.set_defaults(func=cmd_publish_taxonomy)
 
+    rules = cmds.add_parser("rules", help="the rule parameters the centre publishes to every seat")
+    rsub = rules.add_subparsers(dest="centre_rules_command", metavar="ACTION", required=True)
+    p = with_db(rsub.add_parser("publish", help="publish time limits, cutoff mode, extension cap, callback days"))
+    p.add_argument("file", metavar="FILE", help="TOML with config.toml's rule keys: [limits], cutoff_mode, "
+                                                "max_extension_days, callback_days")
+    p.set_defaults(func=cmd_rules_publish)
+    p = with_db(rsub.add_parser("show", help="the rule parameters published (JSON)"))
+    p.set_defaults(func=cmd_rules_show)
+
+    cal = cmds.add_parser("calendar", help="calendar years the centre publishes to every seat")
+    csub = cal.add_subparsers(dest="centre_calendar_command", metavar="ACTION", required=True)
+    p = with_db(csub.add_parser("add-year", help="publish a year file (as `hotline calendar add-year` reads)"))
+    p.add_argument("file", metavar="FILE", help="the year's TOML file: year, official, source, holidays, makeup_workdays")
+    p.set_defaults(func=cmd_calendar_add_year)
+
+    orders = cmds.add_parser("orders", help="the centre's orders")
+    osub = orders.add_subparsers(dest="centre_orders_command", metavar="ACTION", required=True)
+    p = with_db(osub.add_parser("show", help="one order as the centre holds it (the shape of `hotline orders show`)"))
+    p.add_argument("number", metavar="NUMBER", help="order number, e.g. 20261128-S07-0012")
+    p.add_argument("--json", action="store_true", help="print JSON: order, deadlines, events")
+    p.set_defaults(func=cmd_order_show)
+
     p = with_db(cmds.add_parser("check", help="check the log: gap-free seq, projection = fold"))
     p.set_defaults(func=cmd_check)
     from console.cli.stats_cmd import add_figure_commands
@@ -107,7 +129,10 @@ def open_centre(args, create: bool = False):
             if "://" not in url:
                 from pathlib import Path
 
-                Path(url).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    Path(url).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise CliError(f"cannot create the directory of {url}: {exc.strerror or exc}", 1)
             centre = Centre(engine)
             centre.init()
             return centre
@@ -134,8 +159,8 @@ def cmd_serve(args) -> int:
     from console.centre.app import create_app
     from console.log import setup_logging
 
+    centre = open_centre(args)  # first: a centre that cannot open is the one line to say
     setup_logging(paths.data_dir(getattr(args, "data_dir", None)), "centre")
-    centre = open_centre(args)
     print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}", flush=True)
     uvicorn.run(create_app(centre, docs=args.docs), host=args.host, port=args.port, log_level="warning")
     return 0
@@ -150,6 +175,52 @@ def cmd_enroll(args) -> int:
     except (CentreError, ValueError) as exc:
         raise CliError(str(exc))
     print(token)
+    return 0
+
+
+def cmd_rules_publish(args) -> int:
+    from console.config import read_rules_file, rules_from_config
+
+    rules = read_rules_file(args.file)  # a ConfigError names the key and its line
+    rules_from_config(rules)  # the same check a seat's store makes of it
+    version = open_centre(args).publish_rules(rules)
+    print(f"rules published (reference version {version}): {', '.join(sorted(rules)) or 'the defaults'}")
+    return 0
+
+
+def cmd_calendar_add_year(args) -> int:
+    from console.calendar_source import parse_year_file
+    from console.wire.calendar_years import year_to_dict
+
+    try:
+        sched = parse_year_file(args.file)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    version = open_centre(args).publish_calendar_year(year_to_dict(sched))
+    kind = "official" if sched.official else "provisional"
+    print(f"published {sched.year} ({kind}, {sched.source}; reference version {version}): every seat "
+          "re-evaluates its deadlines at its next pull")
+    return 0
+
+
+def cmd_rules_show(args) -> int:
+    print_json(open_centre(args).published_rules() or {})
+    return 0
+
+
+def cmd_order_show(args) -> int:
+    from console.centre.orders_view import centre_order
+    from console.cli.orders_cmd import print_order, redacted
+    from console.domain.limits import order_number_problem
+
+    view = None if order_number_problem(args.number) else centre_order(open_centre(args), args.number)
+    view = redacted(view) if view is not None else None
+    if view is None:
+        raise CliError(f"no order {args.number!r} at the centre", 1)
+    if args.json:
+        print_json(view)
+    else:
+        print_order(view)
     return 0
 
 

@@ -23,10 +23,27 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def print_json(obj) -> None:
-    text = json.dumps(obj, ensure_ascii=False, default=str)
-    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    # A lone surrogate (from input like "\\ud800") is written as its escape, not a crash; C1 controls
+    # are written as \\u escapes, never sent to the terminal.
+    text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False, default=str))
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
 
 def echo(line: str) -> None:
     """A line of text holding stored (caller, unit, centre) text: shown inert (console/domain/inert.py)."""
     print(inert(line))
+
+
+def number_in(low: float, high: float, kind: type = int):
+    """An argparse type: a number of `kind` within [low, high], else argparse's one-line refusal."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a{'n integer' if kind is int else ' number'}")
+        if not low <= value <= high:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"{text} is out of range: expected {low:g} to {high:g}")
+        return value
+
+    return parse

@@ -50,6 +50,11 @@ def cmd_apply(args) -> int:
                 print_json({"line": lineno, "ok": False, "status": "rejected", "code": "bad_json",
                             "reason": f"line {lineno}: bad JSON ({exc.msg} at column {exc.colno})"})
                 continue
+            except RecursionError:
+                rejected += 1
+                print_json({"line": lineno, "ok": False, "status": "rejected", "code": "bad_json",
+                            "reason": f"line {lineno}: JSON nested too deeply"})
+                continue
             except EventFormatError as exc:
                 rejected += 1
                 print_json({"line": lineno, "ok": False, "status": "rejected", "code": "bad_event",

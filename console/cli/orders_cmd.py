@@ -8,6 +8,7 @@ from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 from console.domain.order import STATUS_LABELS, Status
 from console.domain.privacy import CONFIDENTIAL_TEXT, CallerField, Sight, redact_payload, sight
+from console.wire.order_view import order_view
 
 # The CLI reads the store outside any sign-in: it shows what a report may (console/domain/privacy.py).
 AUDIENCE = None
@@ -92,25 +93,30 @@ def cmd_show(args) -> int:
     if row is None:
         store.close()
         raise CliError(f"no order {args.number!r} in this store", 1)
-    state = json.loads(row["state"])
-    confidential = bool(state.get("confidential"))
-    state = redact_payload(AUDIENCE, state, confidential)
-    events = store.events_of(args.number)
+    view = redacted(order_view(row["state"], row, store.events_of(args.number)))
     store.close()
-    deadlines = {
-        "dispatch_due": row["dispatch_due"],
-        "unit_due": row["unit_due"],
-        "unit_due_provisional": bool(row["unit_due_provisional"]),
-        "callback_due": row["callback_due"],
-    }
     if args.json:
-        print_json({"order": state, "deadlines": deadlines, "events": [
-            {k: e.get(k) for k in ("id", "kind", "at", "operator", "role", "unit", "seat", "seat_seq", "seq",
-                                   "sync_status", "sync_reason")}
-            | {"payload": redact_payload(AUDIENCE, e.get("payload") or {}, confidential)}
-            for e in events]})
-        return 0
-    print(f"工单 {row['number']}  {STATUS_LABELS[Status(row['status'])]}")
+        print_json(view)
+    else:
+        print_order(view)
+    return 0
+
+
+def redacted(view: dict) -> dict:
+    """The view as a report may show it (console/domain/privacy.py): a confidential caller hidden,
+    phones masked, in the order and in every event's payload."""
+    confidential = bool(view["order"].get("confidential"))
+    return {**view, "order": redact_payload(AUDIENCE, view["order"], confidential),
+            "events": [{**e, "payload": redact_payload(AUDIENCE, e.get("payload") or {}, confidential)}
+                       for e in view["events"]]}
+
+
+def print_order(view: dict) -> None:
+    """The order in text: its fields, deadlines and history (a rejected event marked ✗); stored text
+    is shown inert."""
+    state, deadlines, events = view["order"], view["deadlines"], view["events"]
+    confidential = bool(state.get("confidential"))
+    print(f"工单 {state['number']}  {STATUS_LABELS[Status(state['status'])]}")
     for label, key in (("来电人", None), ("电话", "phone"), ("地址", "address"), ("性质", "nature"),
                        ("分类", None), ("诉求", "description"), ("主办单位", "lead_unit")):
         if key is None and label == "来电人":
@@ -127,10 +133,9 @@ def cmd_show(args) -> int:
     print("  事件:")
     for e in events:
         echo(f"    {e['at']}  {e['kind']:<22} {e['operator']}({e['role']})  "
-              f"{json.dumps(redact_payload(AUDIENCE, e['payload'], confidential), ensure_ascii=False)[:80]}")
+             f"{json.dumps(e['payload'], ensure_ascii=False)[:80]}")
         if e.get("sync_status") == "rejected":  # kept in the history, not folded (issue 6)
             echo(f"      ✗ 中心拒绝：{e.get('sync_reason') or ''}")
-    return 0
 
 
 def cmd_print(args) -> int:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import signal
 import time
 
-from console.cli.common import add_data_dir, echo, print_json
+from console.cli.common import add_data_dir, echo, number_in, print_json
 from console.cli.errors import CliError
 
 
 def register(sub) -> None:
     p = sub.add_parser("sync", help="sync this seat with the centre (runs until Ctrl+C; --once for one round)")
     p.add_argument("--once", action="store_true", help="push and pull once, then exit")
-    p.add_argument("--interval", type=float, default=2.0, help="seconds between outbox checks (default 2)")
+    p.add_argument("--interval", type=number_in(0.05, 3600, float), default=2.0,
+                   help="seconds between outbox checks (default 2; more than 0, at most 3600)")
     add_data_dir(p)
     p.set_defaults(func=cmd_sync)
     actions = p.add_subparsers(dest="sync_command", metavar="ACTION")
@@ -38,9 +39,17 @@ def _store(args):
 
 
 def cmd_connect(args) -> int:
+    import httpx
+
     from console.sync import state as sync_state
     from console.sync.client import CentreClient, SyncError
 
+    try:
+        url = httpx.URL(args.url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise CliError(f"bad centre URL {args.url!r}: {exc}")
+    if url.scheme not in ("http", "https") or not url.host:
+        raise CliError(f"bad centre URL {args.url!r}: expected http://HOST:PORT or https://HOST:PORT")
     store = _store(args)
     client = CentreClient(args.url, args.token, timeout=10)
     try:
@@ -116,6 +125,10 @@ def cmd_status(args) -> int:
         print(f"centre {st.centre}: {'online' if st.online else 'offline'} since {st.since or '-'}")
     print(f"pending events: {st.pending}")
     print(f"last pull: {st.last_pull or '-'}")
+    print(f"reference data: version {st.reference_version} from the centre (units, KB, taxonomy)"
+          if st.reference_version else "reference data: shipped (never fetched from a centre)")
+    print("rules: as the centre published them" if st.rules_from_centre
+          else "rules: this seat's config.toml and the shipped defaults (the centre published none)")
     if st.clock_offset is not None:
         print(f"clock offset: {st.clock_offset:+.1f} s (centre ahead)")
     if st.last_error:

@@ -60,6 +60,8 @@ def _client(args):
         raise CliError("no centre: pass --centre URL or set HOTLINE_CENTRE_URL")
     if not token:
         raise CliError("no unit token: pass --token T or set HOTLINE_UNIT_TOKEN (from `hotline centre enroll`)")
+    if not token.isascii() or not token.isprintable():
+        raise CliError("bad unit token: it is printable ASCII, as `hotline centre enroll` printed it")
     return CentreClient(url, token)
 
 

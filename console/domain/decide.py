@@ -16,6 +16,7 @@ from console.domain.calendar import WorkCalendar
 from console.domain.deadlines import Deadline, extended_due, unit_due
 from console.domain.intake import COMPLEXITIES, intake_problems, value_problems
 from console.domain.kinds import AMENDABLE, AWAITING_DISPATCH, STATUS_LABELS, TERMINAL, Kind, Status
+from console.domain.limits import envelope_problem, payload_problem
 from console.domain.order import (
     CALLBACK_OUTCOMES,
     CALLBACK_RESULTS,
@@ -86,16 +87,23 @@ class Context:
     lookup: Callable[[str], OrderState | None] | None = None  # other orders (merge targets)
     unit_codes: frozenset[str] | None = None  # known undertaking units
     valid_content_path: Callable[[list[str]], bool] | None = None  # the taxonomy's check
+    lease_fence: Callable[[str], int | None] | None = None  # at the centre: an order's current lease fence
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | None = None) -> Decision:
     ctx = ctx or Context()
     kind = event.kind
+    bad = envelope_problem(event.order, kind, actor.operator, actor.seat, actor.unit, event.id)
+    if bad:
+        return reject(*bad)
     if kind not in ALLOWED_ROLES:
         return reject("unknown_kind", f"未知的事件类型：{kind}")
     if not isinstance(event.payload, pl.PAYLOAD_TYPES[kind]):
         return reject("payload", f"事件内容不是{kind}的格式")
+    bad = payload_problem(event.payload)
+    if bad:
+        return reject(*bad)
     if actor.role not in ALLOWED_ROLES[kind]:
         return reject("role", f"{ROLE_LABELS[actor.role]}无权执行此操作（{kind}）")
     if kind == Kind.CREATED:
@@ -230,7 +238,15 @@ def _dispatched(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision
     gaps = recording_gaps(s)
     if gaps:  # R-20
         return reject("gaps", "记录不符合规范，请退回受理：缺" + "、".join(gaps))
-    return _check_units(e.payload, ctx) or ACCEPT
+    return _check_fence(s, e.payload, ctx) or _check_units(e.payload, ctx) or ACCEPT
+
+
+def _check_fence(s: OrderState, p: pl.Dispatched, ctx: Context) -> Decision | None:
+    """A dispatch made under a lease that another dispatcher has since taken over is stale."""
+    current = ctx.lease_fence(s.number) if ctx.lease_fence is not None and p.fence else None
+    if current is not None and current != p.fence:
+        return reject("stale_lease", f"租约已失效（{p.fence}，当前 {current}）：工单已由其他转办坐席领取，请重新打开")
+    return None
 
 
 def _unit_returned(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
@@ -244,7 +260,7 @@ def _redispatched(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decisi
         return reject("state", f"工单{_label(s)}，不是单位退回的工单")
     if e.payload.lead_unit == s.lead_unit:  # R-24: re-route to the right unit
         return reject("unit", f"{s.lead_unit} 刚退回此单，请改派其他单位")
-    return _check_units(e.payload, ctx) or ACCEPT
+    return _check_fence(s, e.payload, ctx) or _check_units(e.payload, ctx) or ACCEPT
 
 
 def unit_deadline(s: OrderState, ctx: Context) -> Deadline | None:

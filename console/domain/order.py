@@ -141,7 +141,7 @@ def _dispatch(state: OrderState, p: pl.Dispatched, at: datetime, actor: Actor,
     state.assist_units = list(p.assist_units)
     if p.complexity:
         state.complexity = p.complexity
-    state.limit_days = rules_limit(state.nature, state.complexity)
+    state.limit_days = p.limit_days or rules_limit(state.nature, state.complexity)
     state.dispatch_count += 1
     state.first_dispatched_at = state.first_dispatched_at or at
     _unit_done(state, at)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from console.domain.kinds import Kind
+from console.domain.limits import raw_problem
 
 
 class PayloadError(ValueError):
@@ -122,6 +123,10 @@ class Dispatched:
     assist_units: list[str] = field(default_factory=list)
     complexity: str = ""
     note: str = ""
+    fence: int = 0  # the centre's lease fencing number it was made under (0: none, e.g. offline)
+    # R-26 working days, decided once when recorded (console/domain/recording.py) so every fold
+    # agrees; 0 = an event recorded before this field: the fold asks the rules, as it did then.
+    limit_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -287,6 +292,9 @@ def parse_payload(kind: str, data: object) -> Any:
         raise PayloadError(f"未知的事件类型：{kind}", "unknown_kind")
     if not isinstance(data, Mapping):
         raise PayloadError("事件内容应为对象")
+    bad = raw_problem(data)
+    if bad:
+        raise PayloadError(bad[1], bad[0])
     values = upcast(kind, data)
     hints = _hints(model)
     kwargs: dict[str, Any] = {}

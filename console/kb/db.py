@@ -22,9 +22,16 @@ def open_read(path: str | Path) -> sqlite3.Connection:
         from console.errors import StoreError
 
         raise StoreError(f"no store at {path}: run `hotline init --seat CODE` or `hotline demo` first")
-    conn = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout=10000")
-    # Search reads many index pages per keystroke: map the file, keep a larger page cache.
-    conn.execute("PRAGMA mmap_size=268435456")
-    conn.execute("PRAGMA cache_size=-32768")
+    try:
+        conn = sqlite3.connect(path, timeout=10, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout=10000")
+        # Search reads many index pages per keystroke: map the file, keep a larger page cache.
+        conn.execute("PRAGMA mmap_size=268435456")
+        conn.execute("PRAGMA cache_size=-32768")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the header is read here
+    except sqlite3.DatabaseError as exc:
+        from console.errors import StoreError
+        from console.store.engine import store_problem
+
+        raise StoreError(store_problem(path, exc))
     return conn

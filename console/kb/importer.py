@@ -37,9 +37,17 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict | None, str]]:
                 if not line.strip():
                     continue
                 try:
-                    yield line_no, json.loads(line), ""
+                    row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     yield line_no, None, f"bad JSON: {exc.msg}"
+                    continue
+                except RecursionError:
+                    yield line_no, None, "bad JSON: nested too deeply"
+                    continue
+                if isinstance(row, dict):
+                    yield line_no, row, ""
+                else:
+                    yield line_no, None, "each line must be a JSON object"
     elif suffix in (".csv", ".tsv"):
         with open(path, encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")

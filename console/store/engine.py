@@ -36,6 +36,14 @@ def read_transaction(engine: Engine):
         yield conn
 
 
+def store_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """One line for a store SQLite cannot read: unreadable (permissions, a read-only directory
+    for the WAL files) is not the same as corrupt."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return f"cannot open store {path}: {exc} (check the permissions of the file and its directory)"
+    return f"store {path} is corrupt or not a SQLite database: {exc}"
+
+
 def check_sqlite_file(path: Path) -> None:
     """Fail with a clear message before SQLAlchemy does with a traceback-sized one."""
     if not path.exists():
@@ -54,6 +62,6 @@ def check_sqlite_file(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"store {path} is corrupt: {exc}")
+        raise StoreError(store_problem(path, exc))
     if ok != "ok":
         raise StoreError(f"store {path} is corrupt: {ok}")

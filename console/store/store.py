@@ -15,7 +15,9 @@ from sqlalchemy.engine import Connection
 
 from console import clock, paths
 from console.domain.decide import Context, decide
+from console.domain.limits import order_number_problem
 from console.domain.order import Event, Kind, OrderState, PayloadError, apply, fold
+from console.domain.recording import recorded_payload
 from console.domain.roles import Actor, Role
 from console.domain.settings import Rules
 from console.log import log
@@ -51,6 +53,8 @@ class Recorded:
 
 
 _PUBLISHED_TAXONOMY = "published_taxonomy"  # meta key
+_PUBLISHED_RULES = "published_rules"  # meta key
+_PUBLISHED_CALENDAR = "published_calendar"  # meta key
 
 
 class _Rejected(Exception):
@@ -123,7 +127,10 @@ class Store:
     @classmethod
     def init(cls, data_dir, seat: str, **kwargs) -> Store:
         directory = paths.data_dir(data_dir)
-        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file of that name, no permission, a read-only disk
+            raise StoreError(f"cannot create the data dir {directory}: {exc.strerror or exc}")
         path = directory / paths.STORE_FILE
         if path.exists():
             check_sqlite_file(path)
@@ -174,6 +181,20 @@ class Store:
         reference_changed() once it has committed)."""
         self._set_meta(conn, _PUBLISHED_TAXONOMY, json.dumps(taxonomy, ensure_ascii=False))
 
+    def set_published_rules(self, conn: Connection, rules: dict) -> None:
+        """Store the rule parameters the centre published (the caller's transaction, as above)."""
+        self._set_meta(conn, _PUBLISHED_RULES, json.dumps(rules, ensure_ascii=False))
+
+    def set_published_calendar(self, conn: Connection, years: dict) -> None:
+        """Store the calendar years the centre published (the caller's transaction, as above)."""
+        self._set_meta(conn, _PUBLISHED_CALENDAR, json.dumps(years, ensure_ascii=False))
+
+    def published_rules(self) -> dict | None:
+        """The rule parameters the centre published, or None (never connected, or a centre that
+        publishes none): then config.toml's and the shipped defaults apply."""
+        text_ = self.meta(_PUBLISHED_RULES)
+        return json.loads(text_) if text_ else None
+
     def reference_changed(self) -> None:
         """Forget what was read from the units and the taxonomy; called after their transaction
         commits, so a reader between write and commit cannot cache the old ones for good."""
@@ -182,17 +203,23 @@ class Store:
     @property
     def rules(self) -> Rules:
         if self._rules is None:
-            from console.config import rules_from_config
+            from console.config import RULE_KEYS, rules_from_config
 
-            self._rules = rules_from_config(self.config(), self.taxonomy.nature_names())
+            config, published = self.config(), self.published_rules()
+            if published is not None:  # the centre's rules replace the seat's own rule keys
+                config = {**{k: v for k, v in config.items() if k not in RULE_KEYS}, **published}
+            self._rules = rules_from_config(config, self.taxonomy.nature_names())
         return self._rules
 
     @property
     def calendar(self):
         if self._calendar is None:
             from console.calendar_source import load_calendar
+            from console.wire.calendar_years import with_years
 
-            self._calendar = load_calendar(extra_dirs=(paths.admin_calendar_dir(self.data_dir),))
+            own = load_calendar(extra_dirs=(paths.admin_calendar_dir(self.data_dir),))
+            published = self.meta(_PUBLISHED_CALENDAR)  # the centre's years win over the admin's files
+            self._calendar = with_years(own, json.loads(published).values() if published else ())
         return self._calendar
 
     def reload_calendar(self) -> None:
@@ -263,8 +290,11 @@ class Store:
                     if created is None:
                         raise _Rejected(index, "本次操作没有新建工单", "no_order")
                     number = created
+                bad = order_number_problem(number)
+                if bad:  # asked before the order is read: the store could not even look it up
+                    raise _Rejected(index, bad[1], bad[0])
                 state = pending.get(number) or self._state(conn, number)
-            payload = new.payload
+            payload = recorded_payload(new.kind, state, new.payload, self.rules)
             try:
                 event = Event.of(new.kind, number, payload, at, actor, uuid7())
             except PayloadError as exc:

@@ -114,11 +114,18 @@ def sync_reference(store, client: CentreClient) -> int:
         _upsert_kb(conn, ref.get("kb_articles", ()), ref.get("announcements", ()))
         if ref.get("taxonomy"):
             store.set_published_taxonomy(conn, ref["taxonomy"])
+        if ref.get("rules") is not None:
+            store.set_published_rules(conn, ref["rules"])
+        if ref.get("calendar"):
+            store.set_published_calendar(conn, ref["calendar"])
         sync_state.put(conn, "reference_version", ref["version"])
     store.reference_changed()
     _ = store.rules  # re-read here, in the sync thread, not on the operator's next keystroke
+    if ref.get("rules") is not None or ref.get("calendar"):  # both move stored deadlines
+        store.recompute_deadlines()
     return (len(ref["units"]) + len(ref.get("kb_articles", ())) + len(ref.get("announcements", ()))
-            + (1 if ref.get("taxonomy") else 0))
+            + (1 if ref.get("taxonomy") else 0) + (1 if ref.get("rules") is not None else 0)
+            + (1 if ref.get("calendar") else 0))
 
 
 def _upsert_kb(conn, articles, announcements) -> None:

@@ -22,6 +22,8 @@ class SyncStatus:
     centre: str | None = None
     last_error: str | None = None
     rejected_count: int = 0  # all of them, however few `rejected` lists
+    reference_version: int = 0  # the centre's reference data (units, KB, taxonomy) this seat has; 0 = none yet
+    rules_from_centre: bool = False  # time limits etc. as the centre published them, not config.toml's
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -31,6 +33,7 @@ def read_status(store, rejected_limit: int = 100) -> SyncStatus:
     with read_transaction(store.engine) as conn:
         values = dict(conn.execute(text("SELECT key, value FROM sync_state")).all())
         pending = conn.execute(text("SELECT count(*) FROM outbox")).scalar_one()
+        published_rules = conn.execute(text("SELECT 1 FROM meta WHERE key = 'published_rules'")).first()
         rejected_count = conn.execute(text(
             "SELECT count(*) FROM events WHERE sync_status = 'rejected' AND origin = 'local'")).scalar_one()
         rows = conn.execute(text(
@@ -52,4 +55,6 @@ def read_status(store, rejected_limit: int = 100) -> SyncStatus:
         centre=values.get("centre_url"),
         last_error=values.get("last_error"),
         rejected_count=rejected_count,
+        reference_version=int(values.get("reference_version") or 0),
+        rules_from_centre=published_rules is not None,
     )

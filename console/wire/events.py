@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from console.domain.limits import STAMP_MAX, Problem, text_problem
 from console.domain.order import Event
 from console.domain.roles import Actor, Role
 
@@ -48,6 +49,42 @@ def row_from_wire(ev: Mapping[str, Any]) -> dict[str, Any]:
     out["payload"] = payload_text(ev["payload"]) if not isinstance(ev["payload"], str) else ev["payload"]
     out["hlc"] = out["hlc"] or ""
     return out
+
+
+SEAT_SEQ_MAX = 2**62  # fits a BIGINT column
+
+
+def wire_problem(ev: Mapping[str, Any]) -> Problem | None:
+    """What an event as sent carries besides the domain Event (types, the stamps' text, seat_seq):
+    checked before it is made; the domain's limits (decide()) check the rest."""
+    for name in ("order_no", "kind", "operator", "role", "seat", "at"):
+        if not isinstance(ev.get(name), str):
+            return "bad_event", f"事件格式错误：{name} 应为文字"
+    if ev.get("unit") is not None and not isinstance(ev.get("unit"), str):
+        return "bad_event", "事件格式错误：unit 应为文字"
+    for name in ("at", "recorded_at", "hlc"):
+        value = ev.get(name) or ""
+        bad = text_problem(name, value, STAMP_MAX) if isinstance(value, str) else ("bad_event", f"{name} 应为文字")
+        if bad:
+            return bad
+    try:
+        aware = datetime.fromisoformat(ev["at"]).tzinfo is not None
+    except ValueError:
+        return "bad_event", "事件格式错误：at 应为 ISO 8601 时间"
+    if aware:  # rules are in China wall time; a seat converts before it records
+        return "bad_event", "事件格式错误：at 应为中国当地时间（不带时区）"
+    seq = ev.get("seat_seq")
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= SEAT_SEQ_MAX:
+        return "bad_event", f"事件格式错误：seat_seq 应为 1 至 {SEAT_SEQ_MAX} 的整数"
+    return None
+
+
+def storable(value: object, limit: int) -> str:
+    """Text any database keeps as it is: no NUL, no lone surrogate, at most `limit` characters.
+    For what is logged of a refused event, never for what is accepted (that met its limits)."""
+    text = str(value).replace("\x00", "")
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return text[:limit]
 
 
 def to_domain(ev: Mapping[str, Any]) -> Event:

@@ -12,3 +12,6 @@ PROTOCOL_HEADER = "X-Hotline-Protocol"
 TIME_HEADER = "X-Hotline-Time"  # the centre's wall clock (epoch ms) on every answer: clock offset
 PUSH_BATCH = 500
 PULL_LIMIT = 250  # per pull and per local transaction: a console write never waits long
+# The largest request body the centre reads (413 above it): a full push batch of events at their
+# limits (console/domain/limits.py: payload 16,000 characters, up to 3 bytes each) fits under it.
+MAX_BODY_BYTES = 32 * 1024 * 1024
