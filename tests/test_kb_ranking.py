@@ -86,3 +86,15 @@ def test_exact_title_still_first_and_typing_still_finds_prefixes(db):
               art("H", "住房公积金贷款额度", "最高额度以政策为准。", keywords="公积金")])
     assert ids(db, "住房公积金提取条件")[0] == "G"
     assert [h.id for h in search(db, "公积金提", today=TODAY).hits][0] == "G"
+
+
+def test_terms_are_counted_and_an_article_written_since_is_still_found(db):
+    from console.kb import vocab
+
+    load(db, [art(f"P{i}", f"公园开放时间{i}", "周一闭馆。") for i in range(5)])
+    # a term not counted (yet) counts as rare: searched, never dropped
+    assert vocab.doc_counts(db, "kb_head", ["公园", "犬只"]) == {"公园": 5, "犬只": vocab.UNKNOWN}
+    db.execute("BEGIN IMMEDIATE")
+    upsert_articles(db, [art("DOG", "犬只登记", "到动物防疫站办理。")])  # no recount after it
+    db.execute("COMMIT")
+    assert ids(db, "犬只 登记 公园 罚款", limit=3)[0] == "DOG"

@@ -48,7 +48,7 @@ def doc_counts(db, table: str, terms: list[str]) -> dict[str, int]:
 
 
 def within_budget(counts: dict[str, int], budget: int) -> list[str]:
-    """The rarest terms whose doclists together stay within `budget` entries (absent ones left out),
+    """The rarest terms whose doclists together stay within `budget` entries (zero counts left out),
     in the order given."""
     chosen, total = set(), 0
     for term, n in sorted(counts.items(), key=lambda kv: kv[1]):
