@@ -98,3 +98,11 @@ def test_terms_are_counted_and_an_article_written_since_is_still_found(db):
     upsert_articles(db, [art("DOG", "犬只登记", "到动物防疫站办理。")])  # no recount after it
     db.execute("COMMIT")
     assert ids(db, "犬只 登记 公园 罚款", limit=3)[0] == "DOG"
+
+
+def test_a_pasted_page_is_searched_by_its_start(db):
+    from console.kb.query import MAX_QUERY_CHARS
+
+    load(db, [art("DOG", "犬只登记", "到动物防疫站办理。"), art("P", "公园开放时间", "周一闭馆。")])
+    page = "犬只登记" + "。" * MAX_QUERY_CHARS + "公园开放时间"  # the park words fall past the limit
+    assert ids(db, page, limit=3) == ["DOG"]
