@@ -29,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 SHARED = Path(os.environ.get("HOTLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 N_QUERIES = 200
 
@@ -295,10 +296,44 @@ def bench(name: str, rows: list[dict], with_whoosh: bool) -> None:
                       f"{w['query_p50']:.2f}/{w['query_p95']:.2f} ms  recall@5 {rec}", flush=True)
 
 
+def recall_at_5(db_path: Path, queries) -> tuple[dict[str, float], float, float]:
+    """Recall@5 per set, and the query time p50/p95 (ms, wall), each query searched once."""
+    from console.kb.db import open_read
+    from console.kb.search import search
+
+    conn = open_read(db_path)
+    search(conn, "预热")
+    hits: dict[str, list[bool]] = {}
+    times = []
+    for kind, q, expected in queries:
+        t0 = time.perf_counter()
+        result = search(conn, q, limit=5, typing=False, with_announcements=False)
+        times.append((time.perf_counter() - t0) * 1000)
+        hits.setdefault(kind, []).append(expected in [h.id for h in result.hits])
+    conn.close()
+    return {k: sum(v) / len(v) for k, v in hits.items()}, statistics.median(times), pct(times, 95)
+
+
+def relevance() -> None:
+    """The held-out sets of bench/kb_sets.py: policy questions, Taipei paraphrases and control."""
+    import kb_sets
+
+    articles, policy_q = kb_sets.policy_heldout(SHARED)
+    faq, para, control = kb_sets.taipei_sets(SHARED)
+    for name, rows, queries in (("policy-heldout", articles, policy_q), ("taipei", faq, para + control)):
+        with tempfile.TemporaryDirectory(prefix="kb-rel-") as tmp:
+            db_path, _ = build_store(rows, Path(tmp))
+            rec, p50, p95 = recall_at_5(db_path, queries)
+        counts = {k: sum(1 for q in queries if q[0] == k) for k in rec}
+        line = "  ".join(f"{k} {v:.3f} ({counts[k]})" for k, v in rec.items())
+        print(f"{name:>14}  n={len(rows):>6}  recall@5 {line}  query p50/p95 wall {p50:.2f}/{p95:.2f} ms", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="20000", help="synthetic corpus sizes, comma separated (default 20000)")
-    ap.add_argument("--only", default="taipei,policy,synthetic", help="which corpora")
+    ap.add_argument("--only", default="relevance,taipei,policy,synthetic",
+                    help="which corpora (relevance: the held-out sets of kb_sets.py)")
     ap.add_argument("--whoosh", action="store_true", help="also run whoosh-reloaded on the same corpus")
     args = ap.parse_args()
     which = set(args.only.split(","))
@@ -306,6 +341,8 @@ def main() -> None:
     if {"taipei", "policy"} & which and not SHARED.is_dir():
         print(f"real data not found at {SHARED}: skipping taipei/policy")
         which -= {"taipei", "policy"}
+    if "relevance" in which and SHARED.is_dir():
+        relevance()
     if "taipei" in which:
         bench("taipei-faq", taipei(), args.whoosh)
     if "policy" in which:

@@ -152,8 +152,12 @@ _COMMON_KEY = "kb_common_terms"
 
 def refresh_common_terms(conn) -> list[str]:
     """List the head-index words found in more than COMMON_SHARE of the articles (0.15 s at 100k;
-    run after imports and reindex, not per write). Kept in `meta`, read by every search."""
+    run after imports and reindex, not per write). Kept in `meta`, read by every search; the
+    per-term article counts (console.kb.vocab) are recounted with it."""
+    from console.kb import vocab
+
     db = raw(conn)
+    vocab.refresh(db)
     total = db.execute("SELECT count(*) FROM kb_articles").fetchone()[0]
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.kb_head_terms USING fts5vocab(main, kb_head, row)")
     terms = [] if total < 4 else [r[0] for r in db.execute(

@@ -53,8 +53,12 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
+MAX_QUERY_CHARS = 300  # a caller's question is rarely 100; a pasted page would cost 150 ms a search
+
+
 def parse(text: str, typing: bool = True) -> ParsedQuery:
-    norm = segment.normalise(text).strip()
+    """The query's words; past MAX_QUERY_CHARS the text is not searched (the start says the matter)."""
+    norm = segment.normalise(text).strip()[:MAX_QUERY_CHARS]
     cut = segment.cut(norm)
     content = [w for w in cut if w not in segment.STOPWORDS] or cut
     # The last word is a prefix only while the agent is still typing it (no trailing space/punct).

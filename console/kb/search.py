@@ -1,14 +1,15 @@
-"""Knowledge-base search on every keystroke.
+"""Knowledge-base search on every keystroke, ranked by relevance.
 
-Passes, each only while fewer than `limit` articles were found (title/keyword pass before body):
-  1. head words   titles, keywords and pinyin, all words required, bm25 with column weights
-  2. head bigrams
-  3. body words   body and unified answer
-  4. body bigrams
-  5. any word     (OR) over titles and keywords, for long spoken questions
-Each pass reads at most `cap` matches from FTS5 (LIMIT-aware: a one-character prefix at 100k
-articles would otherwise rank thousands of rows) and ranks those; expired and not-yet-valid
-articles are dropped, ones past their review date are marked.
+Passes over the two indexes (kb_head: titles, keywords, pinyin; kb_body: body and unified answer):
+  all words   words, then character pairs, all required (bm25 with column weights)
+  any word    words, and character pairs, any of them; bm25 of the four summed into one ranking
+The passes are merged by reciprocal rank (weights in PASS_WEIGHTS), so the article near the top of
+several passes comes first and the strict passes never stop the relaxed ones. Per-term article
+counts (console.kb.vocab) bound the work at 100k articles: the any-word passes read only the rarer
+terms within BUDGET doclist entries (a word in most articles has no bm25 weight anyway), and an
+all-words pass ranks every match when one of its terms is rare, else (or for a prefix being typed)
+the newest HEAD_CAP/BODY_CAP matches. Expired and not-yet-valid articles are dropped, ones past
+their review date are marked. Hit.stage names the strictest pass that found the article.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import time as clock_time
 
 from console import clock
 from console.kb import query as kbq
+from console.kb import segment, vocab
 from console.kb.announcements import ActiveAnnouncement, active
 from console.kb.db import raw
 from console.kb.indexer import common_terms
@@ -29,10 +31,10 @@ from console.kb.indexer import common_terms
 # bm25 weights: title, keywords, bigrams, pinyin (head); words, bigrams (body)
 HEAD_WEIGHTS = "10.0, 6.0, 2.0, 3.0"
 BODY_WEIGHTS = "1.0, 0.5"
-HEAD_CAP = 400
+HEAD_CAP = 400  # an all-words pass with only common terms (or a prefix) ranks at most this many
 BODY_CAP = 200
-ANY_PASS_BELOW = 1  # OR fallback only when nothing matched: halves p95, costs 0.5-1 pt of fragment recall
-ANY_CAP = 400  # the OR fallback: a smaller cap loses 3 points of fragment recall on real data
+MERGE_DEPTH = 30  # how deep each pass is read for the merge
+RRF_K = 5  # reciprocal-rank constant: small, so first places count (k=10: paraphrases 0.963, k=5: 0.997)
 
 
 @dataclass
@@ -80,21 +82,79 @@ def _filters(today: str, content_class: str | None, department: str | None) -> t
     return sql, params
 
 
-def _run_pass(db, table: str, weights: str, expr: str, cap: int, n: int, where: str, params: list,
-              exclude: set[int]) -> list[tuple]:
-    if not expr or n <= 0:
+def _run_pass(db, table: str, weights: str, expr: str, depth: int, where: str, params: list,
+              cap: int | None) -> list[tuple]:
+    """The pass's matches, best first. With `cap`, FTS5 stops after that many matches (newest
+    first) and only those are ranked: what a one-character prefix at 100k articles needs while
+    typing. Without it every match is ranked by bm25."""
+    if not expr or depth <= 0:
         return []
-    # The inner LIMIT bounds the work; ORDER BY rowid DESC prefers newer articles when capped.
+    inner = "ORDER BY rowid DESC LIMIT ?" if cap else "ORDER BY s LIMIT ?"
     sql = (
         f"SELECT {_ARTICLE_COLS}, m.s FROM (SELECT rowid, bm25({table}, {weights}) AS s FROM {table} "
-        f"WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?) AS m JOIN kb_articles a ON a.rowid = m.rowid "
+        f"WHERE {table} MATCH ? {inner}) AS m JOIN kb_articles a ON a.rowid = m.rowid "
         f"WHERE 1{where} ORDER BY m.s LIMIT ?"
     )
     try:
-        rows = db.execute(sql, [expr, cap, *params, n + len(exclude)]).fetchall()
+        return db.execute(sql, [expr, cap or depth, *params, depth]).fetchall()
     except sqlite3.OperationalError:
         return []  # a query FTS5 cannot parse is simply no match
-    return [r for r in rows if r[0] not in exclude][:n]
+
+
+@dataclass(frozen=True)
+class _Pass:
+    stage: str
+    table: str
+    weights: str
+    expr: str
+    weight: float  # its share in the merged ranking
+    strict: bool  # all words required, or any word (bm25 summed over the any-word passes)
+    ranked: bool = True  # every match ranked; else FTS5 stops at the cap (newest first)
+
+
+PASS_WEIGHTS = {"title": 1.0, "title-bigram": 0.8, "body": 0.6, "body-bigram": 0.5, "any": 1.0,
+                "any-head": 1.0, "any-body": 1.0, "any-head-bigram": 1.0, "any-body-bigram": 1.0}
+BUDGET = 1500  # doclist entries a pass may read: bounds the cost of a keystroke at 100k articles
+
+
+def _passes(db, q: kbq.ParsedQuery, typing: bool) -> list[_Pass]:
+    w = PASS_WEIGHTS
+    words = [x for x in q.words if not (typing and q.prefix_last and x == q.words[-1])]
+    han = "".join(x for x in words if segment.is_han(x))
+    grams = [b for b in dict.fromkeys(segment.bigram_list(han)) if len(b) == 2]
+    common = common_terms(db)  # in most articles: no weight in bm25, so no reason to match them
+    passes = []
+    for stage, table, weights, parsed in (("title", "kb_head", HEAD_WEIGHTS, _selective(db, q)),
+                                          ("body", "kb_body", BODY_WEIGHTS, q)):
+        counts = vocab.doc_counts(db, table, words + grams)
+        if stage == "title" or q.has_han:
+            passes.append(_Pass(stage, table, weights, kbq.words_expr(parsed), w[stage], True,
+                                _rare_enough(counts, parsed.words, q, typing)))
+        if q.has_han:
+            passes.append(_Pass(stage + "-bigram", table, weights, kbq.bigrams_expr(q), w[stage + "-bigram"], True,
+                                _rare_enough(counts, q.bigrams, q, typing)))
+        side = "head" if table == "kb_head" else "body"
+        rare_words = vocab.within_budget({x: 0 if x in common else counts[x] for x in words}, BUDGET)
+        if len(q.words) > 1 and rare_words:
+            expr = kbq.words_expr(dataclasses.replace(q, words=rare_words, prefix_last=False), " OR ")
+            passes.append(_Pass("any", table, weights, expr, w["any-" + side], False))
+        rare_grams = vocab.within_budget({b: 0 if b in common else counts[b] for b in grams}, BUDGET)
+        if len(grams) > 1 and rare_grams and not typing:
+            # Character pairs catch a caller's wording that the word cut splits otherwise; they
+            # wait for a complete query (Enter, the CLI, R-21): at 100k articles they are the
+            # costliest pass of a keystroke.
+            expr = "{bigrams} : (" + " OR ".join(f'"{b}"' for b in rare_grams) + ")"
+            passes.append(_Pass("any", table, weights, expr, w[f"any-{side}-bigram"], False))
+    return passes
+
+
+def _rare_enough(counts: dict[str, int], required: list[str], q: kbq.ParsedQuery, typing: bool) -> bool:
+    """An all-words pass can rank every match when one required term is rare (the matches are
+    at most its articles); a prefix being typed, or only common terms, keep the cap."""
+    if typing and q.prefix_last:
+        return False
+    known = [counts.get(t, vocab.UNKNOWN) for t in required]
+    return bool(known) and min(known) <= BUDGET
 
 
 def search(conn, text: str, *, limit: int = 10, content_class: str | None = None,
@@ -107,27 +167,31 @@ def search(conn, text: str, *, limit: int = 10, content_class: str | None = None
     day = (today or clock.now().date()).isoformat()
     if not q.empty and limit > 0:
         where, params = _filters(day, content_class, department)
-        cap_boost = 4 if (content_class or department) else 1
-        found: list[tuple] = []
-        seen: set[int] = set()
-        head_words = kbq.words_expr(_selective(db, q))
-        passes = [
-            ("title", "kb_head", HEAD_WEIGHTS, head_words, HEAD_CAP),
-            ("title-bigram", "kb_head", HEAD_WEIGHTS, kbq.bigrams_expr(q) if q.has_han else "", HEAD_CAP),
-            ("body", "kb_body", BODY_WEIGHTS, kbq.words_expr(q) if q.has_han else "", BODY_CAP),
-            ("body-bigram", "kb_body", BODY_WEIGHTS, kbq.bigrams_expr(q) if q.has_han else "", BODY_CAP),
-            ("any", "kb_head", HEAD_WEIGHTS, kbq.words_expr(q, " OR ") if len(q.words) > 1 else "", ANY_CAP),
-        ]
-        for stage, table, weights, expr, cap in passes:
-            if stage == "any" and len(found) >= ANY_PASS_BELOW:
-                break  # the OR pass is a fallback for long spoken questions, and the costliest
-            rows = _run_pass(db, table, weights, expr, cap * cap_boost, limit - len(found), where, params, seen)
-            for r in rows:
-                seen.add(r[0])
-                found.append((stage, r))
-            if len(found) >= limit:
-                break
-        result.hits = [_hit(stage, r, day, rank) for rank, (stage, r) in enumerate(found)]
+        boost = 4 if (content_class or department) else 1
+        depth = max(limit, MERGE_DEPTH)
+        # Reciprocal-rank merge of every pass: an article near the top of several passes (its
+        # title has all the words, its body the rare ones) beats one a single pass put first.
+        merged: dict[int, list] = {}
+        relaxed: dict[int, list] = {}
+        for p in _passes(db, q, typing):
+            if p.strict and not p.ranked and len(merged) >= limit:
+                continue  # a capped pass (a prefix, common words) adds little once the page is full
+            cap = None if p.ranked else (HEAD_CAP if p.table == "kb_head" else BODY_CAP) * boost
+            rows = _run_pass(db, p.table, p.weights, p.expr, depth, where, params, cap)
+            if not p.strict:
+                # The any-word passes add their bm25 (head and body alike, as one index would):
+                # an article whose body has the rare words and whose title has one more wins.
+                for r in rows:
+                    relaxed.setdefault(r[0], [0.0, r])[0] += -r[10] * p.weight
+                continue
+            for rank, r in enumerate(rows):
+                entry = merged.setdefault(r[0], [0.0, p.stage, r])
+                entry[0] += p.weight / (RRF_K + rank)
+        for rank, (_s, r) in enumerate(sorted(relaxed.values(), key=lambda e: -e[0])):
+            entry = merged.setdefault(r[0], [0.0, "any", r])
+            entry[0] += PASS_WEIGHTS["any"] / (RRF_K + rank)
+        best = sorted(merged.values(), key=lambda e: -e[0])[:limit]
+        result.hits = [_hit(stage, r, day, score) for score, stage, r in best]
     if with_announcements:
         # A search as of another day (a replay, a test) judges announcements at that day's noon,
         # not at this moment's clock.
@@ -153,14 +217,9 @@ def _selective(db, q: kbq.ParsedQuery) -> kbq.ParsedQuery:
     return dataclasses.replace(q, words=keep)
 
 
-_STAGE_BASE = {"title": 400.0, "title-bigram": 300.0, "body": 200.0, "body-bigram": 100.0, "any": 0.0}
-
-
-def _hit(stage: str, r: tuple, today: str, rank: int) -> Hit:
-    # A single comparable score: the pass sets the band, bm25 orders within it.
-    score = round(_STAGE_BASE[stage] + min(99.0, -r[10]), 3)
+def _hit(stage: str, r: tuple, today: str, score: float) -> Hit:
     return Hit(
         id=r[1], title=r[2], answer=r[3], body=r[4], department=r[5], content_class=r[6],
-        keywords=[k for k in r[7].split(",") if k], review_date=r[8], valid_to=r[9], score=score,
-        stage=stage, stale=bool(r[8]) and r[8] < today,
+        keywords=[k for k in r[7].split(",") if k], review_date=r[8], valid_to=r[9],
+        score=round(score * 1000, 3), stage=stage, stale=bool(r[8]) and r[8] < today,
     )
