@@ -65,3 +65,27 @@ def test_demo_units_twice_on_a_reset_store_starts_a_fresh_centre(tmp_path):
     assert dispatch(store, create_order(store, 2), "U002").ok
     summary = run_demo_units(store, rounds=1, seed=1)
     assert summary["units"] == 1 and store.outbox_count() == 0
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_units_hostile_order_number_or_operator_is_a_4xx_never_a_503(db_kind, tmp_path):
+    """A NUL byte or an over-long number in the URL, an over-long operator: the answer is a 4xx
+    with a reason, whatever the database would have said."""
+    import httpx
+    from sync_support import centre_db
+
+    from console.wire.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
+
+    with centre_db(db_kind, tmp_path) as url:
+        centre = new_centre(url)
+        with CentreThread(centre) as server:
+            token = centre.enroll("UNIT-U002", "unit", unit="U002")
+            headers = {"Authorization": f"Bearer {token}", PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+            for number, operator in (("2026%00X", "u1"), ("9" * 300, "u1"), ("20261201-S01-0001", "x" * 300)):
+                answer = httpx.post(f"{server.url}/v1/unit/orders/{number}/reply", headers=headers,
+                                    json={"reply": "已处理", "operator": operator}, timeout=10)
+                assert 400 <= answer.status_code < 500, (number[:12], answer.status_code, answer.text[:200])
+        centre.engine.dispose()

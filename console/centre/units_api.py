@@ -9,6 +9,7 @@ from console import clock
 from console.centre import db
 from console.centre.model import CentreCore, Forbidden, NotFound, Refused, SeatInfo, _Batch
 from console.domain.decide import Context, unit_deadline
+from console.domain.limits import OPERATOR_MAX, order_number_problem, text_problem
 from console.domain.order import Kind
 from console.domain.privacy import CallerField, Sight, sight
 from console.domain.roles import Actor, Role
@@ -53,6 +54,11 @@ class UnitActions:
             raise Forbidden(f"{seat.seat} is not a unit token")
         if kind not in (Kind.UNIT_REPLIED, Kind.UNIT_RETURNED, Kind.EXTENSION_REQUESTED, Kind.NOTE):
             raise Forbidden(f"units may not record {kind}")
+        if order_number_problem(number):  # a NUL or an over-long number never reaches the database
+            raise NotFound(f"no order {number[:40]!r}")
+        bad = text_problem("operator", operator, OPERATOR_MAX)
+        if bad:
+            raise Refused(bad[1], code=bad[0])
         now = clock.now()
         conn = self._write()
         try:
