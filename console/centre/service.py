@@ -33,14 +33,14 @@ from console.centre.units_api import UnitActions
 from console.domain.decide import Context, decide
 from console.domain.kinds import Kind
 from console.domain.limits import PAYLOAD_MAX_CHARS, SEAT_MAX, UNIT_MAX, order_number_problem, text_problem
-from console.domain.order import Event, OrderState, apply
+from console.domain.order import OrderState, apply
 from console.domain.payloads import PayloadError
 from console.domain.roles import ROLE_LABELS, Role
 from console.domain.settings import Rules
 from console.domain.taxonomy import Taxonomy
 from console.faults import fault_point
 from console.log import log
-from console.wire.events import WIRE_FIELDS, storable, to_domain, wire_problem
+from console.wire.events import WIRE_FIELDS, by_order, storable, to_domain, wire_problem
 from console.wire.state import state_from_json, state_to_json
 
 SEAT_ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)
@@ -417,16 +417,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         with self.engine.connect() as conn:
             rows = conn.execute(select(db.events).where(db.events.c.status == "accepted")
                                 .order_by(db.events.c.order_no, db.events.c.seq)).mappings()
-            current: str | None = None
-            batch: list[Event] = []
-            for r in rows:
-                if r["order_no"] != current and batch:
-                    yield current, batch
-                    batch = []
-                current = r["order_no"]
-                batch.append(to_domain(r))
-            if batch:
-                yield current, batch
+            yield from by_order(rows)
 
     # -- checks used by tests and `hotline centre check` --------------------------------
 

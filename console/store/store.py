@@ -18,14 +18,14 @@ from console.domain.decide import Context, decide
 from console.domain.limits import order_number_problem
 from console.domain.order import Event, Kind, OrderState, PayloadError, apply, fold
 from console.domain.recording import recorded_payload
-from console.domain.roles import Actor, Role
+from console.domain.roles import Actor
 from console.domain.settings import Rules
 from console.log import log
 from console.store.components import order_written_hooks, projection_rebuilt_hooks
 from console.store.engine import StoreError, check_sqlite_file, make_engine, read_transaction, write_transaction
 from console.store.migrations import migrate
 from console.store.projection import LIST_COLUMN_TYPES, phone_key, projection_row, state_from_json
-from console.wire.events import new_event, row_from_wire
+from console.wire.events import by_order, new_event, row_from_wire
 from console.wire.ids import uuid7
 
 # `order` of an event that belongs to the order a `created` earlier in the same command makes
@@ -430,18 +430,7 @@ class Store:
             params["numbers"] = json.dumps(sorted(numbers))
         rows = conn.execute(text(f"SELECT * FROM events {where} ORDER BY order_no, {FOLD_ORDER}"),
                             params).mappings()
-        current: str | None = None
-        batch: list[Event] = []
-        for r in rows:
-            if r["order_no"] != current and batch:
-                yield current, batch
-                batch = []
-            current = r["order_no"]
-            actor = Actor(r["operator"], Role(r["role"]), r["seat"], r["unit"])
-            batch.append(Event.of(r["kind"], r["order_no"], json.loads(r["payload"]),
-                                  datetime.fromisoformat(r["at"]), actor, r["id"]))
-        if batch:
-            yield current, batch
+        yield from by_order(rows)
 
     def rebuilt_rows(self) -> dict[str, dict]:
         """The projection as folding every order's events would make it."""

@@ -8,7 +8,7 @@ wire form into a typed domain Event (PayloadError when the payload lacks its kin
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -93,3 +93,17 @@ def to_domain(ev: Mapping[str, Any]) -> Event:
         payload = json.loads(payload)
     actor = Actor(ev["operator"], Role(ev["role"]), ev["seat"], ev.get("unit"))
     return Event.of(ev["kind"], ev["order_no"], payload, datetime.fromisoformat(ev["at"]), actor, ev["id"])
+
+
+def by_order(rows: Iterable[Mapping[Any, Any]]) -> Iterator[tuple[str, list[Event]]]:
+    """Rows sorted by order number (each order's in fold order) -> (number, its domain events)."""
+    current: str | None = None
+    batch: list[Event] = []
+    for row in rows:
+        if row["order_no"] != current and batch:
+            yield str(current), batch
+            batch = []
+        current = row["order_no"]
+        batch.append(to_domain(row))
+    if batch:
+        yield str(current), batch
