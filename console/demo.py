@@ -52,6 +52,14 @@ PLACES = [
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡"
 FALLBACK_ANSWER = "已按知识库统一口径答复来电人办理流程和所需材料。"
 AGENTS = ["A101", "A102", "A103", "A205"]
+# The demo's operator accounts (id, name, roles), all with one password the demo's sign-in form
+# shows; as if the centre had published them (console/store/accounts.py).
+DEMO_PASSWORD = "12345"
+DEMO_ACCOUNTS = [
+    ("A07", "演示受理员", "agent"), *((a, f"受理员{a}", "agent,callback") for a in AGENTS),
+    ("D201", "演示转办员", "dispatcher"), ("L301", "演示值班班长", "dispatcher,lead"),
+    ("C401", "演示回访员", "callback"), ("S501", "演示督办员", "supervisor"),
+]
 
 # Target end states and their share of the demo (every state appears).
 PLAN = [

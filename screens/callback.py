@@ -18,7 +18,7 @@ from console.store import NewEvent
 from screens.caller_view import caller_name, caller_phone
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
-from screens.safe import content, labelled, plain
+from screens.safe import clip, content, labelled, plain
 from screens.widgets.dispatch_reason import ReasonModal
 from screens.widgets.keys_help import bound_key
 
@@ -29,7 +29,7 @@ UNSATISFIED_WORDS = ("问题没有解决", "单位未联系本人", "处理结�
 def callback_script(phrasebook, state, unit: str) -> str:
     """What the agent says, from the standard phrasing (R-40..R-43) where it has a line."""
     ctx = phrasebook.context(surname=(state.caller_name or "")[:1] or None, title=state.caller_title or None,
-                             matter=(state.description or "")[:30] or None)
+                             matter=clip(state.description or "", 60) or None)
     opening = phrasebook.render("address_answer", ctx)
     return "\n".join([
         f"{opening}这里是{phrasebook.hotline}回访。",

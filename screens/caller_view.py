@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.domain.privacy import CONFIDENTIAL_TEXT, CallerField, Sight, shown, sight
+from console.domain.privacy import CONFIDENTIAL_TEXT, CallerField, Sight, is_keyed, shown, sight
 from console.domain.roles import Role
 
 
@@ -13,7 +13,7 @@ def role_of(app) -> Role | None:
 
 def caller_name(app, name: str, title: str, confidential: bool) -> str:
     """`王明先生`, or `（保密）` where the role may not see a confidential caller."""
-    if sight(role_of(app), CallerField.NAME, confidential) is Sight.HIDDEN:
+    if sight(role_of(app), CallerField.NAME, confidential) is Sight.HIDDEN or is_keyed(name):
         return CONFIDENTIAL_TEXT
     return f"{name or ''}{title or ''}"
 

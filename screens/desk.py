@@ -171,8 +171,13 @@ class DeskScreen(Screen):
     def fetch_page(self, offset: int, limit: int) -> Page:  # runs in a worker thread
         raise NotImplementedError
 
-    def row_cells(self, row: dict) -> list:
+    def row_cells(self, row: dict) -> list | dict:
+        """The row's cells in COLUMNS order, or by column key (then COLUMNS decides the order)."""
         raise NotImplementedError
+
+    def _cells_in_order(self, row: dict) -> list:
+        cells = self.row_cells(row)
+        return [cells[key] for key, _label, _width in self.COLUMNS] if isinstance(cells, dict) else cells
 
     def show_detail(self, row: dict | None) -> None:
         """The order under the cursor: its state is read in a worker, then render_detail draws it."""
@@ -253,7 +258,7 @@ class DeskScreen(Screen):
             return
         self.page_offset, self.page_total, self.page_extra = page.offset, page.total, page.extra
         self.page_rows = {r["number"]: r for r in page.rows}
-        self.table.show_page([(r["number"], self.row_cells(r)) for r in page.rows])
+        self.table.show_page([(r["number"], self._cells_in_order(r)) for r in page.rows])
         self.refresh_header()
         self.show_detail(self.current_row())
 

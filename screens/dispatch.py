@@ -26,7 +26,7 @@ from screens.dispatch_common import (
     switch_view,
     unit_name,
 )
-from screens.safe import plain
+from screens.safe import clip, plain
 from screens.widgets.dispatch_reason import ReasonModal
 from screens.widgets.keys_help import bound_key
 from screens.widgets.review_panel import ReviewPanel
@@ -49,7 +49,8 @@ class DispatchScreen(DeskScreen):
     HEADER_IDS = ("total", "noon", "evening", "overdue", "next", "view")
     SEARCHABLE = True
     COLUMNS = (
-        ("mark", "选", 2), ("prio", "优先", 11), ("number", "工单编号", 17), ("due", "转办截止", 11), ("left", "倒计时", 12),
+        # the countdown and the deadline first: never cut off at 100 columns (issue 17)
+        ("mark", "选", 2), ("left", "倒计时", 12), ("due", "转办截止", 11), ("number", "工单编号", 17), ("prio", "优先", 11),
         ("created", "受理时间", 11), ("nature", "性质", 4), ("klass", "分类", 18), ("desc", "诉求", 40),
     )
     BINDINGS = [
@@ -91,23 +92,23 @@ class DispatchScreen(DeskScreen):
         self.counts = page.extra.get("counts")
         super().apply_page(page)
 
-    def row_cells(self, row: dict) -> list:
+    def row_cells(self, row: dict) -> dict:
         t = self.table
         label, level = queues.countdown(row["dispatch_due"], self.now())
         prio = "紧急" if row["urgent"] else ("领导" if row["leader_day"] or row["leader_report"] else "")
         if row["status"] == Status.ESCALATED:
             prio = (prio + " 负责人").strip()
-        return [
-            t.styled("✓" if row["number"] in self.marked else "", "queue--marked"),
-            t.styled(prio, "queue--priority"),
-            plain(row["number"]),
-            plain((row["dispatch_due"] or "")[5:16].replace("T", " ")),
-            t.deadline(label, level),
-            plain(row["created_at"][5:16].replace("T", " ")),
-            plain(row["nature"]),
-            plain(row["content_class"]),
-            plain(row["description"] or ""),
-        ]
+        return {
+            "mark": t.styled("✓" if row["number"] in self.marked else "", "queue--marked"),
+            "prio": t.styled(prio, "queue--priority"),
+            "number": plain(row["number"]),
+            "due": plain((row["dispatch_due"] or "")[5:16].replace("T", " ")),
+            "left": t.deadline(label, level),
+            "created": plain(row["created_at"][5:16].replace("T", " ")),
+            "nature": plain(row["nature"]),
+            "klass": plain(row["content_class"]),
+            "desc": plain(clip(row["description"] or "", 40)),
+        }
 
     def header_values(self) -> dict[str, tuple[str, str]]:
         c = self.counts

@@ -16,7 +16,7 @@ from console.domain.order import Kind, OrderState
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import REJECT_EXTENSION_REASONS, VIEW_BINDINGS, switch_view, unit_name
-from screens.safe import content, labelled, plain
+from screens.safe import clip, content, labelled, plain
 from screens.widgets.dispatch_reason import ConfirmModal, ReasonModal
 
 
@@ -47,8 +47,9 @@ class ExtensionsScreen(DeskScreen):
     TITLE_TEXT = "延期申请"
     HEADER_IDS = ("total", "view")
     COLUMNS = (
-        ("number", "工单编号", 17), ("unit", "承办单位", 12), ("n", "次数", 5), ("days", "天数", 4),
-        ("asked", "申请时间", 11), ("due", "当前时限", 11), ("reason", "申请理由", 24),
+        # the deadline and the request's date first: never cut off at 100 columns (issue 17, R-25)
+        ("due", "当前时限", 11), ("asked", "申请时间", 11), ("number", "工单编号", 17), ("days", "天数", 4),
+        ("n", "次数", 5), ("unit", "承办单位", 12), ("reason", "申请理由", 24),
     )
     BINDINGS = [
         Binding("a", "approve", "批准", id="extensions.approve"),
@@ -66,18 +67,18 @@ class ExtensionsScreen(DeskScreen):
         rows = queues.extension_requests(self.store, limit=limit, offset=offset)
         return Page(rows, queues.extension_count(self.store), offset)
 
-    def row_cells(self, row: dict) -> list:
+    def row_cells(self, row: dict) -> dict:
         t = self.table
         n = row["ext_n"] or 1
-        return [
-            plain(row["number"]),
-            plain(unit_name(self.store, row["lead_unit"])),
-            t.styled(f"第{n}次", "queue--late" if n >= 2 else "queue--ok"),
-            plain(f"{row['ext_days']}天"),
-            self._asked_cell(row),
-            plain((row["unit_due"] or "")[5:16].replace("T", " ")),
-            plain((row["ext_reason"] or "")[:24]),
-        ]
+        return {
+            "number": plain(row["number"]),
+            "unit": plain(unit_name(self.store, row["lead_unit"])),
+            "n": t.styled(f"第{n}次", "queue--late" if n >= 2 else "queue--ok"),
+            "days": plain(f"{row['ext_days']}天"),
+            "asked": self._asked_cell(row),
+            "due": plain((row["unit_due"] or "")[5:16].replace("T", " ")),
+            "reason": plain(clip(row["ext_reason"] or "", 48)),
+        }
 
     def _asked_cell(self, row: dict):
         asked, due = row["ext_at"] or "", row["unit_due"] or ""

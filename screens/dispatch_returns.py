@@ -14,7 +14,7 @@ from console.domain.order import Kind, OrderState
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import ESCALATE_REASONS, VIEW_BINDINGS, directory, switch_view, unit_name
-from screens.safe import content, labelled, plain
+from screens.safe import clip, content, labelled, plain
 from screens.widgets.dispatch_reason import ReasonModal
 from screens.widgets.unit_picker_dispatch import UnitPickerModal
 
@@ -25,7 +25,7 @@ class ReturnsScreen(DeskScreen):
     TITLE_TEXT = "单位退回"
     HEADER_IDS = ("total", "month", "view")
     COLUMNS = (
-        ("flag", "推诿", 4), ("number", "工单编号", 17), ("unit", "退回单位", 12), ("reason", "退回原因", 24),
+        ("flag", "推诿", 4), ("number", "工单编号", 17), ("unit", "退回单位", 12), ("reason", "退回原因", 28),
         ("at", "退回时间", 11), ("n", "退回次数", 8), ("klass", "分类", 18),
     )
     BINDINGS = [
@@ -55,7 +55,7 @@ class ReturnsScreen(DeskScreen):
             t.styled("推诿" if row["bounced"] else "", "queue--late"),
             plain(row["number"]),
             plain(unit_name(self.store, row["returned_by"])),
-            plain((row["return_reason"] or "")[:20]),
+            plain(clip(row["return_reason"] or "", 28)),
             plain((row["returned_at"] or "")[5:16].replace("T", " ")),
             plain(row["returns"] or 0),
             plain(row["content_class"]),

@@ -11,7 +11,7 @@ from console.domain.order import KB_RETURN_NOTE, Kind, OrderState
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import VIEW_BINDINGS, switch_view
-from screens.safe import plain
+from screens.safe import clip, plain
 from screens.widgets.dispatch_reason import ReasonModal
 from screens.widgets.inbox_amend import AmendModal
 from screens.widgets.review_panel import ReviewPanel
@@ -42,10 +42,10 @@ class InboxScreen(DeskScreen):
     def row_cells(self, row: dict) -> list:
         return [
             plain(row["number"]),
-            self.table.styled((row["returned_reason"] or "")[:22], "queue--soon"),
+            self.table.styled(clip(row["returned_reason"] or "", 30), "queue--soon"),
             plain((row["updated_at"] or "")[5:16].replace("T", " ")),
             plain(row["content_class"]),
-            plain((row["description"] or "")[:20]),
+            plain(clip(row["description"] or "", 30)),
         ]
 
     def header_values(self) -> dict[str, tuple[str, str]]:

@@ -16,7 +16,7 @@ from console.domain.order import STATUS_LABELS, Kind, OrderState, Status
 from console.store import NewEvent
 from screens.desk import DeskScreen, Page
 from screens.dispatch_common import unit_name
-from screens.safe import content, labelled, plain
+from screens.safe import clip, content, labelled, plain
 from screens.widgets.dispatch_reason import ConfirmModal, ReasonModal
 from screens.widgets.keys_help import bound_key
 from screens.widgets.reveals_list import RevealsList
@@ -57,8 +57,9 @@ class SupervisionScreen(DeskScreen):
     TITLE_TEXT = "督办"
     HEADER_IDS = ("total", "view")
     COLUMNS = (
-        ("why", "督办原因", 16), ("number", "工单编号", 17), ("status", "状态", 10), ("whose", "责任方", 16),
-        ("due", "时限", 11), ("late", "逾期", 12), ("desc", "诉求", 24),
+        # the overdue time and the deadline first: never cut off at 100 columns (issue 17)
+        ("late", "逾期", 12), ("due", "时限", 11), ("number", "工单编号", 17), ("why", "督办原因", 16),
+        ("status", "状态", 10), ("whose", "责任方", 16), ("desc", "诉求", 24),
     )
     BINDINGS = [
         Binding("m", "supervise", "督办", id="supervision.supervise"),
@@ -79,18 +80,18 @@ class SupervisionScreen(DeskScreen):
         rows = queues.supervision_list(self.store, now, limit=limit, offset=offset)
         return Page(rows, queues.supervision_count(self.store, now), offset)
 
-    def row_cells(self, row: dict) -> list:
+    def row_cells(self, row: dict) -> dict:
         t = self.table
         label, level = queues.countdown(row["late_due"], self.now())
-        return [
-            t.styled("、".join(reasons_of(row, self.now())), "queue--priority"),
-            plain(row["number"]),
-            plain(STATUS_LABELS[Status(row["status"])]),
-            plain(whose(self.store, row)),
-            plain((row["late_due"] or "")[5:16].replace("T", " ")),
-            t.deadline(label, level),
-            plain((row["description"] or "")[:20]),
-        ]
+        return {
+            "why": t.styled("、".join(reasons_of(row, self.now())), "queue--priority"),
+            "number": plain(row["number"]),
+            "status": plain(STATUS_LABELS[Status(row["status"])]),
+            "whose": plain(whose(self.store, row)),
+            "due": plain((row["late_due"] or "")[5:16].replace("T", " ")),
+            "late": t.deadline(label, level),
+            "desc": plain(clip(row["description"] or "", 24)),
+        }
 
     def header_values(self) -> dict[str, tuple[str, str]]:
         return {"total": (f"督办事项 {self.page_total}", "-late" if self.page_total else ""),

@@ -55,8 +55,13 @@ def make_app(data_dir: Path, clock: FakeClock | None = None, signed_in: bool = T
 
 async def settle(pilot, times: int = 2) -> None:
     """Let workers finish and their messages be handled."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(times):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one (the cursor moved on)
+            pass
         await pilot.pause()
 
 
@@ -96,3 +101,19 @@ async def ready(pilot):
 def no_blink(app) -> None:
     for widget in app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
+
+
+TEST_PASSWORD = "pw-for-tests"
+
+
+def give_accounts(store: Store, accounts: dict[str, str], password: str = TEST_PASSWORD) -> None:
+    """Operator accounts ({id: "agent,callback"}) on the seat, stored as the seat stores what the
+    centre publishes (verifiers only), so the sign-in form checks real passwords."""
+    from console.store.accounts import set_published_operators
+    from console.store.engine import write_transaction
+    from console.wire.passwords import make_verifier
+
+    verifier = make_verifier(password)
+    with write_transaction(store.engine) as conn:
+        set_published_operators(conn, [{"operator": op, "name": op, "roles": roles, "verifier": verifier}
+                                       for op, roles in accounts.items()])

@@ -53,7 +53,7 @@ def test_dispatcher_dispatches_a_demo_order_with_keystrokes_only(tmp_path):
     subprocess.run(["tmux", "resize-window", "-t", session, "-x", "160", "-y", "45"], capture_output=True)
     try:
         _wait_for(session, "上岗登录")
-        _keys(session, "D201", "Tab", "Down", "Enter", "F5")  # operator, role 转办坐席, sign in
+        _keys(session, "D201", "Enter", "12345", "Enter")  # operator, the demo's password: 转办坐席 is D201's role
         _wait_for(session, r"D201（转办坐席")
         _keys(session, "F4")
         _wait_for(session, r"转办队列\s+待转办 (\d+)")

@@ -19,6 +19,22 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 HOTLINE = Path(sys.executable).parent / "hotline"
 
 
+PASSWORD = "pw-for-tmux"
+
+
+def seat_with_agent(path: Path) -> None:
+    """A new seat whose store holds the centre's account for A07 (a verifier of PASSWORD)."""
+    from console.store.accounts import set_published_operators
+    from console.store.engine import write_transaction
+    from console.wire.passwords import make_verifier
+
+    store = Store.init(path, seat="S09")
+    with write_transaction(store.engine) as conn:
+        set_published_operators(conn, [{"operator": "A07", "name": "孙", "roles": "agent",
+                                        "verifier": make_verifier(PASSWORD)}])
+    store.close()
+
+
 def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], check=True, capture_output=True, text=True).stdout
 
@@ -35,7 +51,7 @@ def wait_for(session: str, text: str, timeout: float = 10.0) -> str:
 
 
 def test_record_an_order_with_keystrokes_only(tmp_path):
-    Store.init(tmp_path, seat="S09").close()
+    seat_with_agent(tmp_path)
     session = f"hotline-e2e-{tmp_path.name}"[:60]
     tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
          f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
@@ -49,7 +65,7 @@ def test_record_an_order_with_keystrokes_only(tmp_path):
                 tmux("send-keys", "-t", session, item)
                 time.sleep(0.3)
 
-        keys("A07", "Enter")
+        keys("A07", "Enter", PASSWORD, "Enter")
         wait_for(session, "A07（受理坐席）")
         keys("孙", "Tab", "Right", "Enter", "Tab", "13912345678")
         wait_for(session, "✓ 手机 13912345678")
@@ -86,7 +102,7 @@ def test_keys_never_drop_a_call_at_100_columns(tmp_path):
     draft kept."""
     import json
 
-    Store.init(tmp_path, seat="S09").close()
+    seat_with_agent(tmp_path)
     session = f"hotline-e2e-keys-{tmp_path.name}"[:60]
     tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
          f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
@@ -99,7 +115,7 @@ def test_keys_never_drop_a_call_at_100_columns(tmp_path):
 
     try:
         wait_for(session, "本机坐席：S09")
-        keys("A07", "Enter")
+        keys("A07", "Enter", PASSWORD, "Enter")
         wait_for(session, "A07（受理坐席）")
         assert "F10 退出" in wait_for(session, "F8 新来电")
         keys("孙", "Tab", "Tab", "Tab", "Tab", "井盖丢了")  # 来电人 → 先生/女士 → 联系电话 → 地址 → 问题描述
@@ -136,7 +152,7 @@ def non_text(item: str) -> bool:
 def test_a_standard_transfer_order_takes_at_most_ten_non_text_keys(tmp_path):
     """Caller, title, phone, address, description, nature, content class, transfer (the preset),
     pressing only the keys docs/keyboard.md names, in its field order; every key is counted."""
-    Store.init(tmp_path, seat="S09").close()
+    seat_with_agent(tmp_path)
     session = f"hotline-e2e-count-{tmp_path.name}"[:60]
     tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
          f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
@@ -152,8 +168,9 @@ def test_a_standard_transfer_order_takes_at_most_ten_non_text_keys(tmp_path):
 
     try:
         wait_for(session, "本机坐席：S09")
-        tmux("send-keys", "-t", session, "A07")
-        tmux("send-keys", "-t", session, "Enter")  # signing in is not part of the order
+        for item in ("A07", "Enter", PASSWORD, "Enter"):  # signing in is not part of the order
+            tmux("send-keys", "-t", session, item)
+            time.sleep(0.3)
         wait_for(session, "A07（受理坐席）")
         keys("周", "Tab", "Enter", "Tab", "13712345678", "Tab", "人民路5号", "Tab", "人民路5号门口的井盖丢了，很危险")
         keys("Tab", "ts", "Enter", "Tab", "hjws", "Enter", "F5")

@@ -278,3 +278,54 @@ def test_docs_and_openapi_only_when_asked(tmp_path):
         assert httpx.get(docs_server.url + "/docs", timeout=10).status_code == 200
     centre.engine.dispose()
 
+
+
+@pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_confidential_caller_leaves_the_intake_seat_only_as_keyed_hashes(db_kind, tmp_path):
+    """R-02: the centre's log, every other seat and every feed hold a confidential caller's name
+    and phone only as keyed hashes; the intake seat keeps them whole; another seat still finds the
+    caller's history by the phone typed (and shows it as （保密）)."""
+    from console.domain.privacy import is_keyed
+    from console.sync.session import pull_all
+
+    with centre_db(db_kind, tmp_path) as url:
+        centre = new_centre(url)
+        with CentreThread(centre) as server:
+            intake, other = make_seat(tmp_path, "S01", centre, server.url), make_seat(tmp_path, "S02", centre, server.url)
+            secret = intake.record([NewEvent("created", {**intake_payload(3), "confidential": True,
+                                                         "caller_name": SECRET_NAME, "phone": SECRET_PHONE}, AGENT)]).orders[0]
+            amended = intake.record([NewEvent("amended", {"phone": "139-8765-4321", "address": "幸福路90号"},
+                                              AGENT, secret)])
+            assert amended.ok and dispatch(intake, secret, "U001").ok
+            report = push_pending(intake, CentreClient(server.url, _seat_token(intake)))
+            assert report.accepted == 3 and report.rejected == 0
+            pulled = _raw(server, "GET", "/v1/sync/pull?after=0", _seat_token(other)).text
+            assert SECRET_NAME not in pulled and SECRET_PHONE not in pulled and "8765" not in pulled
+            pull_all(other, CentreClient(server.url, _seat_token(other)))
+            held = other.get(secret)
+            assert is_keyed(held.phone) and is_keyed(held.caller_name)
+            history = other.caller_orders("13987654321")  # typed at the other seat: found by its hash
+            assert [r["number"] for r in history] == [secret]
+            assert intake.get(secret).phone == "139-8765-4321" and intake.get(secret).caller_name == SECRET_NAME
+            unit_token = centre.enroll("UNIT-U001", "unit", unit="U001")
+            feed = json.dumps(CentreClient(server.url, unit_token).unit_orders(), ensure_ascii=False)
+            assert SECRET_NAME not in feed and SECRET_PHONE not in feed and "h:" not in feed
+            from sync_support import centre_events
+
+            stored = json.dumps(centre_events(centre), ensure_ascii=False, default=str)
+            assert secret in stored and SECRET_NAME not in stored and "8765" not in stored  # the centre's own log
+            intake.close()
+            other.close()
+        centre.engine.dispose()
+
+
+def test_keyed_hashes_show_as_confidential_to_every_role():
+    from console.domain.privacy import for_centre, keyed_hash
+
+    key = "ab" * 32
+    out = for_centre({"caller_name": SECRET_NAME, "phone": "139 8765 4321", "address": "x"}, True, key)
+    assert out["address"] == "x" and out["phone"] == keyed_hash(key, SECRET_PHONE)
+    assert for_centre({"phone": SECRET_PHONE}, False, key) == {"phone": SECRET_PHONE}
+    for role in (*Role, None):
+        assert shown(role, CallerField.PHONE, out["phone"], False) == CONFIDENTIAL_TEXT
+        assert shown(role, CallerField.NAME, out["caller_name"], True) == CONFIDENTIAL_TEXT

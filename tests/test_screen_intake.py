@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from screen_helpers import FakeClock, make_app, make_store, ready, settle, until
+from screen_helpers import TEST_PASSWORD, FakeClock, give_accounts, make_app, make_store, ready, settle, until
 from textual.widgets import Input, RadioSet, Static, TextArea
 
 from screens.widgets.phrasing_panel import PhrasingPanel
@@ -14,7 +14,9 @@ from screens.widgets.picker import Picker
 
 @pytest.fixture
 def data_dir(tmp_path):
-    make_store(tmp_path).close()
+    store = make_store(tmp_path)
+    give_accounts(store, {"A01": "agent", "D01": "agent,dispatcher", "D02": "agent,dispatcher"})
+    store.close()
     return tmp_path
 
 
@@ -47,7 +49,7 @@ async def test_sign_in_takes_an_agent_to_the_form(data_dir):
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
         assert type(app.screen).__name__ == "SignInScreen"
-        await pilot.press(*"A01", "tab", "tab", *"07", "enter")
+        await pilot.press(*"A01", "tab", *TEST_PASSWORD, "tab", "tab", *"07", "enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "IntakeScreen"
         assert app.actor.operator == "A01" and app.actor.seat == "S01"
@@ -70,7 +72,7 @@ async def test_a_dispatcher_goes_to_the_dispatch_desk(data_dir):
     app = make_app(data_dir, signed_in=False)
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
-        await pilot.press(*"D01", "tab", "down", "enter", "f5")
+        await pilot.press(*"D01", "tab", *TEST_PASSWORD, "tab", "down", "enter", "f5")
         await settle(pilot)
         assert app.actor.role.value == "dispatcher"
         assert app.current_mode == "dispatch"
@@ -80,7 +82,7 @@ async def test_down_from_the_id_field_goes_on_to_the_next_role(data_dir):
     app = make_app(data_dir, signed_in=False)
     async with app.run_test(size=(160, 50)) as pilot:
         await ready(pilot)
-        await pilot.press(*"D02", "down", "enter", "f5")  # as fast as a script types them
+        await pilot.press(*"D02", "enter", *TEST_PASSWORD, "down", "enter", "f5")  # as fast as a script types them
         await settle(pilot)
         assert app.actor.operator == "D02" and app.actor.role.value == "dispatcher"
         assert app.current_mode == "dispatch"

@@ -3,7 +3,7 @@ at the same seat and never sees the previous one's unsaved call; each gets their
 
 from __future__ import annotations
 
-from screen_helpers import make_app, make_store, ready, until
+from screen_helpers import TEST_PASSWORD, give_accounts, make_app, make_store, ready, until
 from textual.widgets import Input
 
 from console.drafts import Drafts, draft_name
@@ -13,12 +13,15 @@ async def _sign_in(pilot, operator: str) -> None:
     app = pilot.app
     assert await until(pilot, lambda: type(app.screen).__name__ == "SignInScreen")
     app.screen.query_one("#operator", Input).value = operator
+    app.screen.query_one("#password", Input).value = TEST_PASSWORD
     await pilot.press("f5")
     assert await until(pilot, lambda: type(app.screen).__name__ == "IntakeScreen")
 
 
 async def test_the_next_operator_gets_a_clean_form_and_each_keeps_their_draft(tmp_path):
-    make_store(tmp_path).close()
+    store = make_store(tmp_path)
+    give_accounts(store, {"A01": "agent", "A02": "agent"})
+    store.close()
     app = make_app(tmp_path, operator="A01")
     async with app.run_test(size=(200, 60)) as pilot:
         screen = await ready(pilot)

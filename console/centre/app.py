@@ -198,7 +198,7 @@ def create_app(centre: Centre, docs: bool = False) -> FastAPI:
 
     @app.get("/v1/reference")
     def reference(after: int = Query(0, ge=0), seat: SeatInfo = Depends(seat_of)):
-        return centre.reference(after)
+        return centre.reference(after, seat)
 
     return app
 

@@ -4,21 +4,20 @@ a one-time password that nothing stores."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from console import clock
 from console.centre import db
 from console.centre.model import CentreCore, CentreError, NotFound, _Batch
+from console.centre.reference import publish_doc
 from console.domain.roles import ROLE_LABELS, Actor, Role
+from console.domain.signin import OPERATOR_ID, SIGN_IN_ROLES
 from console.wire.passwords import make_verifier, new_password
 
-OPERATOR_ID = re.compile(r"[A-Za-z0-9_-]{1,20}")
 NAME_MAX = 40
 # The roles a person signs in as at a seat (a unit speaks through its token, the system is no one).
-OPERATOR_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR})
+OPERATOR_ROLES = frozenset(SIGN_IN_ROLES)
 
 
 def parse_operator_roles(text: str) -> str:
@@ -48,6 +47,7 @@ class OperatorAccounts:
             conn.execute(db.operators.insert().values(operator=operator, name=name, roles=parsed,
                                                       verifier=make_verifier(password), active=True,
                                                       created_at=now, updated_at=now))
+        publish_operators(self)
         return password
 
     def reset_operator(self: CentreCore, operator: str) -> str:
@@ -58,6 +58,7 @@ class OperatorAccounts:
                 verifier=make_verifier(password), active=True, updated_at=clock.iso(clock.now()))).rowcount
         if not n:
             raise NotFound(f"no operator {operator}")
+        publish_operators(self)
         return password
 
     def disable_operator(self: CentreCore, operator: str) -> None:
@@ -66,6 +67,7 @@ class OperatorAccounts:
                 active=False, updated_at=clock.iso(clock.now()))).rowcount
         if not n:
             raise NotFound(f"no operator {operator}")
+        publish_operators(self)
 
     def _operator_refusal(self: CentreCore, conn: Connection, actor: Actor, batch: _Batch) -> str | None:
         """Why the centre refuses an event of `actor`, or None. A centre without any account yet
@@ -95,3 +97,13 @@ class OperatorAccounts:
             rows = conn.execute(select(o.operator, o.name, o.roles, o.active, o.created_at, o.updated_at)
                                 .order_by(o.operator))
             return [dict(r._mapping) for r in rows]
+
+
+def publish_operators(centre: CentreCore) -> int:
+    """Every account with its verifier (never a password) to the seats, which check sign-ins
+    against them offline too; a disabled account goes out as inactive."""
+    o = db.operators.c
+    with centre.engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(
+            select(o.operator, o.name, o.roles, o.verifier, o.active).order_by(o.operator))]
+    return publish_doc(centre, "operators", lambda _old: [dict(r, active=bool(r["active"])) for r in rows])

@@ -59,21 +59,21 @@ class Reference:
         from console.pinyin import initials
 
         taxonomy = Taxonomy.from_dict(taxonomy, initials_fn=initials).to_dict()
-        version = _publish_doc(self, "taxonomy", lambda _old: taxonomy)
+        version = publish_doc(self, "taxonomy", lambda _old: taxonomy)
         self._taxonomy = self._rules = None  # natures come from the taxonomy
         return version
 
     def publish_rules(self: CentreCore, rules: dict) -> int:
         """The rule parameters (config.toml's RULE_KEYS, checked by console.config.read_rules_file)
         that every seat and the centre's own decide() then use."""
-        version = _publish_doc(self, "rules", lambda _old: rules)
+        version = publish_doc(self, "rules", lambda _old: rules)
         self._rules = None
         return version
 
     def publish_calendar_year(self: CentreCore, year: dict) -> int:
         """One calendar year (console.wire.calendar_years form) for every seat and the centre's own
         deadlines; replaces an earlier publication of that year."""
-        version = _publish_doc(self, "calendar", lambda old: {**(old or {}), str(year["year"]): year})
+        version = publish_doc(self, "calendar", lambda old: {**(old or {}), str(year["year"]): year})
         self._calendar = None
         return version
 
@@ -93,8 +93,10 @@ class Reference:
         with self.engine.connect() as conn:
             return conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
 
-    def reference(self: CentreCore, after: int) -> dict:
-        """Reference data changed since version `after`: units, KB articles, announcements."""
+    def reference(self: CentreCore, after: int, seat: Any = None) -> dict:
+        """Reference data changed since version `after`: units, KB articles, announcements, the
+        taxonomy, rules, calendar and, for a seat (never a unit's token), the operators' verifiers
+        and the roles that seat is enrolled for."""
         with self.engine.connect() as conn:
             version = conn.execute(select(db.counters.c.value).where(db.counters.c.name == "reference")).scalar_one()
             rows = conn.execute(select(db.units).where(db.units.c.version > after).order_by(db.units.c.code)).mappings()
@@ -104,10 +106,15 @@ class Reference:
                   for name, table in (("kb_articles", db.kb_articles), ("announcements", db.kb_announcements))}
             docs = {name: json.loads(data) for name, data in conn.execute(
                 select(db.reference_docs.c.name, db.reference_docs.c.data).where(
-                    db.reference_docs.c.name.in_(("taxonomy", "rules", "calendar"))
+                    db.reference_docs.c.name.in_(("taxonomy", "rules", "calendar", "operators"))
                     & (db.reference_docs.c.version > after)))}
-        return {"version": version, "units": units, **kb, "taxonomy": docs.get("taxonomy"), "rules": docs.get("rules"),
-                "calendar": docs.get("calendar")}
+        answer = {"version": version, "units": units, **kb, "taxonomy": docs.get("taxonomy"),
+                  "rules": docs.get("rules"), "calendar": docs.get("calendar")}
+        if seat is not None and not seat.unit:
+            answer["operators"] = docs.get("operators")
+            answer["seat_roles"] = sorted(seat.roles)
+            answer["privacy_key"] = privacy_key(self)
+        return answer
 
 
 def _published_doc(centre: CentreCore, name: str) -> Any:
@@ -116,7 +123,7 @@ def _published_doc(centre: CentreCore, name: str) -> Any:
     return json.loads(row[0]) if row else None
 
 
-def _publish_doc(centre: CentreCore, name: str, make: Callable[[Any], Any]) -> int:
+def publish_doc(centre: CentreCore, name: str, make: Callable[[Any], Any]) -> int:
     """Write reference document `name` as `make(the published one, or None)` under a new version."""
     table = db.reference_docs
     with centre._write() as conn, conn.begin():
@@ -129,3 +136,15 @@ def _publish_doc(centre: CentreCore, name: str, make: Callable[[Any], Any]) -> i
         else:
             conn.execute(update(table).where(table.c.name == name).values(data=data, version=version))
     return version
+
+
+def privacy_key(centre: CentreCore) -> str:
+    """The hotline's key for confidential callers' keyed hashes (console/domain/privacy.py),
+    made once; only seats get it, so a unit or a leaked log cannot test a phone against it."""
+    key = _published_doc(centre, "privacy_key")
+    if key is None:
+        import secrets
+
+        publish_doc(centre, "privacy_key", lambda old: old or secrets.token_hex(32))
+        key = _published_doc(centre, "privacy_key")
+    return str(key)

@@ -40,19 +40,25 @@ def check_seat(code: str) -> str:
 def cmd_init(args) -> int:
     from console.kb import seed_starter_kb
     from console.store import Store
+    from console.store.accounts import LOCAL_ADMIN_ID, create_local_admin, read_accounts
 
     seat = check_seat(args.seat)
     store = Store.init(getattr(args, "data_dir", None), seat)
     articles, announcements = seed_starter_kb(store)
     print(f"store ready at {store.path} (seat {seat}); knowledge base: {articles} articles, {announcements} announcements")
+    if read_accounts(store).local_admin is None:  # a second init keeps the administrator's password
+        password = create_local_admin(store)
+        print(f"local administrator {LOCAL_ADMIN_ID}: one-time password {password} (signs in until this seat "
+              "has the centre's operator accounts; `hotline seat local-admin` makes a new one)")
     store.close()
     return 0
 
 
 def cmd_demo(args) -> int:
-    from console.demo import fill_demo
+    from console.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, fill_demo
     from console.kb import seed_starter_kb
     from console.store import Store
+    from console.store.accounts import set_demo_accounts
 
     seat = check_seat(args.seat)
     data_dir = getattr(args, "data_dir", None)
@@ -76,6 +82,7 @@ def cmd_demo(args) -> int:
     store = Store.init(data_dir, seat)
     seed_starter_kb(store)  # before the orders: direct answers and R-21 returns cite real articles
     summary = fill_demo(store, max(args.orders, 300), seed=args.seed)
+    set_demo_accounts(store, DEMO_ACCOUNTS, DEMO_PASSWORD)
     print(f"demo store at {store.path}: {summary['orders']} orders, {summary['calls']} call records, "
           f"{summary['sms']} SMS records, {summary['transcripts']} transcripts")
     for status, n in sorted(summary["by_status"].items()):

@@ -1,4 +1,5 @@
-"""`hotline sync [--once]`, `hotline sync status`, `hotline seat connect URL --token T`."""
+"""`hotline sync [--once]`, `hotline sync status`, `hotline seat connect URL --token T`,
+`hotline seat local-admin`."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ def register(sub) -> None:
     c.add_argument("--token", required=True, help="the token printed by `hotline centre enroll`")
     add_data_dir(c)
     c.set_defaults(func=cmd_connect)
+    a = seat_actions.add_parser("local-admin", help="a new one-time password for this seat's local administrator")
+    a.add_argument("--operator", default=None, help="the administrator's operator id (default: admin, or the existing one)")
+    add_data_dir(a)
+    a.set_defaults(func=cmd_local_admin)
 
 
 def _store(args):
@@ -61,7 +66,21 @@ def cmd_connect(args) -> int:
     if hello["seat"] != store.seat:
         raise CliError(f"the token is for seat {hello['seat']} but this store is seat {store.seat}", 1)
     sync_state.update(store, centre_url=args.url.rstrip("/"), token=args.token)
+    from console.store.accounts import read_accounts, set_seat_roles
+    from console.store.engine import write_transaction
+    from console.sync.session import sync_reference
+
+    with write_transaction(store.engine) as conn:
+        set_seat_roles(conn, hello["roles"])
     print(f"seat {store.seat} connected to {args.url} (roles {', '.join(hello['roles'])}, centre seq {hello['head']})")
+    client = CentreClient(args.url, args.token, timeout=30)
+    try:  # the operators' verifiers now, so the centre's accounts can sign in before the first sync
+        sync_reference(store, client)
+        print(f"reference data fetched: {len(read_accounts(store).by_id)} operator accounts")
+    except SyncError as exc:
+        print(f"reference data not fetched yet ({exc}): the console fetches it when it syncs")
+    finally:
+        client.close()
     return 0
 
 
@@ -137,3 +156,27 @@ def cmd_status(args) -> int:
     for r in st.rejected:
         echo(f"  {r['order']}  {r['kind']}  by {r['operator']} at {r['at']}: {r['reason']}")
     return 0
+
+
+def cmd_local_admin(args) -> int:
+    """Whoever holds the data directory may (re)make the local administrator: the one account a
+    seat without the centre's operator list signs in with."""
+    from console.store.accounts import LOCAL_ADMIN_ID, create_local_admin, read_accounts
+
+    store = _store(args)
+    existing = read_accounts(store).local_admin
+    operator = args.operator or (existing.operator if existing else LOCAL_ADMIN_ID)
+    check_operator_id(operator)
+    password = create_local_admin(store, operator)
+    print(f"local administrator {operator} of seat {store.seat}: one-time password {password}")
+    print("it signs in on this seat only while the seat holds no operator accounts from the centre")
+    store.close()
+    return 0
+
+
+def check_operator_id(operator: str) -> str:
+    from console.domain.signin import OPERATOR_ID
+
+    if not OPERATOR_ID.fullmatch(operator):
+        raise CliError(f"bad operator id {operator!r}: 1-20 letters, digits, - or _")
+    return operator

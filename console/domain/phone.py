@@ -64,3 +64,16 @@ def _split_area_code(digits: str) -> tuple[str, str]:
     if digits.startswith("010") or re.match(r"02\d", digits):
         return digits[:3], digits[3:]
     return digits[:4], digits[4:]
+
+
+def caller_key(raw: str) -> str:
+    """The caller index key (R-11): the normalised number, the raw digits when it does not parse,
+    or a confidential caller's keyed hash as it is (console/domain/privacy.py)."""
+    from console.domain.privacy import is_keyed
+
+    if is_keyed(raw):
+        return raw
+    try:
+        return normalise_phone(raw).number
+    except PhoneError:
+        return "".join(ch for ch in raw or "" if ch.isdigit())

@@ -7,10 +7,16 @@ phone leaves the store.
   call; every other role, the units, reports and exports see neither, and they cannot be revealed.
 - Other callers: units see name and phone (they must reply); dispatchers, leads, callback agents
   and the supervisors see the name and the phone masked (138****5678) until they reveal it.
+- A confidential caller's name and phone leave the intake seat only as keyed hashes
+  (`for_centre`): the centre, other seats and every feed hold `h:` + 32 hex digits, enough for
+  the caller-history lookup by phone on a seat that holds the hotline's key, and nothing more.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
@@ -62,7 +68,7 @@ def mask_phone(phone: str) -> str:
 def shown(role: Role | None, field: CallerField, value: str, confidential: bool, revealed: bool = False) -> str:
     """`value` as `role` may see it: itself, masked (unless revealed), or the confidential mark."""
     seen = sight(role, field, confidential)
-    if seen is Sight.HIDDEN:
+    if seen is Sight.HIDDEN or is_keyed(value):
         return CONFIDENTIAL_TEXT
     if seen is Sight.MASKED and not revealed and field is CallerField.PHONE:
         return mask_phone(value)
@@ -86,3 +92,41 @@ def redact_payload(role: Role | None, payload: Mapping[str, Any], confidential: 
 REVEAL_REASONS = ("回访需拨打来电人电话", "核实来电人身份", "承办单位需联系来电人", "督办核查")
 REVEAL_REASON_MAX = 100
 FIELD_LABELS = {CallerField.NAME: "姓名", CallerField.PHONE: "电话"}
+
+
+# -- confidential callers leave the intake seat as keyed hashes ---------------------------------
+
+_KEYED = re.compile(r"h:[0-9a-f]{32}")
+
+
+def is_keyed(value: object) -> bool:
+    """A keyed hash that stands for a confidential caller's name or phone."""
+    return isinstance(value, str) and _KEYED.fullmatch(value) is not None
+
+
+def keyed_hash(key: str, value: str) -> str:
+    """HMAC-SHA256 of `value` under the hotline's key (hex), as `h:` + 32 hex digits."""
+    digest = hmac.new(bytes.fromhex(key), value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return "h:" + digest[:32]
+
+
+def phone_hash(key: str, phone: str) -> str:
+    """The keyed hash of a phone by its caller key, so 138-1234-5678 and 13812345678 agree."""
+    from console.domain.phone import caller_key
+
+    return phone if is_keyed(phone) else keyed_hash(key, caller_key(phone))
+
+
+def for_centre(payload: Mapping[str, Any], confidential: bool, key: str) -> dict[str, Any]:
+    """An event's payload as it may leave the intake seat: a confidential caller's name and phone
+    replaced by their keyed hashes (the seat keeps them whole in its own store)."""
+    out = dict(payload)
+    if not confidential:
+        return out
+    phone = out.get(CallerField.PHONE.value)
+    if isinstance(phone, str) and phone.strip():
+        out[CallerField.PHONE.value] = phone_hash(key, phone)
+    name = out.get(CallerField.NAME.value)
+    if isinstance(name, str) and name.strip() and not is_keyed(name):
+        out[CallerField.NAME.value] = keyed_hash(key, "name:" + name.strip())
+    return out

@@ -85,6 +85,12 @@ def cut(text: str) -> list[str]:
     return out
 
 
+def pieces(text: str) -> list[str]:
+    """`text` split into words with nothing dropped or changed (punctuation is its own piece):
+    "".join(pieces(t)) == t, for cutting a display text at a word boundary."""
+    return list(_instance().cut(text, False)) if text else []
+
+
 def sub_word_starts(word: str) -> list[int]:
     """Where the dictionary words inside a long word begin: 住房公积金 -> 0 (住房), 2 (公积金), 3."""
     starts = {0}

@@ -6,7 +6,7 @@ import json
 
 from console.domain.decide import extension_notice_missing
 from console.domain.order import OrderState
-from console.domain.phone import PhoneError, normalise_phone
+from console.domain.phone import caller_key
 from console.domain.schedule import order_deadlines
 from console.domain.settings import Rules
 from console.wire.state import state_from_json, state_to_json
@@ -14,11 +14,8 @@ from console.wire.state import state_from_json, state_to_json
 __all__ = ["LIST_COLUMN_TYPES", "list_columns", "phone_key", "projection_row", "state_from_json", "state_to_json"]
 
 def phone_key(raw: str) -> str:
-    """The caller index key: the normalised number, or the raw digits when it does not parse."""
-    try:
-        return normalise_phone(raw).number
-    except PhoneError:
-        return "".join(ch for ch in raw or "" if ch.isdigit())
+    """The caller index key (console/domain/phone.py's caller_key)."""
+    return caller_key(raw)
 
 
 def list_columns(state: OrderState) -> dict:

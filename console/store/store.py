@@ -399,10 +399,16 @@ class Store:
 
     def caller_orders(self, phone: str, limit: int = 50) -> list[dict]:
         """R-11: the caller's earlier orders, newest first, by normalised phone number."""
+        from console.domain.privacy import phone_hash
+        from console.store.privacy_key import privacy_key
+
+        key = privacy_key(self)  # a confidential caller recorded at another seat is held by its keyed hash
+        keys = [phone_key(phone)] + ([phone_hash(key, phone)] if key and phone_key(phone) else [])
         with read_transaction(self.engine) as conn:
             rows = conn.execute(
-                text("SELECT * FROM orders WHERE phone_norm = :p ORDER BY created_at DESC LIMIT :l"),
-                {"p": phone_key(phone), "l": limit},
+                text("SELECT * FROM orders WHERE phone_norm IN (SELECT value FROM json_each(:p)) "
+                     "ORDER BY created_at DESC LIMIT :l"),
+                {"p": json.dumps(keys), "l": limit},
             ).mappings()
             return [dict(r) for r in rows]
 

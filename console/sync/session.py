@@ -12,6 +12,7 @@ from console.store.engine import read_transaction, write_transaction
 from console.sync import state as sync_state
 from console.sync.apply import apply_remote, mark_pushed
 from console.sync.client import CentreClient, GapError, SyncError
+from console.sync.protect import protect_batch
 from console.wire.events import wire_from_row
 from console.wire.protocol import PUSH_BATCH
 
@@ -49,7 +50,7 @@ def push_pending(store, client: CentreClient, report: Report | None = None, batc
         if not events:
             return report
         try:
-            answer = client.push(events)
+            answer = client.push(protect_batch(store, client, events))
         except GapError as gap:
             gaps += 1
             if gaps > 3 or not requeue_from(store, gap.expected, events[0]["seat_seq"]):
@@ -103,6 +104,8 @@ def pull_all(store, client: CentreClient) -> int:
 
 def sync_reference(store, client: CentreClient) -> int:
     """Units, KB articles, announcements and the taxonomy published since our version, into the store."""
+    from console.store.accounts import set_published_operators, set_seat_roles
+    from console.store.privacy_key import set_privacy_key
     from console.store.store import upsert_unit
 
     with read_transaction(store.engine) as conn:
@@ -118,6 +121,12 @@ def sync_reference(store, client: CentreClient) -> int:
             store.set_published_rules(conn, ref["rules"])
         if ref.get("calendar"):
             store.set_published_calendar(conn, ref["calendar"])
+        if ref.get("operators") is not None:  # verifiers only: the seat checks sign-ins offline
+            set_published_operators(conn, ref["operators"])
+        if ref.get("seat_roles") is not None:
+            set_seat_roles(conn, ref["seat_roles"])
+        if ref.get("privacy_key"):
+            set_privacy_key(conn, ref["privacy_key"])
         sync_state.put(conn, "reference_version", ref["version"])
     store.reference_changed()
     _ = store.rules  # re-read here, in the sync thread, not on the operator's next keystroke
@@ -125,7 +134,7 @@ def sync_reference(store, client: CentreClient) -> int:
         store.recompute_deadlines()
     return (len(ref["units"]) + len(ref.get("kb_articles", ())) + len(ref.get("announcements", ()))
             + (1 if ref.get("taxonomy") else 0) + (1 if ref.get("rules") is not None else 0)
-            + (1 if ref.get("calendar") else 0))
+            + (1 if ref.get("calendar") else 0) + (1 if ref.get("operators") is not None else 0))
 
 
 def _upsert_kb(conn, articles, announcements) -> None:

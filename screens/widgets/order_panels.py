@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from screens.safe import content, plain
+from screens.safe import clip, content, plain
 from screens.widgets.keys_help import bound_key
 from screens.widgets.order_rows import deadline_of, result_of, status_label
 
@@ -91,7 +91,7 @@ class CallerHistory(OrderPanel):
     def cells(self, row: dict, units: dict[str, str]) -> tuple:
         unit = row.get("lead_unit") or ""
         return (plain(row["number"]), plain(status_label(row)), plain(units.get(unit, unit) or "-"),
-                plain(result_of(row)[:24]), plain(deadline_of(row)))
+                plain(clip(result_of(row), 48)), plain(deadline_of(row)))
 
 
 class SimilarOrders(OrderPanel):
@@ -103,4 +103,4 @@ class SimilarOrders(OrderPanel):
 
     def cells(self, row: dict, units: dict[str, str]) -> tuple:
         return (plain(row["number"]), plain(status_label(row)), plain((row.get("address") or "")[:16]),
-                plain((row.get("description") or "")[:30]))
+                plain(clip(row.get("description") or "", 60)))
