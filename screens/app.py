@@ -202,6 +202,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         _ = store.seat, store.rules, store.calendar  # warm what the first save needs
         self._start_sync(store)
         self.call_from_thread(self._store_ready, store)
+        warm_text_tools()  # after the store is ready: the first call's lookups must not wait for them
 
     def _start_sync(self, store) -> None:
         """A seat connected to a centre (`hotline seat connect`) syncs in the background."""
@@ -374,6 +375,16 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             self.sync_worker.stop(timeout=1.0)
         if self.store is not None:
             self.store.close()
+
+
+def warm_text_tools() -> None:
+    """Load the word segmenter (similar orders, the KB) and pinyin (pickers' initials) now, while
+    the operator signs in: each takes a few hundred milliseconds the first time it is used."""
+    from console.kb.segment import cut
+    from console.pinyin import initials
+
+    cut("市民热线")
+    initials("热线")
 
 
 class StoreReady(Message):

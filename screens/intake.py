@@ -831,8 +831,18 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             for panel in self.query("#kb-panel"):
                 panel.address = event.value.strip()
 
-    def kb_answer_chosen(self, article_id, title: str, answer: str, department: str) -> None:
-        """KBPanel.AnswerChosen: the answer goes into the form as a direct answer (R-10)."""
+    def kb_answer_chosen(self, article_id, title: str, answer: str, department: str, content_class: str = "") -> None:
+        """KBPanel.AnswerChosen: the answer goes into the form as a direct answer (R-10), with the
+        nature and content class the article implies where the agent has not picked them."""
+        from console.domain.intake import kb_answer_defaults
+
+        taxonomy = self.app.taxonomy
+        nature, path = kb_answer_defaults(taxonomy.nature_names(), content_class,
+                                          lambda p: taxonomy.is_valid_path(p))
+        if nature and self.query_one("#nature", Picker).value is None:
+            self.query_one("#nature", Picker).choose(Choice(nature, nature))
+        if path and not self.query_one("#content", Picker).value:
+            self.query_one("#content", Picker).choose(Choice(path, " / ".join(path)))
         self.kb_article = str(article_id)
         self.query_one("#answer", Input).value = field(answer)
         self.query_one("#kb-article", Static).update(content(f"知识库条目：{title}（{department}）"))
@@ -844,7 +854,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     @on(KBPanel.AnswerChosen)
     def _kb_chosen(self, message) -> None:
         message.stop()
-        self.kb_answer_chosen(message.article_id, message.title, message.answer, message.department)
+        self.kb_answer_chosen(message.article_id, message.title, message.answer, message.department,
+                              message.content_class)
 
     def on_unmount(self) -> None:
         # The widgets may be gone by now: write the copy kept on every change, not the form.

@@ -5,6 +5,7 @@ the operator holds and the seat is enrolled for. The app then opens the role's d
 from __future__ import annotations
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,10 +24,14 @@ _SHORT = {Role.AGENT: "受理", Role.DISPATCHER: "转办", Role.LEAD: "班长", 
 
 
 class SignInScreen(Screen):
+    # Enter and ↓ are priority bindings: they run as the key arrives, so a password typed right
+    # after Enter lands in the password field, not in the id (a plain binding or the Input's
+    # Submitted message moves the focus only after the next keys were already delivered).
     BINDINGS = [
         Binding("f5", "sign_in", "登录", id="sign_in"),
         # ↓ in the id or password field goes on to the next role the operator holds
-        Binding("down", "next_role", "下一岗位", id="sign_in.next_role", show=False),
+        Binding("down", "next_role", "下一岗位", id="sign_in.next_role", show=False, priority=True),
+        Binding("enter", "enter_key", "下一项", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -112,7 +117,7 @@ class SignInScreen(Screen):
 
     def action_next_role(self) -> None:
         if self.focused not in (self.query_one("#operator", Input), self.query_one("#password", Input)):
-            return
+            raise SkipAction()  # ↓ in the role list moves there as usual
         roles = self.query_one("#role", RadioSet)
         self.set_focus(roles)  # now, not later: the Enter typed right after must reach the roles
         roles.action_next_button()
@@ -127,13 +132,17 @@ class SignInScreen(Screen):
 
     # -- signing in --------------------------------------------------------------------------
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        password = self.query_one("#password", Input)
-        if event.input.id == "operator" and event.value.strip() and not password.value:
-            password.focus()  # Enter after the id goes on to the password
-            return
-        self.action_sign_in()
+    def action_enter_key(self) -> None:
+        """Enter after the id goes on to the password; in the password or trainee field it signs
+        in; in the role list it chooses the role (the RadioSet's own Enter)."""
+        focused = self.focused
+        operator, password = self.query_one("#operator", Input), self.query_one("#password", Input)
+        if focused is operator and operator.value.strip() and not password.value:
+            self.set_focus(password)  # at once: the next key typed belongs to the password
+        elif isinstance(focused, Input):
+            self.action_sign_in()
+        else:
+            raise SkipAction()
 
     def _error(self, text: str, focus: str | None = None) -> None:
         error = self.query_one("#signin-error", Static)

@@ -22,13 +22,18 @@ HOTLINE = Path(sys.executable).parent / "hotline"
 PASSWORD = "pw-for-tmux"
 
 
-def seat_with_agent(path: Path) -> None:
-    """A new seat whose store holds the centre's account for A07 (a verifier of PASSWORD)."""
+def seat_with_agent(path: Path, kb: bool = False) -> None:
+    """A new seat whose store holds the centre's account for A07 (a verifier of PASSWORD), and
+    the starter knowledge base when `kb`."""
     from console.store.accounts import set_published_operators
     from console.store.engine import write_transaction
     from console.wire.passwords import make_verifier
 
     store = Store.init(path, seat="S09")
+    if kb:
+        from console.kb import seed_starter_kb
+
+        seed_starter_kb(store)
     with write_transaction(store.engine) as conn:
         set_published_operators(conn, [{"operator": "A07", "name": "孙", "roles": "agent",
                                         "verifier": make_verifier(PASSWORD)}])
@@ -185,5 +190,44 @@ def test_a_standard_transfer_order_takes_at_most_ten_non_text_keys(tmp_path):
         assert state is not None and (state.caller_name, state.caller_title) == ("周", "先生")
         assert state.nature == "投诉" and state.content_path == ["城建环保", "环境卫生"]
         assert state.disposition == "transfer" and state.status.value == "pending_dispatch"
+    finally:
+        store.close()
+
+
+def test_a_kb_direct_answer_takes_at_most_four_keys_after_the_query(tmp_path):
+    """Issue 17: after the caller's question is typed as the description, Alt+K shows the articles
+    for it, Alt+A takes the first as the answer (the nature 咨询 and the article's content class
+    come with it, R-03/R-10), F5 saves: 3 keys."""
+    seat_with_agent(tmp_path, kb=True)
+    session = f"hotline-e2e-kb-{tmp_path.name}"[:60]
+    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
+    tmux("resize-window", "-t", session, "-x", "160", "-y", "48")
+    counted: list[str] = []
+
+    def keys(*items: str) -> None:
+        for item in items:
+            tmux("send-keys", "-t", session, item)
+            time.sleep(0.3)
+
+    try:
+        wait_for(session, "本机坐席：S09")
+        keys("A07", "Enter", PASSWORD, "Enter")
+        wait_for(session, "A07（受理坐席）")
+        keys("孙", "Tab", "Enter", "Tab", "13912345678", "Tab", "建设路12号", "Tab", "请问住房公积金怎么提取")
+        for key, then in (("M-k", "住房公积金提取条件和办理方式"), ("M-a", "知识库条目："), ("F5", "受理编号 ")):
+            keys(key)
+            counted.append(key)
+            screen = wait_for(session, then)
+        number = screen.split("受理编号 ", 1)[1].split()[0]
+    finally:
+        tmux("kill-session", "-t", session)
+    assert len(counted) <= 4, counted
+    store = Store.open(tmp_path)
+    try:
+        state = store.get(number)
+        assert state.disposition == "direct_answer" and state.kb_article == "KB-C01-019"
+        assert state.nature == "咨询" and state.content_path == ["城建环保", "住房公积金"]
+        assert state.answer.startswith("以下情形可以提取住房公积金")
     finally:
         store.close()

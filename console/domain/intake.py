@@ -100,3 +100,16 @@ def intake_problems(p: Created, natures: Sequence[str],
 
 
 __all__ = ["DISPOSITION_LABELS", "FORM_ORDER", "Problem", "intake_problems", "value_problems"]
+
+
+KB_ANSWER_NATURE = "咨询"  # R-03: a caller answered from the knowledge base asked for information
+
+
+def kb_answer_defaults(natures: Sequence[str], content_class: str,
+                       valid_content_path: Callable[[list[str]], bool]) -> tuple[str | None, list[str] | None]:
+    """What a direct answer from a KB article fills in when the agent has not chosen yet: the
+    nature 咨询 (if the hotline's list has it) and the article's content class (if the taxonomy
+    has it), so the answer saves without picking either by hand."""
+    nature = KB_ANSWER_NATURE if KB_ANSWER_NATURE in natures else None
+    path = [p for p in content_class.split("/") if p]
+    return nature, (path if path and valid_content_path(path) else None)

@@ -82,10 +82,10 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
 
     class AnswerChosen(Message):
         def __init__(self, article_id: str, title: str, answer: str, department: str,
-                     announcement: bool = False) -> None:
+                     announcement: bool = False, content_class: str = "") -> None:
             super().__init__()
             self.article_id, self.title, self.answer, self.department = article_id, title, answer, department
-            self.announcement = announcement
+            self.announcement, self.content_class = announcement, content_class
 
     class ResultsShown(Message):
         def __init__(self, query: str, count: int, took_ms: float) -> None:
@@ -318,4 +318,5 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
             a = item.announcement
             self.post_message(self.AnswerChosen(a.id, a.title, a.answer, a.department, announcement=True))
         else:
-            self.post_message(self.AnswerChosen(item.id, item.title, item.spoken_answer, item.department))
+            self.post_message(self.AnswerChosen(item.id, item.title, item.spoken_answer, item.department,
+                                                content_class=item.content_class or ""))
