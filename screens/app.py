@@ -215,6 +215,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
 
     def _store_ready(self, store) -> None:
         self.store = store
+        self.call_after_refresh(self._prebuild_intake)
         if self.actor is not None:  # signed in before the store was open: add the seat
             self.sign_in(self.actor.operator, self.actor.role.value, self.trainee_no, switch=False)
         self.refresh_sync()
@@ -259,6 +260,13 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             self.add_mode(mode, self._desk_factory(mode))
         self._desks.clear()
         self.screen.reset()
+        self.call_after_refresh(self._prebuild_intake)
+
+    def _prebuild_intake(self) -> None:
+        """Build the form behind the sign-in screen (it binds to the operator when shown): an
+        agent's first call after signing in then waits for nothing."""
+        if self.actor is None and "intake" not in self._desks:
+            self._init_mode("intake")  # Textual's own mode start-up, without switching to it
 
     # -- desks ------------------------------------------------------------------------------
 

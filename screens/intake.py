@@ -221,6 +221,19 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         yield StableFooter(compact=True)
 
     def on_mount(self) -> None:
+        self.drafts: Drafts | None = None
+        if self.app.actor is not None:
+            self._bind_operator()
+
+    def on_screen_resume(self) -> None:
+        if self.drafts is None and self.app.actor is not None:  # built while the sign-in form showed
+            self._bind_operator()
+
+    def _bind_operator(self) -> None:
+        """The signed-in operator's call: their own draft back (drafts are per operator), the
+        trainee number in the greeting. The app may build this screen while the sign-in form is
+        showing, so the first call after signing in does not wait for it."""
+        self.panel.trainee_no = self.app.trainee_no
         self.drafts = Drafts(self.app.data_dir, draft_name("intake", self.app.actor.operator))
         draft = self.drafts.load()
         self._start_call(draft, fill=draft is not None)
@@ -348,6 +361,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self._write_draft(self.draft_fields)
 
     def _write_draft(self, fields: dict) -> None:
+        if self.drafts is None:  # no operator signed in yet: nothing typed to keep
+            return
         try:
             if self.saved_number or is_blank(fields, DEFAULTS):
                 self.drafts.clear()
@@ -547,7 +562,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def order_saved(self, number: str, how: OrderRecorded) -> None:
         self.saved_number = number
-        self.drafts.clear()
+        if self.drafts is not None:
+            self.drafts.clear()
         label = f"受理编号 {number}"
         if how.how == "duplicate":
             self.linked_number = number
@@ -628,7 +644,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def new_call(self) -> None:
         """A new call starts from the preset form: nothing of the last caller's carries over."""
-        self.drafts.clear()
+        if self.drafts is not None:
+            self.drafts.clear()
         self.kb_article = ""
         self.linked_number = None
         for timer in (self._draft_timer, self._similar_timer):  # last call's pending writes and lookups

@@ -4,7 +4,7 @@ the operator holds and the seat is enrolled for. The app then opens the role's d
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,15 +23,42 @@ ROLES = SIGN_IN_ROLES
 _SHORT = {Role.AGENT: "受理", Role.DISPATCHER: "转办", Role.LEAD: "班长", Role.CALLBACK: "回访", Role.SUPERVISOR: "督办"}
 
 
+class OperatorInput(Input):
+    """The id field. Enter is handled as its key comes, in the order the keys were typed (after
+    the id's letters); keys typed ahead of the focus move to the password are passed on to it."""
+
+    moved_on = False
+
+    def action_next_field(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SignInScreen):
+            screen.enter_in_operator(self)
+
+    def on_focus(self) -> None:
+        self.moved_on = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and not self.moved_on:
+            # here, in the order the keys were typed: a binding would run only after the event
+            # bubbled up to the app, when the keys typed after Enter were already in this field
+            event.prevent_default()
+            event.stop()
+            self.action_next_field()
+            return
+        if self.moved_on and self.screen.focused is not self:
+            event.prevent_default()  # typed ahead of the focus move: it belongs to the password
+            event.stop()
+            password = self.screen.query_one("#password", Input)
+            password.post_message(events.Key(event.key, event.character))
+
+
 class SignInScreen(Screen):
-    # Enter and ↓ are priority bindings: they run as the key arrives, so a password typed right
-    # after Enter lands in the password field, not in the id (a plain binding or the Input's
-    # Submitted message moves the focus only after the next keys were already delivered).
     BINDINGS = [
         Binding("f5", "sign_in", "登录", id="sign_in"),
-        # ↓ in the id or password field goes on to the next role the operator holds
+        # ↓ in the id or password field goes on to the next role the operator holds; a priority
+        # binding, so it moves the focus as the key arrives (the id typed before it still lands
+        # in the id, the Enter typed after it in the roles)
         Binding("down", "next_role", "下一岗位", id="sign_in.next_role", show=False, priority=True),
-        Binding("enter", "enter_key", "下一项", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -40,8 +67,8 @@ class SignInScreen(Screen):
             yield Static(content("上岗登录"), id="signin-title")
             with Horizontal(classes="row"):
                 yield Label("工号", classes="field-label")
-                yield Input(placeholder="操作员工号", id="operator", max_length=20, compact=True,
-                            restrict=r"[A-Za-z0-9_-]*")
+                yield OperatorInput(placeholder="操作员工号", id="operator", max_length=20, compact=True,
+                                    restrict=r"[A-Za-z0-9_-]*")
             with Horizontal(classes="row"):
                 yield Label("密码", classes="field-label")
                 yield Input(placeholder="密码", id="password", password=True, max_length=PASSWORD_MAX, compact=True)
@@ -132,17 +159,18 @@ class SignInScreen(Screen):
 
     # -- signing in --------------------------------------------------------------------------
 
-    def action_enter_key(self) -> None:
-        """Enter after the id goes on to the password; in the password or trainee field it signs
-        in; in the role list it chooses the role (the RadioSet's own Enter)."""
-        focused = self.focused
-        operator, password = self.query_one("#operator", Input), self.query_one("#password", Input)
-        if focused is operator and operator.value.strip() and not password.value:
+    def enter_in_operator(self, operator: OperatorInput) -> None:
+        """Enter after the id goes on to the password (or signs in when it is typed already)."""
+        password = self.query_one("#password", Input)
+        if operator.value.strip() and not password.value:
             self.set_focus(password)  # at once: the next key typed belongs to the password
-        elif isinstance(focused, Input):
-            self.action_sign_in()
+            operator.moved_on = True
         else:
-            raise SkipAction()
+            self.action_sign_in()
+
+    @on(Input.Submitted, "#password, #trainee")
+    def _submitted(self, _event: Input.Submitted) -> None:
+        self.action_sign_in()
 
     def _error(self, text: str, focus: str | None = None) -> None:
         error = self.query_one("#signin-error", Static)

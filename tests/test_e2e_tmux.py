@@ -231,3 +231,18 @@ def test_a_kb_direct_answer_takes_at_most_four_keys_after_the_query(tmp_path):
         assert state.answer.startswith("以下情形可以提取住房公积金")
     finally:
         store.close()
+
+
+def test_signing_in_typed_ahead_in_one_burst(tmp_path):
+    """Issue 11/17: id, Enter, password, Enter sent in one write (a fast typist, a paste): the
+    password lands in its field, not in the id, and the agent is signed in."""
+    seat_with_agent(tmp_path)
+    session = f"hotline-e2e-burst-{tmp_path.name}"[:60]
+    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
+    try:
+        wait_for(session, "本机坐席：S09")
+        tmux("send-keys", "-t", session, "A07", "Enter", PASSWORD, "Enter")
+        wait_for(session, "A07（受理坐席）")
+    finally:
+        tmux("kill-session", "-t", session)
