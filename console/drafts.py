@@ -64,7 +64,7 @@ def draft_name(form: str, operator: str) -> str:
 
 
 def is_blank(fields: dict, defaults: tuple[str, ...] = ()) -> bool:
-    """True when a draft holds nothing the agent typed: keys starting with "_" and the keys in
-    `defaults` (values the form sets by itself) do not count."""
-    return not any(v for k, v in fields.items()
-                   if not k.startswith("_") and k not in defaults and isinstance(v, str) and v.strip())
+    """True when a draft holds nothing the agent typed or ticked: keys starting with "_" and the
+    keys in `defaults` (values the form sets by itself) do not count; a ticked box does."""
+    return not any((isinstance(v, str) and v.strip()) or v is True for k, v in fields.items()
+                   if not k.startswith("_") and k not in defaults)

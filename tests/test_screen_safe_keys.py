@@ -111,6 +111,22 @@ async def test_f8_on_a_saved_or_empty_form_starts_at_once(data_dir):
         assert app.screen is screen
 
 
+async def test_f8_asks_when_only_a_box_is_ticked(data_dir):
+    """A ticked 紧急诉求 is the agent's input too: F8 asks, Esc keeps the tick."""
+    from textual.widgets import Checkbox
+
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        screen.query_one("#urgent", Checkbox).focus()
+        await pilot.press("space")
+        assert screen.fields()["urgent"] is True
+        await pilot.press("f8")
+        assert isinstance(app.screen, AskModal)
+        await pilot.press("escape")
+        assert app.screen is screen and screen.fields()["urgent"] is True
+
+
 async def test_f8_asks_while_the_call_is_on_hold(data_dir):
     app = make_app(data_dir)
     async with app.run_test(size=(160, 50)) as pilot:
