@@ -54,6 +54,8 @@ FALLBACK_ANSWER = "已按知识库统一口径答复来电人办理流程和所�
 AGENTS = ["A101", "A102", "A103", "A205"]
 
 # Target end states and their share of the demo (every state appears).
+BOILERPLATE_REPLY = "您的留言已收悉，我们将尽快处理。"  # one of the units' stock replies (the tipdm replies show many)
+
 PLAN = [
     ("answered", 0.12), ("not_accepted", 0.03), ("pending_dispatch", 0.10), ("returned_to_intake", 0.03),
     ("escalated", 0.02), ("three_way", 0.01), ("dispatched", 0.22), ("unit_returned", 0.04),
@@ -183,11 +185,25 @@ class _Demo:
             elif roll < 0.4:
                 self.do(Kind.SUPERVISED, {"reason": rng.choice(["hot", "media", "leader"])}, self.supervisor, t, number)
             return
-        reply = "经现场核查，问题已处理完毕，已与来电人沟通。"
+        unit_actor = Actor("unit", Role.UNIT, unit=unit)
+        matter = payload["description"][:30].rstrip("。！？，,.")
+        how = rng.choice(["经现场核查", "经调查核实", "经与相关社区协调"])
+        specific = f"{how}，来电反映的“{matter}”问题已处理完毕，已与来电人沟通。"
+        if rng.random() < 0.15:  # a boilerplate reply: the review sends it back, the unit answers again
+            self.do(Kind.UNIT_REPLIED, {"reply": BOILERPLATE_REPLY}, unit_actor, t, number)
+            t += timedelta(hours=rng.randint(1, 6))
+            if target == "replied" and rng.random() < 0.5:
+                return  # still waiting for review: the dispatch desk's 答复审核 view has work
+            self.do(Kind.REPLY_REVIEWED, {"accept": False, "ground": "vague"}, self.dispatcher, t, number)
+            t += timedelta(hours=rng.randint(2, 20))
+        self.do(Kind.UNIT_REPLIED, {"reply": specific}, unit_actor, t, number)
+        if target == "replied" and rng.random() < 0.3:
+            return  # waiting for review
         soon = now - timedelta(days=3) + timedelta(minutes=rng.randint(5, 55))
+        t += timedelta(minutes=rng.randint(10, 120))
         if target == "replied" and rng.random() < 0.3 and soon > t:
-            t = soon  # its callback (R-32, 3 days) falls due within the hour
-        self.do(Kind.UNIT_REPLIED, {"reply": reply}, Actor("unit", Role.UNIT, unit=unit), t, number)
+            t = soon  # its callback (R-32, 3 days from the acceptance) falls due within the hour
+        self.do(Kind.REPLY_REVIEWED, {"accept": True}, self.dispatcher, t, number)
         if target == "replied" or self.store.get(number).status != "replied":
             return
         t += timedelta(hours=rng.randint(1, 48))
