@@ -64,11 +64,12 @@ PLAN = [
 
 
 class _Demo:
-    def __init__(self, store, rng: random.Random, now: datetime):
+    def __init__(self, store, rng: random.Random, now: datetime, review_rng: random.Random | None = None):
         from console.domain.units import suggest_units
         from console.units_source import load_units
 
         self.store, self.rng, self.now = store, rng, now
+        self.review_rng = review_rng or random.Random()
         self.units = load_units()
         self.suggest = suggest_units
         self.agent = lambda: Actor(rng.choice(AGENTS), Role.AGENT)
@@ -170,6 +171,7 @@ class _Demo:
             return
         unit = self.unit_for(payload["description"])
         self.do(Kind.DISPATCHED, {"lead_unit": unit, "complexity": payload["complexity"]}, self.dispatcher, t, number)
+        sent = t
         t += timedelta(hours=rng.randint(2, 30))
         if target == "unit_returned":
             self.do(Kind.UNIT_RETURNED, {"reason": "不属于我单位职责范围"}, Actor("unit", Role.UNIT, unit=unit), t, number)
@@ -185,25 +187,26 @@ class _Demo:
             elif roll < 0.4:
                 self.do(Kind.SUPERVISED, {"reason": rng.choice(["hot", "media", "leader"])}, self.supervisor, t, number)
             return
+        # The review of the reply (审核反馈真实性) draws from its own generator, so that the rest of
+        # the demo is the same orders at the same times whatever the review does.
+        rr = self.review_rng
         unit_actor = Actor("unit", Role.UNIT, unit=unit)
-        matter = payload["description"][:30].rstrip("。！？，,.")
-        how = rng.choice(["经现场核查", "经调查核实", "经与相关社区协调"])
-        specific = f"{how}，来电反映的“{matter}”问题已处理完毕，已与来电人沟通。"
-        if rng.random() < 0.15:  # a boilerplate reply: the review sends it back, the unit answers again
-            self.do(Kind.UNIT_REPLIED, {"reply": BOILERPLATE_REPLY}, unit_actor, t, number)
-            t += timedelta(hours=rng.randint(1, 6))
-            if target == "replied" and rng.random() < 0.5:
-                return  # still waiting for review: the dispatch desk's 答复审核 view has work
-            self.do(Kind.REPLY_REVIEWED, {"accept": False, "ground": "vague"}, self.dispatcher, t, number)
-            t += timedelta(hours=rng.randint(2, 20))
-        self.do(Kind.UNIT_REPLIED, {"reply": specific}, unit_actor, t, number)
-        if target == "replied" and rng.random() < 0.3:
-            return  # waiting for review
         soon = now - timedelta(days=3) + timedelta(minutes=rng.randint(5, 55))
-        t += timedelta(minutes=rng.randint(10, 120))
         if target == "replied" and rng.random() < 0.3 and soon > t:
             t = soon  # its callback (R-32, 3 days from the acceptance) falls due within the hour
-        self.do(Kind.REPLY_REVIEWED, {"accept": True}, self.dispatcher, t, number)
+        if rr.random() < 0.15:  # a boilerplate reply first: the review sends it back, the unit answers again
+            self.do(Kind.UNIT_REPLIED, {"reply": BOILERPLATE_REPLY}, unit_actor, sent + (t - sent) / 3, number)
+            if target == "replied" and rr.random() < 0.5:
+                return  # still waiting for review: the dispatch desk's 答复审核 view has work
+            self.do(Kind.REPLY_REVIEWED, {"accept": False, "ground": "vague"}, self.dispatcher,
+                    sent + (t - sent) * 2 / 3, number)
+        matter = payload["description"][:30].rstrip("。！？，,.")
+        how = rr.choice(["经现场核查", "经调查核实", "经与相关社区协调"])
+        reply = f"{how}，来电反映的“{matter}”问题已处理完毕，已与来电人沟通。"
+        self.do(Kind.UNIT_REPLIED, {"reply": reply}, unit_actor, t, number)
+        if target == "replied" and rr.random() < 0.3:
+            return  # waiting for review
+        self.do(Kind.REPLY_REVIEWED, {"accept": True}, self.dispatcher, t, number)  # reviewed at once
         if target == "replied" or self.store.get(number).status != "replied":
             return
         t += timedelta(hours=rng.randint(1, 48))
@@ -222,7 +225,7 @@ class _Demo:
 
 def fill_demo(store, n_orders: int = 360, seed: int | None = None, now: datetime | None = None) -> dict:
     rng = random.Random(seed)
-    demo = _Demo(store, rng, now or clock.now())
+    demo = _Demo(store, rng, now or clock.now(), random.Random(f"review-{seed}") if seed is not None else None)
     targets = []
     for target, share in PLAN:
         targets += [target] * max(2, round(share * n_orders))
