@@ -169,7 +169,7 @@ def test_the_check_separates_real_replies_from_replies_to_other_messages(shared_
     random.Random(1).shuffle(shuffled)
     real = sum(off_topic(r["title"], r["reply"]) for r in rows) / len(rows)
     other = sum(off_topic(r["title"], s["reply"]) for r, s in zip(rows, shuffled, strict=True)) / len(rows)
-    assert real < 0.25 and other > 0.9, (real, other)
+    assert real < 0.3 and other > 0.9, (real, other)  # measured: 23.6 % and 97.0 %
     assert matter_overlap(rows[0]["title"], rows[0]["reply"]) > matter_overlap(rows[0]["title"], shuffled[0]["reply"])
     stock = [r["reply"] for r in rows if r["reply"].startswith("网友：您好！留言已收悉")]
     assert len(stock) >= 20 and repeats(stock[0], stock[1:]) >= len(stock) // 2
