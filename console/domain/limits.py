@@ -40,6 +40,7 @@ LINE_TEXT: dict[str, int] = {  # one-line fields; any other text field gets LINE
 LINE_DEFAULT = 200
 LIST_ITEMS: dict[str, tuple[int, int]] = {  # list field -> (most items, longest item text)
     "content_path": (8, 40), "assist_units": (20, UNIT_MAX), "attempts": (20, 200),
+    "call_log": (20, 40),  # console/domain/call_log.py CALL_LOG_MAX marks of a call
 }
 LIST_DEFAULT = (20, LINE_DEFAULT)
 ATTEMPT_KEYS = 8  # keys of one three-way attempt record

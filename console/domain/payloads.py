@@ -50,6 +50,9 @@ class Created:
     trainee_no: str = ""
     # forbidden phrases the form warned about during the call (the agent saw the warning)
     phrasing_warnings: list[str] = field(default_factory=list)
+    # what the console saw of the call: panel lines shown, holds, hold phrases confirmed
+    # (console/domain/call_log.py); read by the quality inspection, not folded into the order
+    call_log: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
