@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from console import clock
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 
 
@@ -38,6 +38,29 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     add_data_dir(p)
     p.set_defaults(func=cmd_score)
+    p = qsub.add_parser("contest", help="an agent contests a finding of their scored recording, with a note")
+    p.add_argument("call_id")
+    p.add_argument("code", help="the finding's checklist code")
+    p.add_argument("--operator", required=True, help="the agent (the recording's operator)")
+    p.add_argument("--note", required=True, help="why the deduction does not hold")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_contest)
+    p = qsub.add_parser("decide", help="a lead or the supervision office decides a contest")
+    p.add_argument("call_id")
+    p.add_argument("code", help="the contested finding's checklist code")
+    p.add_argument("--operator", required=True, help="the lead's operator id")
+    p.add_argument("--role", choices=("lead", "supervisor"), default="lead")
+    act = p.add_mutually_exclusive_group(required=True)
+    act.add_argument("--uphold", action="store_true", help="the deduction stands")
+    act.add_argument("--withdraw", action="store_true", help="the deduction is withdrawn: the score goes up")
+    p.add_argument("--note", default="", help="the decision's reason")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_decide)
+    p = qsub.add_parser("contests", help="the month's contests, open ones first")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--json", action="store_true")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_contests)
     p = qsub.add_parser("report", help="the month per agent: sampled, reviewed, QA score, 40-point component, rank")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
     p.add_argument("--operator", help="one agent only")
@@ -201,4 +224,77 @@ def cmd_report(args) -> int:
         place = "-" if r["rank"] is None else f"{r['rank']}/{r['of']}"
         guess = "-" if r["estimate"] is None else f"{r['estimate']:.1f}"
         print(f"{r['operator']:<8} {r['sampled']:>4} {r['reviewed']:>5} {shown:>9} {comp:>10}  {place:>4}  {guess}")
+    return 0
+
+
+def _contest_args(args, store):
+    from console.domain.qa_contest import index_of
+    from console.store.quality import review
+
+    row = review(store, args.call_id)
+    if row is None:
+        raise CliError(f"call {args.call_id} is not in a sample", 1)
+    index = index_of(row["findings"], args.code)
+    if index < 0:
+        raise CliError(f"call {args.call_id} has no finding {args.code!r}", 1)
+    return index
+
+
+def cmd_contest(args) -> int:
+    from console.qa_contest import contest_finding
+
+    store = _open(args)
+    try:
+        result = contest_finding(store, args.call_id, _contest_args(args, store), args.operator.strip(), args.note)
+    finally:
+        store.close()
+    if result.refused:
+        raise CliError(f"refused: {result.refused}", 1)
+    print(f"{args.call_id} {args.code}: contested by {args.operator.strip()}, waiting for a lead's decision")
+    return 0
+
+
+def cmd_decide(args) -> int:
+    from console.domain.roles import Role
+    from console.qa_contest import decide_contest
+    from console.store.quality import review
+
+    store = _open(args)
+    try:
+        result = decide_contest(store, args.call_id, _contest_args(args, store), args.operator.strip(), Role(args.role),
+                                bool(args.uphold), args.note)
+        score = (review(store, args.call_id) or {}).get("score")
+    finally:
+        store.close()
+    if result.refused:
+        raise CliError(f"refused: {result.refused}", 1)
+    print(f"{args.call_id} {args.code}: {'upheld' if args.uphold else 'withdrawn'}; the recording scores {score}")
+    return 0
+
+
+def cmd_contests(args) -> int:
+    from console.stats import period_of_month
+    from console.store.quality import reviews
+
+    try:
+        period_of_month(args.month)
+    except ValueError as exc:
+        raise CliError(str(exc))
+    store = _open(args)
+    try:
+        rows = reviews(store, args.month)
+    finally:
+        store.close()
+    out = [{"call_id": r["call_id"], "operator": r["operator"], "code": f["code"], **f["contest"]}
+           for r in rows for f in r["findings"] if f.get("contest")]
+    out.sort(key=lambda c: (bool(c["decision"]), c["at"]))
+    if args.json:
+        for c in out:
+            print_json(c)
+        return 0
+    for c in out:
+        state = c["decision"] or "open"
+        echo(f"{c['call_id']}  {c['operator']:<6} {c['code']:<14} {state:<9} {c['note'][:40]}"
+             + (f"  ({c['decided_by']}: {c['decision_note'][:30]})" if c["decision"] else ""))
+    print(f"{sum(1 for c in out if not c['decision'])} open, {sum(1 for c in out if c['decision'])} decided")
     return 0
