@@ -28,9 +28,9 @@ STATUS_LABELS = {"prefilled": "预填", "confirmed": "确认", "rejected": "不�
 
 
 class SampleLoaded(Message):
-    def __init__(self, month: str, rows: list[dict]) -> None:
+    def __init__(self, month: str, rows: list[dict], own: str = "") -> None:
         super().__init__()
-        self.month, self.rows = month, rows
+        self.month, self.rows, self.own = month, rows, own
 
 
 class ReviewSaved(Message):
@@ -105,12 +105,16 @@ class QualityScreen(Screen):
         month = self.month or f"{now:%Y-%m}"
         actor = self.app.actor
         own = actor.operator if actor is not None and actor.role == Role.AGENT else None  # an agent sees their own
-        self.post_message(SampleLoaded(month, reviews(self.app.store, month, operator=own)))
+        card = ""
+        if own is not None:
+            card = own_scorecard(self.app.store, month, own)
+        self.post_message(SampleLoaded(month, reviews(self.app.store, month, operator=own), card))
 
     @on(SampleLoaded)
     def _loaded(self, message: SampleLoaded) -> None:
         self.month = message.month
-        self.query_one("#qa-month", Label).update(content(f"{message.month} 抽查 {len(message.rows)} 条"))
+        self.query_one("#qa-month", Label).update(content(
+            f"{message.month} 抽查 {len(message.rows)} 条" + (f"｜{message.own}" if message.own else "")))
         self.rows = {r["call_id"]: r for r in message.rows}
         table = self.query_one("#qa-calls", DataTable)
         table.clear()
@@ -291,6 +295,18 @@ class QualityScreen(Screen):
         if not result.refused:
             self.query_one("#desk-status", Static).update(content(done))
             self.reload()
+
+
+def own_scorecard(store, month: str, operator: str) -> str:
+    """The agent's own scorecard line: each component's points, the total and the place (a worker)."""
+    from console.domain.scorecard import COMPONENTS
+    from console.scorecard import scorecards
+
+    card = next((c for c in scorecards(store, month) if c.operator == operator), None)
+    if card is None or card.total is None:
+        return "本月考核：暂无"
+    parts = "，".join(f"{COMPONENTS[c]} {'-' if p is None else f'{p:.1f}'}" for c, p in card.points.items())
+    return f"本月考核 {card.total:.1f} 分，第 {card.rank}/{card.of} 名（{parts}）"
 
 
 class _Done:

@@ -96,6 +96,8 @@ async def test_the_agent_contests_on_the_desk_and_a_lead_withdraws_the_deduction
         assert await until(pilot, lambda: calls.row_count > 0)
         own = reviews(app.store, "2026-11", "A101")
         assert calls.row_count == len(own) < len(reviews(app.store, "2026-11"))  # their own only
+        month = str(app.screen.query_one("#qa-month").render())
+        assert "本月考核 " in month and "录音质检 40.0" in month  # their own scorecard (one scored recording: 100)
         await pilot.press(*["down"] * [r["call_id"] for r in own].index(call_id))
         findings = app.screen.query_one("#qa-findings", DataTable)
         assert await until(pilot, lambda: findings.row_count == 1)
