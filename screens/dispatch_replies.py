@@ -26,8 +26,8 @@ class ReplyReviewScreen(DeskScreen):
     TITLE_TEXT = "答复审核"
     HEADER_IDS = ("total", "view")
     COLUMNS = (
-        ("number", "工单编号", 17), ("unit", "承办单位", 12), ("at", "答复时间", 11), ("marks", "提示", 14),
-        ("reply", "答复", 30),
+        ("number", "工单编号", 17), ("unit", "承办单位", 12), ("at", "答复时间", 11), ("marks", "提示", 16),
+        ("reply", "答复", 28),
     )
     BINDINGS = [
         Binding("a", "accept", "采纳", id="replies.accept"),
