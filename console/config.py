@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from console.domain.scorecard import scorecard_problem
 from console.domain.settings import DEFAULT_RULES, Rules
 from console.errors import HotlineError
 
@@ -47,11 +48,12 @@ class ConfigFile(msgspec.Struct, forbid_unknown_fields=True):
     taxonomy: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)] | None = None
     limits: dict[str, Limits] | None = None
     keys: dict[str, Annotated[str, msgspec.Meta(min_length=1, max_length=40)]] | None = None
+    scorecard: dict[str, Annotated[int, msgspec.Meta(ge=0, le=100)]] | None = None
 
 
 # The rule parameters a centre publishes (`hotline centre rules publish`): a seat given them by
 # its centre uses them instead of its own config.toml's.
-RULE_KEYS = ("cutoff_mode", "max_extension_days", "callback_days", "limits")
+RULE_KEYS = ("cutoff_mode", "max_extension_days", "callback_days", "limits", "scorecard")
 
 
 def read_config(data_dir: Path) -> dict[str, Any]:
@@ -70,6 +72,7 @@ def read_rules_file(path: Path) -> dict[str, Any]:
     if other:
         raise ConfigError(f"{path}: {', '.join(other)} is not a rule the centre publishes "
                           f"(expected {', '.join(RULE_KEYS)})")
+    rules_from_config(data)  # the same checks a seat makes when it reads them
     return data
 
 
@@ -152,6 +155,11 @@ def rules_from_config(config: dict[str, Any], natures: tuple[str, ...] | None = 
         changes["limits"] = limits
     if natures:
         changes["natures"] = tuple(natures)
+    if "scorecard" in config:  # the whole card: a component not named weighs nothing
+        bad = scorecard_problem(config["scorecard"])
+        if bad:
+            raise ConfigError(bad)
+        changes["scorecard"] = dict(config["scorecard"])
     if changes.get("cutoff_mode", "daily") not in ("daily", "12h"):
         raise ConfigError("cutoff_mode must be 'daily' or '12h'")
     return replace(rules, **changes)

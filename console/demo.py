@@ -62,6 +62,8 @@ DEMO_ACCOUNTS = [
 ]
 
 # Target end states and their share of the demo (every state appears).
+BOILERPLATE_REPLY = "您的留言已收悉，我们将尽快处理。"  # one of the units' stock replies (the tipdm replies show many)
+
 PLAN = [
     ("answered", 0.12), ("not_accepted", 0.03), ("pending_dispatch", 0.10), ("returned_to_intake", 0.03),
     ("escalated", 0.02), ("three_way", 0.01), ("dispatched", 0.22), ("unit_returned", 0.04),
@@ -70,11 +72,12 @@ PLAN = [
 
 
 class _Demo:
-    def __init__(self, store, rng: random.Random, now: datetime):
+    def __init__(self, store, rng: random.Random, now: datetime, review_rng: random.Random | None = None):
         from console.domain.units import suggest_units
         from console.units_source import load_units
 
         self.store, self.rng, self.now = store, rng, now
+        self.review_rng = review_rng or random.Random()
         self.units = load_units()
         self.suggest = suggest_units
         self.agent = lambda: Actor(rng.choice(AGENTS), Role.AGENT)
@@ -176,6 +179,7 @@ class _Demo:
             return
         unit = self.unit_for(payload["description"])
         self.do(Kind.DISPATCHED, {"lead_unit": unit, "complexity": payload["complexity"]}, self.dispatcher, t, number)
+        sent = t
         t += timedelta(hours=rng.randint(2, 30))
         if target == "unit_returned":
             self.do(Kind.UNIT_RETURNED, {"reason": "不属于我单位职责范围"}, Actor("unit", Role.UNIT, unit=unit), t, number)
@@ -191,11 +195,26 @@ class _Demo:
             elif roll < 0.4:
                 self.do(Kind.SUPERVISED, {"reason": rng.choice(["hot", "media", "leader"])}, self.supervisor, t, number)
             return
-        reply = "经现场核查，问题已处理完毕，已与来电人沟通。"
+        # The review of the reply (审核反馈真实性) draws from its own generator, so that the rest of
+        # the demo is the same orders at the same times whatever the review does.
+        rr = self.review_rng
+        unit_actor = Actor("unit", Role.UNIT, unit=unit)
         soon = now - timedelta(days=3) + timedelta(minutes=rng.randint(5, 55))
         if target == "replied" and rng.random() < 0.3 and soon > t:
-            t = soon  # its callback (R-32, 3 days) falls due within the hour
-        self.do(Kind.UNIT_REPLIED, {"reply": reply}, Actor("unit", Role.UNIT, unit=unit), t, number)
+            t = soon  # its callback (R-32, 3 days from the acceptance) falls due within the hour
+        if rr.random() < 0.15:  # a boilerplate reply first: the review sends it back, the unit answers again
+            self.do(Kind.UNIT_REPLIED, {"reply": BOILERPLATE_REPLY}, unit_actor, sent + (t - sent) / 3, number)
+            if target == "replied" and rr.random() < 0.5:
+                return  # still waiting for review: the dispatch desk's 答复审核 view has work
+            self.do(Kind.REPLY_REVIEWED, {"accept": False, "ground": "vague"}, self.dispatcher,
+                    sent + (t - sent) * 2 / 3, number)
+        matter = payload["description"][:30].rstrip("。！？，,.")
+        how = rr.choice(["经现场核查", "经调查核实", "经与相关社区协调"])
+        reply = f"{how}，来电反映的“{matter}”问题已处理完毕，已与来电人沟通。"
+        self.do(Kind.UNIT_REPLIED, {"reply": reply}, unit_actor, t, number)
+        if target == "replied" and rr.random() < 0.3:
+            return  # waiting for review
+        self.do(Kind.REPLY_REVIEWED, {"accept": True}, self.dispatcher, t, number)  # reviewed at once
         if target == "replied" or self.store.get(number).status != "replied":
             return
         t += timedelta(hours=rng.randint(1, 48))
@@ -214,7 +233,7 @@ class _Demo:
 
 def fill_demo(store, n_orders: int = 360, seed: int | None = None, now: datetime | None = None) -> dict:
     rng = random.Random(seed)
-    demo = _Demo(store, rng, now or clock.now())
+    demo = _Demo(store, rng, now or clock.now(), random.Random(f"review-{seed}") if seed is not None else None)
     targets = []
     for target, share in PLAN:
         targets += [target] * max(2, round(share * n_orders))

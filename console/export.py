@@ -31,6 +31,12 @@ def sheets_of(tables: Tables) -> list[tuple[str, Mapping[str, str], list[dict[st
 def write_xlsx(path: Path, tables: Tables, title: Sequence[str]) -> int:
     """Every sheet with the title lines (hotline, period, generated at) above its table; the
     number of data rows written."""
+    return write_book(path, sheets_of(tables), title)
+
+
+def write_book(path: Path, sheets: Sequence[tuple[str, Mapping[str, str], list[dict[str, Any]]]],
+               title: Sequence[str]) -> int:
+    """(sheet name, {column: heading}, rows) as an XLSX, the title lines above each table."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
@@ -38,7 +44,7 @@ def write_xlsx(path: Path, tables: Tables, title: Sequence[str]) -> int:
     bold = book.add_format({"bold": True})
     rows_written = 0
     try:
-        for name, columns, rows in sheets_of(tables):
+        for name, columns, rows in sheets:
             sheet = book.add_worksheet(name)
             line = 0
             for text in title:

@@ -327,3 +327,19 @@ def _span(delta: timedelta, precise: bool) -> str:
     if precise:
         return f"{hours}:{minutes:02d}:{seconds:02d}"
     return f"{hours}时{minutes:02d}分"
+
+
+# -- the review of units' replies (审核反馈真实性) --------------------------------------------------
+
+
+def reply_reviews(store, limit: int = 100, offset: int = 0) -> list[dict]:
+    """Units' replies waiting for the county office's review, the oldest reply first."""
+    sql = (
+        f"SELECT {LIST_COLUMNS} FROM orders WHERE status = {_lit(Status.REPLY_REVIEW)} "
+        "ORDER BY updated_at ASC, number ASC LIMIT :limit OFFSET :offset"
+    )
+    return _rows(store, sql, {"limit": limit, "offset": offset})
+
+
+def reply_review_count(store) -> int:
+    return _scalar(store, f"SELECT count(*) FROM orders WHERE status = {_lit(Status.REPLY_REVIEW)}", {})

@@ -12,10 +12,11 @@ from console.domain.figures import FIGURES, Report, call_figures, compute
 
 FIGURE_COLUMNS = ("code", "name", "numerator", "denominator", "ratio", "target", "met")
 UNIT_COLUMNS = ("unit", "handed_over", "closed", "close_rate", "callbacks", "satisfied", "satisfaction",
-                "returns", "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate",
+                "returns", "sent_back", "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate",
                 "group", "score", "rank")
 UNIT_HEADINGS = {"unit": "承办单位", "handed_over": "交办总数", "closed": "办结数", "close_rate": "办结率",
                  "callbacks": "回访数", "satisfied": "满意数", "satisfaction": "满意率", "returns": "退单数",
+                 "sent_back": "答复退回数",
                  "redispatched": "转办数", "overdue": "逾期办理数", "extensions": "申请延期件数",
                  "replies_due": "应按期回复", "replies_in_time": "按期回复", "reply_rate": "按期回复率",
                  "group": "考核组别", "score": "得分", "rank": "组内排名"}
@@ -76,7 +77,7 @@ def unit_rows(rep: Report, kind_of: dict[str, str] | None = None) -> list[dict[s
         place = places[code]
         rows.append({"unit": code, "handed_over": m.handed_over, "closed": m.closed,
                      "close_rate": _round(m.close_rate), "callbacks": m.callbacks, "satisfied": m.satisfied,
-                     "satisfaction": _round(m.satisfaction), "returns": m.returns,
+                     "satisfaction": _round(m.satisfaction), "returns": m.returns, "sent_back": m.sent_back,
                      "redispatched": m.redispatched, "overdue": m.overdue, "extensions": m.extensions,
                      "replies_due": m.replies_due, "replies_in_time": m.replies_in_time,
                      "reply_rate": _round(m.reply_rate), "group": place.group, "score": place.score,

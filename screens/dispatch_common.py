@@ -25,7 +25,7 @@ REJECT_EXTENSION_REASONS = (
     "未在办理时限内提出申请",
 )
 
-# One footer entry for the four views ("1234 视图"), so every key fits 160 columns; F1 and the
+# One footer entry for the five views ("12345 视图"), so every key fits 160 columns; F1 and the
 # palette name each one.
 _VIEWS = Binding.Group("视图")
 VIEW_BINDINGS = [
@@ -33,6 +33,7 @@ VIEW_BINDINGS = [
     Binding("2", "view('returns')", "单位退回", id="dispatch.view_returns", group=_VIEWS),
     Binding("3", "view('extensions')", "延期申请", id="dispatch.view_extensions", group=_VIEWS),
     Binding("4", "view('inbox')", "受理退回", id="dispatch.view_inbox", group=_VIEWS),
+    Binding("5", "view('replies')", "答复审核", id="dispatch.view_replies", group=_VIEWS),
 ]
 
 
@@ -67,6 +68,7 @@ DISPATCH_VIEWS = {
     "returns": ("screens.dispatch_returns", "ReturnsScreen"),
     "extensions": ("screens.dispatch_extensions", "ExtensionsScreen"),
     "inbox": ("screens.inbox", "InboxScreen"),
+    "replies": ("screens.dispatch_replies", "ReplyReviewScreen"),
 }
 
 

@@ -272,6 +272,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             "kb_article": self.kb_article,
             "_call_time": self.call_time,
             "_phrasing_warnings": list(self.phrasing_warnings),
+            "_call_log": self.panel.recorder.entries(),  # screens/widgets/call_recorder.py
         }
 
     def fill(self, f: dict) -> None:
@@ -671,6 +672,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
     @on(Picker.Picked, "#phrase-picker")
     def _phrase_picked(self, event: Picker.Picked) -> None:
         if event.choice is not None:
+            self.panel.recorder.mark("picked", event.choice.value)
             self.panel.show(event.choice.value)
             self.query_one("#phrase-picker", Picker).choose(None)
 

@@ -53,6 +53,8 @@ def payload(f: dict, call_time: str = "", trainee_no: str = "") -> dict:
         p["call_time"] = call_time
     if f.get("_phrasing_warnings"):
         p["phrasing_warnings"] = list(f["_phrasing_warnings"])
+    if f.get("_call_log"):
+        p["call_log"] = list(f["_call_log"])
     if trainee_no:
         p["trainee_no"] = str(trainee_no)
     if disposition == "not_accepted":

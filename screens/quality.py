@@ -16,6 +16,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from console import clock
+from console.domain.qa_contest import DECISION_LABELS
+from console.domain.roles import Role
+from console.qa_contest import contest_finding, decide_contest
 from screens.desk_style import DESKS_TCSS
 from screens.safe import content, plain
 from screens.widgets.footer import StableFooter
@@ -25,9 +28,9 @@ STATUS_LABELS = {"prefilled": "预填", "confirmed": "确认", "rejected": "不�
 
 
 class SampleLoaded(Message):
-    def __init__(self, month: str, rows: list[dict]) -> None:
+    def __init__(self, month: str, rows: list[dict], own: str = "") -> None:
         super().__init__()
-        self.month, self.rows = month, rows
+        self.month, self.rows, self.own = month, rows, own
 
 
 class ReviewSaved(Message):
@@ -42,6 +45,9 @@ class QualityScreen(Screen):
         Binding("x", "toggle", "确认/不成立", id="quality.toggle"),
         Binding("a", "add_item", "加扣分项", id="quality.add"),
         Binding("s", "save", "保存评分", id="quality.save"),
+        Binding("c", "contest", "申诉", id="quality.contest"),
+        Binding("u", "decide(True)", "驳回申诉", id="quality.uphold"),
+        Binding("w", "decide(False)", "申诉成立", id="quality.withdraw"),
         Binding("f5", "reload", "刷新", id="quality.reload"),
     ]
 
@@ -62,6 +68,7 @@ class QualityScreen(Screen):
             with Vertical(id="qa-detail"):
                 yield Static("", id="qa-call")
                 yield DataTable(id="qa-findings", cursor_type="row")
+                yield Static("", id="qa-contest")
         yield Static("", id="desk-status")
         yield StableFooter(compact=True)
 
@@ -96,12 +103,18 @@ class QualityScreen(Screen):
 
         now: datetime = getattr(self.app, "wallclock", clock.now)()
         month = self.month or f"{now:%Y-%m}"
-        self.post_message(SampleLoaded(month, reviews(self.app.store, month)))
+        actor = self.app.actor
+        own = actor.operator if actor is not None and actor.role == Role.AGENT else None  # an agent sees their own
+        card = ""
+        if own is not None:
+            card = own_scorecard(self.app.store, month, own)
+        self.post_message(SampleLoaded(month, reviews(self.app.store, month, operator=own), card))
 
     @on(SampleLoaded)
     def _loaded(self, message: SampleLoaded) -> None:
         self.month = message.month
-        self.query_one("#qa-month", Label).update(content(f"{message.month} 抽查 {len(message.rows)} 条"))
+        self.query_one("#qa-month", Label).update(content(
+            f"{message.month} 抽查 {len(message.rows)} 条" + (f"｜{message.own}" if message.own else "")))
         self.rows = {r["call_id"]: r for r in message.rows}
         table = self.query_one("#qa-calls", DataTable)
         table.clear()
@@ -109,6 +122,9 @@ class QualityScreen(Screen):
             table.add_row(plain(r["operator"]), plain(r["call_id"]), plain(r["score"]),
                           plain("已评" if r["reviewed_by"] else "待评", "" if r["reviewed_by"] else "yellow"),
                           key=r["call_id"])
+        keys = list(self.rows)
+        if self.current in self.rows:  # a reload after a save or a contest keeps the recording in view
+            table.move_cursor(row=keys.index(self.current))
         if not message.rows:
             self.query_one("#desk-status", Static).update(content("本月还没有抽查：hotline qa sample --month " + message.month))
 
@@ -135,8 +151,28 @@ class QualityScreen(Screen):
         for i, f in enumerate(self.findings):
             item = checklist.item(f["code"])
             style = "strike dim" if f["status"] == "rejected" else ""
+            state = STATUS_LABELS.get(f["status"], f["status"])
+            if f.get("contest"):
+                state += "·" + DECISION_LABELS[f["contest"].get("decision", "")]
             table.add_row(plain(item.text, style), plain(item.points, style), plain(f["evidence"], style),
-                          plain(STATUS_LABELS.get(f["status"], f["status"])), key=str(i))
+                          plain(state), key=str(i))
+        self._show_contest()
+
+    def _show_contest(self) -> None:
+        """The contest of the finding under the cursor, as the record holds it."""
+        i = self._finding_index()
+        c = self.findings[i].get("contest") if i is not None and i < len(self.findings) else None
+        text = ""
+        if c:
+            text = f"申诉（{c['by']}，{c['at'][:16].replace('T', ' ')}）：{c['note']}"
+            if c.get("decision"):
+                text += (f"\n裁定（{c['decided_by']}，{c['decided_at'][:16].replace('T', ' ')}）："
+                         f"{DECISION_LABELS[c['decision']]}{'：' + c['decision_note'] if c['decision_note'] else ''}")
+        self.query_one("#qa-contest", Static).update(content(text))
+
+    @on(DataTable.RowHighlighted, "#qa-findings")
+    def _finding_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_contest()
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -205,6 +241,72 @@ class QualityScreen(Screen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    # -- contests (申诉): the agent contests, a lead decides; the store keeps both --------------
+
+    def action_contest(self) -> None:
+        i = self._finding_index()
+        if self.current is None or i is None or self.app.actor is None:
+            return
+        call_id, agent = self.current, self.app.actor.operator
+        from screens.widgets.dispatch_reason import ReasonModal
+
+        def submit(note: str):
+            return self._contest_command(lambda store: contest_finding(store, call_id, i, agent, note),
+                                         f"{call_id} 已提出申诉，等待裁定")
+
+        item = self.checklist.item(self.findings[i]["code"])
+        self.app.push_screen(ReasonModal(f"申诉：{item.text}（{item.points}分）", (), submit,
+                                         placeholder="写明理由后回车"))
+
+    def action_decide(self, uphold: bool) -> None:
+        i = self._finding_index()
+        actor = self.app.actor
+        if self.current is None or i is None or actor is None:
+            return
+        call_id = self.current
+        from screens.widgets.dispatch_reason import ReasonModal
+
+        def submit(note: str):
+            return self._contest_command(
+                lambda store: decide_contest(store, call_id, i, actor.operator, actor.role, uphold, note),
+                f"{call_id} 申诉已裁定：{'维持扣分' if uphold else '撤销扣分'}")
+
+        self.app.push_screen(ReasonModal(f"裁定申诉：{'驳回（维持扣分）' if uphold else '成立（撤销扣分）'}", (), submit,
+                                         placeholder="裁定说明（可空），回车确认"))
+
+    def _contest_command(self, change, done: str):
+        """Runs in a worker; the dialog waits on the answer (closes, or says why and stays)."""
+        from screens.desk import PendingCommand
+
+        pending = PendingCommand()
+        self._contest_worker(change, done, pending)
+        return pending
+
+    @work(thread=True, exit_on_error=False, group="qa-contest")
+    def _contest_worker(self, change, done: str, pending) -> None:
+        result = change(self.app.store)
+        self.app.call_from_thread(self._contest_done, result, done, pending)
+
+    def _contest_done(self, result, done: str, pending) -> None:
+        from console.store import Recorded
+
+        pending.resolve(Recorded(False, reason=result.refused) if result.refused else Recorded(True))
+        if not result.refused:
+            self.query_one("#desk-status", Static).update(content(done))
+            self.reload()
+
+
+def own_scorecard(store, month: str, operator: str) -> str:
+    """The agent's own scorecard line: each component's points, the total and the place (a worker)."""
+    from console.domain.scorecard import COMPONENTS
+    from console.scorecard import scorecards
+
+    card = next((c for c in scorecards(store, month) if c.operator == operator), None)
+    if card is None or card.total is None:
+        return "本月考核：暂无"
+    parts = "，".join(f"{COMPONENTS[c]} {'-' if p is None else f'{p:.1f}'}" for c, p in card.points.items())
+    return f"本月考核 {card.total:.1f} 分，第 {card.rank}/{card.of} 名（{parts}）"
 
 
 class _Done:

@@ -148,6 +148,12 @@ def record(data_dir: Path, number: str, kind: str, payload: dict, role: Role, at
         store.close()
 
 
+def replied(data_dir: Path, number: str, reply: str, unit: str, at: datetime | None = None):
+    """The unit replies and the county office accepts the reply: the order is on the callback desk."""
+    record(data_dir, number, "unit_replied", {"reply": reply}, Role.UNIT, at=at, unit=unit)
+    return record(data_dir, number, "reply_reviewed", {"accept": True}, Role.DISPATCHER, at=at)
+
+
 @pytest.fixture
 def data(tmp_path):
     """A fresh copy of the demo store for one test (import it into the test module)."""

@@ -260,7 +260,7 @@ def test_units_list_reply_return_and_ask_for_extensions(centre_env, tmp_path):
     from console.sync.session import sync_once
 
     sync_once(store, CentreClient(server.url, _token(store)))
-    assert store.get(numbers[0]).status == "replied"
+    assert store.get(numbers[0]).status == "reply_review"  # v2: the county office reviews it first
     assert store.get(numbers[1]).extension_pending["days"] == 3
     assert_converged(centre, [store])
 

@@ -9,6 +9,8 @@ from sync_support import CentreThread, assert_converged, client, create_order, d
 
 from console.cli import main
 from console.demo_units import run_demo_units
+from console.domain.roles import Actor, Role
+from console.reply_review import review_event
 from console.sync.session import sync_once
 
 
@@ -34,7 +36,26 @@ def test_unit_commands_list_reply_return_and_extend(tmp_path, capsys, monkeypatc
         monkeypatch.setenv("HOTLINE_UNIT_TOKEN", "hl1_bogus")
         assert main(["unit", "orders"]) == 1
         sync_once(store, client(store))
-        assert [store.get(n).status for n in numbers] == ["replied", "unit_returned", "dispatched"]
+        # the reply the unit sent through the centre waits for the county office's review (v2)
+        assert [store.get(n).status for n in numbers] == ["reply_review", "unit_returned", "dispatched"]
+        assert_converged(centre, [store])
+        # the review on the seat: sent back once (the centre decides it with the same domain), the
+        # unit replies again, accepted: on to callback at the seat and at the centre alike
+        monkeypatch.setenv("HOTLINE_UNIT_TOKEN", token)
+        reviewer = Actor("D201", Role.DISPATCHER)
+        assert store.record([review_event(numbers[0], reviewer, False, "vague")]).ok
+        assert sync_once(store, client(store)).rejected == 0
+        assert main(["unit", "orders", "--json"]) == 0
+        again = {o["number"]: o for o in json.loads(capsys.readouterr().out)}
+        assert again[numbers[0]]["status"] == "dispatched"
+        assert again[numbers[0]]["sent_back"]["ground"] == "vague"  # the unit sees why
+        assert main(["unit", "reply", numbers[0], "已于11月25日更换水管，恢复供水"]) == 0
+        sync_once(store, client(store))
+        assert store.record([review_event(numbers[0], reviewer, True)]).ok
+        pushed = sync_once(store, client(store))
+        assert pushed.rejected == 0
+        assert store.get(numbers[0]).status == "replied"
+        assert store.get(numbers[0]).replies_sent_back[0]["reply"] == "已恢复供水"
         assert_converged(centre, [store])
     centre.engine.dispose()
 
@@ -48,7 +69,7 @@ def test_demo_units_runs_a_centre_and_units_and_brings_the_answers_home(tmp_path
     assert summary["units"] == 3
     assert summary["replied"] + summary["returned"] + summary["extension_requested"] > 0
     statuses = {store.get(n).status for n in numbers}
-    assert statuses & {"replied", "unit_returned"}
+    assert statuses & {"reply_review", "unit_returned"}
     assert store.outbox_count() == 0 and store.projection_differences() == []
 
 

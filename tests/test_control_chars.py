@@ -9,7 +9,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, open_row, record
+from dispatch_support import NOW, DeskApp, add_order, demo_dir, open_row, record, replied
 from screen_helpers import make_app, make_store, ready, seed_order, until
 from textual.widgets import Input, TextArea
 
@@ -97,8 +97,7 @@ async def test_callback_desk_shows_unit_reply_inert(tmp_path):
     old = NOW - timedelta(days=3)
     number = add_order(data, **plain_fields(caller_name=NAME, address=ADDRESS, description=DESCRIPTION), at=old)
     record(data, number, Kind.DISPATCHED, {"lead_unit": "U002"}, Role.DISPATCHER, at=old)
-    record(data, number, Kind.UNIT_REPLIED, {"reply": "已处理完毕"}, role=Role.UNIT,
-           unit="U002", at=old + timedelta(hours=1))
+    replied(data, number, "已处理完毕", "U002", at=old + timedelta(hours=1))
     plant(data)
     app = DeskApp(data, CallbackScreen, role=Role.CALLBACK)
     async with app.run_test(size=(160, 45)) as pilot:

@@ -30,7 +30,7 @@ async def test_queue_by_due_time_with_number_reply_and_phrases(data):
         assert dues == sorted(dues)
         first = screen.page_rows[keys[0]]
         assert screen_text(screen, "#cb-caller").startswith(f"回访电话 {mask_phone(first['phone_norm'])}")  # until revealed
-        assert screen_text(screen, "#cb-reply") == "经现场核查，问题已处理完毕，已与来电人沟通。"
+        assert screen_text(screen, "#cb-reply") == stored_state(data, keys[0]).reply  # the accepted reply
         script = screen_text(screen, "#cb-script")
         assert script.startswith(f"{first['caller_name'][0]}{first['caller_title']}，您好，关于")
         assert script.endswith("感谢您对我们工作的支持，再见！")  # an outbound call: no "thank you for calling"

@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, settle, table_keys
+from dispatch_support import NOW, DeskApp, add_order, demo_dir, record, replied, settle, table_keys
 
 from console.domain.order import Kind
 from console.domain.roles import Role
 from screens.callback import CallbackScreen
 from screens.dispatch_extensions import ExtensionsScreen
+from screens.dispatch_replies import ReplyReviewScreen
 from screens.dispatch_returns import ReturnsScreen
 from screens.inbox import InboxScreen
 from screens.supervision import SupervisionScreen
@@ -29,6 +30,7 @@ def _texts(screen) -> str:
     (SupervisionScreen, Role.SUPERVISOR, "overdue"),
     (InboxScreen, Role.AGENT, "inbox"),
     (CallbackScreen, Role.CALLBACK, "replied"),
+    (ReplyReviewScreen, Role.DISPATCHER, "review"),
 ])
 async def test_nasty_text_shows_literally_on_every_desk(tmp_path, screen_cls, role, setup):
     data = demo_dir(tmp_path)
@@ -44,6 +46,8 @@ async def test_nasty_text_shows_literally_on_every_desk(tmp_path, screen_cls, ro
     elif setup == "extension":
         record(data, number, Kind.EXTENSION_REQUESTED, {"days": 3, "reason": NASTY}, **unit)
     elif setup == "replied":
+        replied(data, number, NASTY, "U002", at=old + timedelta(hours=1))
+    elif setup == "review":  # the reply waits for review (审核反馈真实性)
         record(data, number, Kind.UNIT_REPLIED, {"reply": NASTY}, **unit)
     app = DeskApp(data, screen_cls, role=role)
     async with app.run_test(size=(160, 45)) as pilot:

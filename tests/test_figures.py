@@ -87,6 +87,7 @@ def _replied(store, at: str, **fields) -> str:
     n = created(store, at, **fields)
     ev(store, n, Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, at)
     ev(store, n, Kind.UNIT_REPLIED, {"reply": "已处理完毕"}, unit("U001"), "2026-11-25 10:00")
+    ev(store, n, Kind.REPLY_REVIEWED, {"accept": True}, DISPATCHER, "2026-11-25 10:00")
     return n
 
 
@@ -146,7 +147,7 @@ def test_the_xlsx_holds_every_number_of_the_json(store, tmp_path, capsys):
     assert [r[:4] for r in got] == [(f["code"], f["name"], f["numerator"], f["denominator"]) for f in figures]
     assert [r[4] for r in got] == [f["ratio"] for f in figures]
     keys = ("unit", "handed_over", "closed", "close_rate", "callbacks", "satisfied", "satisfaction", "returns",
-            "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate", "group", "score",
+            "sent_back", "redispatched", "overdue", "extensions", "replies_due", "replies_in_time", "reply_rate", "group", "score",
             "rank")
     assert table("各单位") == [tuple(u[k] for k in keys) for u in units]
     assert [r[0] for r in table("超期明细")] == [f for f in report(
@@ -218,10 +219,11 @@ def test_the_centre_counts_a_seats_orders_exactly_as_the_seat(db_kind, tmp_path,
             ev(store, a, Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, "2026-11-23 17:00")
             ev(store, b, Kind.DISPATCHED, {"lead_unit": "U002"}, DISPATCHER, "2026-11-23 18:00")
             ev(store, a, Kind.UNIT_REPLIED, {"reply": "已修复"}, DISPATCHER, "2026-11-26 10:00")
+            ev(store, a, Kind.REPLY_REVIEWED, {"accept": True}, DISPATCHER, "2026-11-26 10:30")
             ev(store, a, Kind.CALLBACK_ATTEMPTED, {"outcome": "reached"}, CALLBACK, "2026-11-27 09:00")
             ev(store, a, Kind.CALLBACK_DONE, {"result": "基本满意"}, CALLBACK, "2026-11-27 09:01")
             pushed = sync_once(store, client(store))
-            assert (pushed.accepted, pushed.rejected) == (7, 0), pushed.reasons
+            assert (pushed.accepted, pushed.rejected) == (8, 0), pushed.reasons
             data = str(store.data_dir)
             store.close()
         seat_args = ["--data-dir", data]

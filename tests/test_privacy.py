@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, open_row, record, table_keys
+from dispatch_support import NOW, DeskApp, add_order, demo_dir, open_row, record, replied, table_keys
 from dispatch_support import settle as desk_settle
 from screen_helpers import make_store, seed_order
 from sync_support import AGENT, CentreThread, centre_db, create_order, dispatch, intake_payload, make_seat, new_centre
@@ -145,8 +145,7 @@ async def test_the_callback_desk_shows_the_phone_masked(tmp_path):
     old = NOW - timedelta(days=3)
     number = add_order(data, caller_name=OPEN_NAME, phone=OPEN_PHONE, at=old)
     record(data, number, Kind.DISPATCHED, {"lead_unit": "U002"}, Role.DISPATCHER, at=old)
-    record(data, number, Kind.UNIT_REPLIED, {"reply": "已恢复供水"}, role=Role.UNIT, unit="U002",
-           at=old + timedelta(hours=1))
+    replied(data, number, "已恢复供水", "U002", at=old + timedelta(hours=1))
     app = DeskApp(data, CallbackScreen, role=Role.CALLBACK)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_row(pilot, number)

@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from dispatch_support import NOW, DeskApp, add_order, demo_dir, open_row, record
+from dispatch_support import NOW, DeskApp, add_order, demo_dir, open_row, record, replied
 from dispatch_support import settle as desk_settle
 from sync_support import DISPATCHER, CentreThread, centre_db, centre_events, create_order, make_seat, new_centre
 
@@ -63,8 +63,7 @@ async def test_the_callback_agent_reveals_with_a_typed_reason_and_a_blank_one_is
     old = NOW - timedelta(days=3)
     number = add_order(data, caller_name="赵公开", phone=PHONE, at=old)
     record(data, number, Kind.DISPATCHED, {"lead_unit": "U002"}, Role.DISPATCHER, at=old)
-    record(data, number, Kind.UNIT_REPLIED, {"reply": "已恢复供水"}, role=Role.UNIT, unit="U002",
-           at=old + timedelta(hours=1))
+    replied(data, number, "已恢复供水", "U002", at=old + timedelta(hours=1))
     app = DeskApp(data, CallbackScreen, role=Role.CALLBACK)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_row(pilot, number)

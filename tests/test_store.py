@@ -211,10 +211,14 @@ def test_missing_and_corrupt_stores_say_so(tmp_path):
 
 
 def test_unit_reply_through_the_store_sets_callback_due(store):
+    """R-32 after the review of the reply (审核反馈真实性): a reply waiting for review has no callback
+    deadline; the 3 days run from its acceptance."""
     number = create(store)
     store.record([NewEvent(Kind.DISPATCHED, {"lead_unit": "U001"}, DISPATCHER, number, MON)])
     store.record([NewEvent(Kind.UNIT_REPLIED, {"reply": "已恢复供水"}, unit("U001"), number, datetime(2026, 11, 24, 10, 0))])
-    assert store.order_row(number)["callback_due"] == "2026-11-27T10:00:00"  # R-32
+    assert store.order_row(number)["callback_due"] is None  # waiting for the county office's review
+    store.record([NewEvent(Kind.REPLY_REVIEWED, {"accept": True}, DISPATCHER, number, datetime(2026, 11, 24, 11, 0))])
+    assert store.order_row(number)["callback_due"] == "2026-11-27T11:00:00"  # R-32: from the acceptance
 
 
 def test_R04_a_converted_three_level_taxonomy_works_without_code_change(tmp_path, shared_data, capsys):

@@ -11,6 +11,7 @@ from console.centre.model import CentreCore, Forbidden, NotFound, Refused, SeatI
 from console.domain.decide import Context, unit_deadline
 from console.domain.limits import OPERATOR_MAX, order_number_problem, text_problem
 from console.domain.order import Kind
+from console.domain.payloads import versioned
 from console.domain.privacy import CallerField, Sight, sight
 from console.domain.roles import Actor, Role
 from console.log import log
@@ -45,7 +46,10 @@ class UnitActions:
                         "phone": s.phone if phone else None, "confidential": s.confidential,
                         "address": s.address, "dispatched_at": s.dispatched_at.isoformat() if s.dispatched_at else None,
                         "unit_due": due, "extension_pending": s.extension_pending, "replied_at":
-                        s.replied_at.isoformat() if s.replied_at else None})
+                        s.replied_at.isoformat() if s.replied_at else None,
+                        # why the county office sent the unit's last reply back (审核反馈真实性)
+                        "sent_back": s.replies_sent_back[-1] if s.status == "dispatched" and s.replies_sent_back
+                        else None})
         return out
 
     def unit_act(self: CentreCore, seat: SeatInfo, number: str, kind: str, payload: dict, operator: str) -> dict:
@@ -67,7 +71,7 @@ class UnitActions:
                 seat_row = conn.execute(select(db.seats).where(db.seats.c.seat == seat.seat)).first()
                 if seat_row is None:  # revoked between the token check and this transaction
                     raise Forbidden(f"{seat.seat} is not enrolled")
-                ev = new_event(id=uuid7(), order_no=number, kind=kind, payload=payload,
+                ev = new_event(id=uuid7(), order_no=number, kind=kind, payload=versioned(kind, payload),
                                actor=Actor(operator, Role.UNIT, seat.seat, seat.unit), seat=seat.seat,
                                seat_seq=seat_row.next_seat_seq, at=now, recorded_at=clock.iso(now))
                 states = _Batch()

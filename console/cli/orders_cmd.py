@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from console.cli import review_cmd
 from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 from console.domain.order import STATUS_LABELS, Status
@@ -34,6 +35,7 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="a .pdf or .xlsx path")
     add_data_dir(p)
     p.set_defaults(func=cmd_print)
+    review_cmd.register(osub)  # reviews, review: 审核反馈真实性
 
 
 def _open(args):

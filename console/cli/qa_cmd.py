@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from console import clock
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 
 
@@ -38,10 +38,34 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     add_data_dir(p)
     p.set_defaults(func=cmd_score)
+    p = qsub.add_parser("contest", help="an agent contests a finding of their scored recording, with a note")
+    p.add_argument("call_id")
+    p.add_argument("code", help="the finding's checklist code")
+    p.add_argument("--operator", required=True, help="the agent (the recording's operator)")
+    p.add_argument("--note", required=True, help="why the deduction does not hold")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_contest)
+    p = qsub.add_parser("decide", help="a lead or the supervision office decides a contest")
+    p.add_argument("call_id")
+    p.add_argument("code", help="the contested finding's checklist code")
+    p.add_argument("--operator", required=True, help="the lead's operator id")
+    p.add_argument("--role", choices=("lead", "supervisor"), default="lead")
+    act = p.add_mutually_exclusive_group(required=True)
+    act.add_argument("--uphold", action="store_true", help="the deduction stands")
+    act.add_argument("--withdraw", action="store_true", help="the deduction is withdrawn: the score goes up")
+    p.add_argument("--note", default="", help="the decision's reason")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_decide)
+    p = qsub.add_parser("contests", help="the month's contests, open ones first")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--json", action="store_true")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_contests)
     p = qsub.add_parser("report", help="the month per agent: sampled, reviewed, QA score, 40-point component, rank")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
-    p.add_argument("--operator", help="one agent only")
+    p.add_argument("--operator", help="one agent only (an agent sees their own)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--xlsx", metavar="FILE", help="also write the month as an XLSX sheet")
     add_data_dir(p)
     p.set_defaults(func=cmd_report)
 
@@ -157,9 +181,141 @@ def cmd_score(args) -> int:
     return 0
 
 
-def cmd_report(args) -> int:
+REPORT_HEADINGS = {"operator": "坐席", "sampled": "抽查", "reviewed": "已评", "qa_score": "质检得分",
+                   "component": "质检考核分(40)", "qa_rank": "质检排名", "estimate": "预评"}
+
+
+def report_rows(store, month: str) -> list[dict[str, Any]]:
+    """Per agent: the 录音质检 figures and the scorecard under the centre's weights, ranked."""
     from console.domain.qa import component, month_score
     from console.qa_source import load_checklist
+    from console.scorecard import scorecards
+    from console.store.quality import reviews
+
+    checklist = load_checklist()
+    rows = reviews(store, month)
+    agents: dict[str, list[dict]] = {}
+    for r in rows:
+        agents.setdefault(r["operator"], []).append(r)
+    report: list[dict[str, Any]] = []
+    for card in scorecards(store, month, rows):
+        items = agents.get(card.operator, [])
+        decided = [r["score"] for r in items if r["reviewed_by"]]
+        score = month_score(decided)
+        report.append({"operator": card.operator, "sampled": len(items), "reviewed": len(decided), "qa_score": score,
+                       "estimate": month_score([r["score"] for r in items]),  # pre-filled where not yet decided
+                       "component": None if score is None else component(checklist, score),
+                       "prefilled_findings": sum(1 for r in items for f in r["findings"] if f["status"] == "prefilled"),
+                       "points": card.points, "total": card.total, "total_rank": card.rank, "of_total": card.of})
+    ranked = sorted((r for r in report if r["qa_score"] is not None), key=lambda r: -r["qa_score"])
+    for r in report:  # the place by QA score alone (rank/of), as before the scorecard
+        r["rank"] = None if r["qa_score"] is None else 1 + sum(1 for o in ranked if o["qa_score"] > r["qa_score"])
+        r["of"] = len(ranked)
+        r["qa_rank"] = None if r["rank"] is None else f"{r['rank']}/{r['of']}"
+    return report
+
+
+def cmd_report(args) -> int:
+    from console.domain.scorecard import COMPONENTS
+    from console.stats import period_of_month
+
+    try:
+        period_of_month(args.month)
+    except ValueError as exc:
+        raise CliError(str(exc))
+    store = _open(args)
+    try:
+        report = report_rows(store, args.month)
+        weights = dict(store.rules.scorecard)
+    finally:
+        store.close()
+    if args.operator:
+        report = [r for r in report if r["operator"] == args.operator]
+        if not report:
+            raise CliError(f"no agent {args.operator!r} in {args.month}", 1)
+    if args.xlsx:
+        _write_report(Path(args.xlsx), args.month, report, weights)
+    if args.json:
+        print_json({"month": args.month, "weights": weights, "agents": report})
+        return 0
+    names = [f"{COMPONENTS[c]}({w})" for c, w in weights.items()]
+    print("坐席     抽查  已评  质检得分  考核分(40)  排名  预评  " + "  ".join(names) + "  总分  名次")
+    for r in report:
+        shown = "-" if r["qa_score"] is None else f"{r['qa_score']:.1f}"
+        comp = "-" if r["component"] is None else str(r["component"])
+        place = "-" if r["rank"] is None else f"{r['rank']}/{r['of']}"
+        guess = "-" if r["estimate"] is None else f"{r['estimate']:.1f}"
+        parts = ["-" if r["points"].get(c) is None else f"{r['points'][c]:.1f}" for c in weights]
+        total = "-" if r["total"] is None else f"{r['total']:.1f}"
+        where = "-" if r["total_rank"] is None else f"{r['total_rank']}/{r['of_total']}"
+        print(f"{r['operator']:<8} {r['sampled']:>4} {r['reviewed']:>5} {shown:>9} {comp:>10}  {place:>4}  {guess}  "
+              + "  ".join(parts) + f"  {total}  {where}")
+    if args.xlsx:
+        print(f"wrote {args.xlsx}")
+    return 0
+
+
+def _write_report(path: Path, month: str, report: list[dict[str, Any]], weights: dict[str, int]) -> None:
+    from console.domain.scorecard import COMPONENTS
+    from console.export import write_book
+
+    columns = dict(REPORT_HEADINGS)
+    columns.update({f"points.{c}": f"{COMPONENTS[c]}（{w}分）" for c, w in weights.items()})
+    columns.update({"total": "总分", "total_place": "名次"})
+    rows = [{**r, **{f"points.{c}": r["points"].get(c) for c in weights},
+             "total_place": None if r["total_rank"] is None else f"{r['total_rank']}/{r['of_total']}"} for r in report]
+    try:
+        write_book(path, [("坐席考核", columns, rows)], [f"坐席月度考核 {month}", f"生成于 {clock.iso(clock.now())[:16]}"])
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}", 1)
+
+
+def _contest_args(args, store):
+    from console.domain.qa_contest import index_of
+    from console.store.quality import review
+
+    row = review(store, args.call_id)
+    if row is None:
+        raise CliError(f"call {args.call_id} is not in a sample", 1)
+    index = index_of(row["findings"], args.code)
+    if index < 0:
+        raise CliError(f"call {args.call_id} has no finding {args.code!r}", 1)
+    return index
+
+
+def cmd_contest(args) -> int:
+    from console.qa_contest import contest_finding
+
+    store = _open(args)
+    try:
+        result = contest_finding(store, args.call_id, _contest_args(args, store), args.operator.strip(), args.note)
+    finally:
+        store.close()
+    if result.refused:
+        raise CliError(f"refused: {result.refused}", 1)
+    print(f"{args.call_id} {args.code}: contested by {args.operator.strip()}, waiting for a lead's decision")
+    return 0
+
+
+def cmd_decide(args) -> int:
+    from console.domain.roles import Role
+    from console.qa_contest import decide_contest
+    from console.store.quality import review
+
+    store = _open(args)
+    try:
+        result = decide_contest(store, args.call_id, _contest_args(args, store), args.operator.strip(), Role(args.role),
+                                bool(args.uphold), args.note)
+        score = (review(store, args.call_id) or {}).get("score")
+    finally:
+        store.close()
+    if result.refused:
+        raise CliError(f"refused: {result.refused}", 1)
+    print(f"{args.call_id} {args.code}: {'upheld' if args.uphold else 'withdrawn'}; the recording scores {score}")
+    return 0
+
+
+def cmd_contests(args) -> int:
     from console.stats import period_of_month
     from console.store.quality import reviews
 
@@ -167,38 +323,21 @@ def cmd_report(args) -> int:
         period_of_month(args.month)
     except ValueError as exc:
         raise CliError(str(exc))
-    checklist = load_checklist()
     store = _open(args)
     try:
         rows = reviews(store, args.month)
     finally:
         store.close()
-    agents: dict[str, list[dict]] = {}
-    for r in rows:
-        agents.setdefault(r["operator"], []).append(r)
-    report: list[dict[str, Any]] = []
-    for operator, items in sorted(agents.items()):
-        decided = [r["score"] for r in items if r["reviewed_by"]]
-        score = month_score(decided)
-        estimate = month_score([r["score"] for r in items])  # decided where decided, pre-filled elsewhere
-        report.append({"operator": operator, "sampled": len(items), "reviewed": len(decided), "qa_score": score,
-                       "estimate": estimate,
-                       "component": None if score is None else component(checklist, score),
-                       "prefilled_findings": sum(1 for r in items for f in r["findings"] if f["status"] == "prefilled")})
-    ranked = sorted((r for r in report if r["qa_score"] is not None), key=lambda r: -r["qa_score"])
-    for r in report:
-        r["rank"] = None if r["qa_score"] is None else 1 + sum(1 for o in ranked if o["qa_score"] > r["qa_score"])
-        r["of"] = len(ranked)
-    if args.operator:
-        report = [r for r in report if r["operator"] == args.operator]
+    out = [{"call_id": r["call_id"], "operator": r["operator"], "code": f["code"], **f["contest"]}
+           for r in rows for f in r["findings"] if f.get("contest")]
+    out.sort(key=lambda c: (bool(c["decision"]), c["at"]))
     if args.json:
-        print_json({"month": args.month, "agents": report})
+        for c in out:
+            print_json(c)
         return 0
-    print("坐席     抽查  已评  质检得分  考核分(40)  排名  预评")
-    for r in report:
-        shown = "-" if r["qa_score"] is None else f"{r['qa_score']:.1f}"
-        comp = "-" if r["component"] is None else str(r["component"])
-        place = "-" if r["rank"] is None else f"{r['rank']}/{r['of']}"
-        guess = "-" if r["estimate"] is None else f"{r['estimate']:.1f}"
-        print(f"{r['operator']:<8} {r['sampled']:>4} {r['reviewed']:>5} {shown:>9} {comp:>10}  {place:>4}  {guess}")
+    for c in out:
+        state = c["decision"] or "open"
+        echo(f"{c['call_id']}  {c['operator']:<6} {c['code']:<14} {state:<9} {c['note'][:40]}"
+             + (f"  ({c['decided_by']}: {c['decision_note'][:30]})" if c["decision"] else ""))
+    print(f"{sum(1 for c in out if not c['decision'])} open, {sum(1 for c in out if c['decision'])} decided")
     return 0

@@ -156,12 +156,12 @@ def cmd_units(args) -> int:
     if args.json:
         print_json({"month": args.month, "partial": partial, "units": rows})
         return 0
-    print("单位      交办  办结  办结率   满意率   退单  转办  逾期  延期  按期回复率   得分  组别 排名")
+    print("单位      交办  办结  办结率   满意率   退单  退答  转办  逾期  延期  按期回复率   得分  组别 排名")
     for r in rows:
         score = "-" if r["score"] is None else f"{r['score']:.1f}"
         place = "-" if r["rank"] is None else str(r["rank"])
         print(f"{r['unit']:<8} {r['handed_over']:>5} {r['closed']:>5} {_pct(r['close_rate']):>7} "
-              f"{_pct(r['satisfaction']):>8} {r['returns']:>5} {r['redispatched']:>5} {r['overdue']:>5} "
+              f"{_pct(r['satisfaction']):>8} {r['returns']:>5} {r['sent_back']:>5} {r['redispatched']:>5} {r['overdue']:>5} "
               f"{r['extensions']:>5} {_pct(r['reply_rate']):>10} {score:>6}  {r['group']} {place}")
     return 0
 

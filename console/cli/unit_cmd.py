@@ -85,6 +85,12 @@ def cmd_orders(args) -> int:
         caller = o.get("caller") or "（保密）"
         echo(f"{o['number']}  {o['status']:<12} due {o['unit_due'] or '-':<20} {caller} {o.get('phone') or ''}  "
              f"{o['description'][:40]}")
+        back = o.get("sent_back")
+        if back:  # the county office sent the last reply back: reply again
+            from console.domain.reply_review import SEND_BACK_GROUNDS
+
+            echo(f"    reply sent back {back['at'][:16]}: {SEND_BACK_GROUNDS.get(back['ground'], back['ground'])} "
+                 f"{back['reason']}")
     print(f"{len(answer['orders'])} orders for unit {answer['unit']}")
     return 0
 

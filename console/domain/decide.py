@@ -26,6 +26,7 @@ from console.domain.order import (
     OrderState,
 )
 from console.domain.privacy import REVEAL_REASON_MAX, CallerField, may_reveal
+from console.domain.reply_review import SEND_BACK_GROUNDS
 from console.domain.review import recording_gaps
 from console.domain.roles import ROLE_LABELS, Actor, Role
 from console.domain.settings import DEFAULT_RULES, Rules
@@ -48,6 +49,7 @@ ALLOWED_ROLES: dict[str, frozenset[Role]] = {
     Kind.SUPERVISION_NOTICE: frozenset({S}),
     Kind.EXTENSION_DECIDED: frozenset({D, L}),
     Kind.UNIT_REPLIED: frozenset({U, D, L}),
+    Kind.REPLY_REVIEWED: frozenset({D, L}),
     Kind.CALLBACK_ATTEMPTED: frozenset({C, L}),
     Kind.CALLBACK_DONE: frozenset({C, L}),
     Kind.CALLBACK_UNDONE: frozenset({C, L}),
@@ -322,6 +324,21 @@ def _unit_replied(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decisi
     return _unit_is_lead(s, actor) or _nonblank(e.payload.reply, "请填写办理结果") or ACCEPT
 
 
+def _reply_reviewed(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    """审核反馈真实性: a reply waiting for review is accepted, or sent back with a ground; "other"
+    needs the reviewer's own words."""
+    if s.status != Status.REPLY_REVIEW:
+        return reject("state", f"工单{_label(s)}，没有待审核的答复")
+    p = e.payload
+    if p.accept:
+        return ACCEPT
+    if p.ground not in SEND_BACK_GROUNDS:
+        return reject("ground", f"退回答复的理由应为：{'、'.join(SEND_BACK_GROUNDS.values())}")
+    if p.ground == "other":
+        return _nonblank(p.reason, "退回答复须写明理由") or ACCEPT
+    return ACCEPT
+
+
 # -- callback (R-32, R-33) ---------------------------------------------------------------------
 
 
@@ -469,6 +486,7 @@ _HANDLERS: dict[str, Callable[[OrderState, Event, Actor, Context], Decision]] = 
     Kind.SUPERVISION_NOTICE: _supervision_notice,
     Kind.EXTENSION_DECIDED: _extension_decided,
     Kind.UNIT_REPLIED: _unit_replied,
+    Kind.REPLY_REVIEWED: _reply_reviewed,
     Kind.CALLBACK_ATTEMPTED: _callback_attempted,
     Kind.CALLBACK_DONE: _callback_done,
     Kind.CALLBACK_UNDONE: _callback_undone,

@@ -94,6 +94,7 @@ class UnitMonth:
     extensions: int = 0  # 申请延期件数
     replies_due: int = 0  # M-07 for the unit
     replies_in_time: int = 0
+    sent_back: int = 0  # 答复退回数: replies the county office sent back to the unit (审核反馈真实性)
 
     @property
     def close_rate(self) -> float | None:
@@ -199,7 +200,10 @@ def compute(histories: Iterable[tuple[str, list[Event]]], calendar: WorkCalendar
                     returned.append(number)
             elif kind == Kind.EXTENSION_REQUESTED and before is not None and _in(at, start, end):
                 month(before.lead_unit).extensions += 1
-            elif kind == Kind.UNIT_REPLIED and before is not None:
+            elif kind == Kind.REPLY_REVIEWED and not event.payload.accept and before is not None \
+                    and _in(at, start, end):
+                month(before.lead_unit).sent_back += 1
+            elif kind == Kind.UNIT_REPLIED and before is not None and not _sent_back(events, event):
                 replied_unit = before.lead_unit
                 due = unit_deadline(before, ctx)
                 if due is not None and _in(due.at, start, end) and unit in (None, replied_unit):
@@ -279,6 +283,17 @@ def _reply_case(fig: Figure, number: str, state: OrderState, events: list[Event]
     fig.count(number, reached)
 
 
+def _sent_back(events: list[Event], reply: Event) -> bool:
+    """A reply the county office sent back is not the unit's reply: the next one decides M-07,
+    M-09 and M-10 (until then the order is still with the unit)."""
+    for e in events[events.index(reply) + 1:]:
+        if e.kind == Kind.REPLY_REVIEWED:
+            return not e.payload.accept
+        if e.kind in (Kind.UNIT_REPLIED, Kind.REWORK):
+            break
+    return False
+
+
 def _closed_unreachable(events: list[Event]) -> bool:
     failures = 0
     for e in events:
@@ -296,13 +311,14 @@ def _callback_cases(fig: Figure, number: str, events: list[Event], rules: Rules,
     state: OrderState | None = None
     for i, event in enumerate(events):
         state = apply(state, event, rules)
-        if event.kind != Kind.UNIT_REPLIED or state.confidential:
+        # the reply reaches the callback desk: at once (a v1 reply) or when it is accepted
+        if event.kind not in (Kind.UNIT_REPLIED, Kind.REPLY_REVIEWED) or state.status != Status.REPLIED:
             continue
         if unit is not None and state.lead_unit != unit:
             continue
-        if state.replied_at is None:
+        if state.callback_from is None:
             continue
-        due = callback_due(state.replied_at, rules.callback_days)
+        due = callback_due(state.callback_from, rules.callback_days)
         if not _in(due, start, end):
             continue
         rest = events[i + 1:]

@@ -13,6 +13,7 @@ class Status(StrEnum):
     THREE_WAY = "three_way"
     DISPATCHED = "dispatched"
     UNIT_RETURNED = "unit_returned"
+    REPLY_REVIEW = "reply_review"  # the unit replied; the county office checks it before callback
     REPLIED = "replied"
     ANSWERED = "answered"
     NOT_ACCEPTED = "not_accepted"
@@ -27,6 +28,7 @@ STATUS_LABELS = {
     Status.THREE_WAY: "三方通话中",
     Status.DISPATCHED: "办理中",
     Status.UNIT_RETURNED: "单位退回",
+    Status.REPLY_REVIEW: "待审核答复",
     Status.REPLIED: "待回访",
     Status.ANSWERED: "已答复",
     Status.NOT_ACCEPTED: "不予受理",
@@ -79,6 +81,7 @@ class Kind(StrEnum):
     SUPERVISION_NOTICE = "supervision_notice"
     EXTENSION_DECIDED = "extension_decided"
     UNIT_REPLIED = "unit_replied"
+    REPLY_REVIEWED = "reply_reviewed"  # 审核反馈真实性: accepted to callback, or sent back to the unit
     CALLBACK_ATTEMPTED = "callback_attempted"
     CALLBACK_DONE = "callback_done"
     CALLBACK_UNDONE = "callback_undone"
@@ -98,7 +101,8 @@ KIND_LABELS: dict[str, str] = {
     Kind.RETURNED_TO_INTAKE: "退回受理", Kind.ESCALATED: "提交负责人", Kind.REPORTED_TO_LEADER: "呈报领导",
     Kind.THREE_WAY_CALL_LOGGED: "三方通话", Kind.DISPATCHED: "转办", Kind.UNIT_RETURNED: "单位退回",
     Kind.REDISPATCHED: "改派", Kind.EXTENSION_REQUESTED: "申请延期", Kind.SUPERVISION_NOTICE: "督办室通知",
-    Kind.EXTENSION_DECIDED: "延期审批", Kind.UNIT_REPLIED: "单位答复", Kind.CALLBACK_ATTEMPTED: "回访拨打",
+    Kind.EXTENSION_DECIDED: "延期审批", Kind.UNIT_REPLIED: "单位答复", Kind.REPLY_REVIEWED: "答复审核",
+    Kind.CALLBACK_ATTEMPTED: "回访拨打",
     Kind.CALLBACK_DONE: "回访结果", Kind.CALLBACK_UNDONE: "撤销回访结果", Kind.REWORK: "退回重办",
     Kind.SUPERVISED: "列入督办", Kind.PROGRESS_INQUIRY: "进度查询", Kind.MERGED_INTO: "并单",
     Kind.UNMERGED: "撤销并单", Kind.NOTE: "备注", Kind.CLOSED: "办结",

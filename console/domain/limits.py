@@ -35,11 +35,12 @@ LINE_TEXT: dict[str, int] = {  # one-line fields; any other text field gets LINE
     "caller_name": 40, "caller_title": 8, "phone": 40, "address": 200, "nature": 20, "reply_method": 20,
     "disposition": 20, "complexity": 16, "call_time": STAMP_MAX, "kb_article": 64, "trainee_no": 8,
     "unit": UNIT_MAX, "lead_unit": UNIT_MAX, "notice_no": 64, "number": 40, "target": ORDER_MAX,
-    "department": 100, "outcome": 20, "result": 20,
+    "department": 100, "outcome": 20, "result": 20, "ground": 20,
 }
 LINE_DEFAULT = 200
 LIST_ITEMS: dict[str, tuple[int, int]] = {  # list field -> (most items, longest item text)
     "content_path": (8, 40), "assist_units": (20, UNIT_MAX), "attempts": (20, 200),
+    "call_log": (20, 40),  # console/domain/call_log.py CALL_LOG_MAX marks of a call
 }
 LIST_DEFAULT = (20, LINE_DEFAULT)
 ATTEMPT_KEYS = 8  # keys of one three-way attempt record

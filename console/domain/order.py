@@ -99,6 +99,9 @@ class OrderState:
     bounced: bool = False
     replied_at: datetime | None = None
     reply: str = ""
+    reply_accepted_at: datetime | None = None  # the county office accepted the reply: callback from here
+    # replies the county office sent back to the unit: [{"unit", "ground", "reason", "reply", "at"}]
+    replies_sent_back: list[dict[str, str]] = field(default_factory=list)
     phrasing_warnings: list[str] = field(default_factory=list)  # R-44, warned about at intake
     callback_failures: int = 0
     callback_failed_at: datetime | None = None  # the last failed try that counted (R-32)
@@ -123,6 +126,12 @@ class OrderState:
     @property
     def is_open(self) -> bool:
         return self.status not in TERMINAL
+
+    @property
+    def callback_from(self) -> datetime | None:
+        """R-32's days run from when the reply may be called back: its acceptance by the county
+        office, or (a reply recorded before the review existed) the reply itself."""
+        return self.reply_accepted_at or self.replied_at
 
 
 def _unit_done(state: OrderState, at: datetime) -> None:
@@ -193,6 +202,13 @@ def _callback_restore(s: OrderState, snap: dict[str, Any]) -> None:
     s.status = Status(snap["status"])
 
 
+def _reply_accepted(s: OrderState, at: datetime) -> None:
+    if s.confidential:  # R-02: confidential callers are not called back
+        s.status, s.closed_at, s.close_reason = Status.CLOSED, at, "保密件，免回访"
+    else:
+        s.status = Status.REPLIED
+
+
 def failed_try_counts(state: OrderState, at: datetime, rules: Any) -> bool:
     """R-32: a failed callback try at `at` is a new attempt only `callback_min_gap_minutes` after
     the last one that counted; a try sooner is recorded but does not bring "unreachable" nearer."""
@@ -213,7 +229,7 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
     at = event.at
     s = copy.copy(state)
     for attr in ("content_path", "assist_units", "extension_days", "unit_returns", "supervision_reasons",
-                 "callback_undo"):
+                 "callback_undo", "replies_sent_back"):
         setattr(s, attr, list(getattr(state, attr)))
     s.updated_at = at
     s.event_count += 1
@@ -284,13 +300,21 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
             s.extension_days.append(int(days))
         s.extension_pending = None
     elif kind == Kind.UNIT_REPLIED:
-        s.reply, s.replied_at = p.reply, at
+        s.reply, s.replied_at, s.reply_accepted_at = p.reply, at, None
         s.callback_failures, s.callback_result, s.callback_words = 0, "", ""
         s.callback_failed_at = None
-        if s.confidential:  # R-02: confidential callers are not called back
-            s.status, s.closed_at, s.close_reason = Status.CLOSED, at, "保密件，免回访"
+        if p.review:  # the county office checks it first (审核反馈真实性)
+            s.status = Status.REPLY_REVIEW
         else:
-            s.status = Status.REPLIED
+            _reply_accepted(s, at)
+    elif kind == Kind.REPLY_REVIEWED:
+        if p.accept:
+            s.reply_accepted_at = at
+            _reply_accepted(s, at)
+        else:  # back to the unit, under the time limit it already had
+            s.replies_sent_back.append({"unit": s.lead_unit, "ground": p.ground, "reason": p.reason,
+                                        "reply": s.reply, "at": at.isoformat()})
+            s.status, s.reply, s.replied_at = Status.DISPATCHED, "", None
     elif kind == Kind.CALLBACK_ATTEMPTED:
         if p.outcome in CALLBACK_FAILED_OUTCOMES and failed_try_counts(s, at, rules):
             s.callback_failures += 1
@@ -305,7 +329,7 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
     elif kind == Kind.REWORK:  # R-33: back to the same lead unit, a new time limit
         s.status = Status.DISPATCHED
         s.rework_count += 1
-        s.reply, s.replied_at, s.callback_result = "", None, ""
+        s.reply, s.replied_at, s.reply_accepted_at, s.callback_result = "", None, None, ""
         _unit_done(s, at)
     elif kind == Kind.SUPERVISED:
         s.supervised = True

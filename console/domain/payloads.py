@@ -50,6 +50,9 @@ class Created:
     trainee_no: str = ""
     # R-44: forbidden phrases the form warned about during the call (the agent saw the warning)
     phrasing_warnings: list[str] = field(default_factory=list)
+    # what the console saw of the call: panel lines shown, holds, hold phrases confirmed
+    # (console/domain/call_log.py); read by the quality inspection, not folded into the order
+    call_log: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,20 @@ class ExtensionDecided:
 @dataclass(frozen=True)
 class UnitReplied:
     reply: str
+    # v2: the reply waits for the county office's review (审核反馈真实性) before it goes to callback.
+    # A v1 reply (recorded before the review existed) went straight to callback and still folds so.
+    review: bool = True
+
+
+@dataclass(frozen=True)
+class ReplyReviewed:
+    """A dispatcher or lead accepts a unit's reply (on to callback) or sends it back to the unit.
+    Sending back names a ground (console.domain.reply_review.SEND_BACK_GROUNDS) and, for
+    "other", the reviewer's own words."""
+
+    accept: bool
+    ground: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,7 +245,7 @@ class Closed:
 Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
     Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
     ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
-    UnitReplied, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry, MergedInto,
+    UnitReplied, ReplyReviewed, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry, MergedInto,
     Unmerged, Note, Revealed, Closed,
 ]
 
@@ -248,6 +265,7 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
     Kind.SUPERVISION_NOTICE: SupervisionNotice,
     Kind.EXTENSION_DECIDED: ExtensionDecided,
     Kind.UNIT_REPLIED: UnitReplied,
+    Kind.REPLY_REVIEWED: ReplyReviewed,
     Kind.CALLBACK_ATTEMPTED: CallbackAttempted,
     Kind.CALLBACK_DONE: CallbackDone,
     Kind.CALLBACK_UNDONE: CallbackUndone,
@@ -270,6 +288,20 @@ VERSION_KEY = "v"
 PAYLOAD_VERSIONS: dict[str, int] = dict.fromkeys(PAYLOAD_TYPES, 1)
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 UPCASTERS: dict[tuple[str, int], Upcaster] = {}  # (kind, from version) -> the next version's dict
+
+# unit_replied v2 (issue 16): replies are reviewed before callback; a v1 reply was not.
+PAYLOAD_VERSIONS[Kind.UNIT_REPLIED] = 2
+UPCASTERS[(Kind.UNIT_REPLIED, 1)] = lambda d: {**d, "review": False}
+
+
+def versioned(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload as a writer records it: marked with its kind's current version when above 1
+    (a payload without "v" is read as version 1)."""
+    out = dict(data)
+    current = PAYLOAD_VERSIONS.get(kind, 1)
+    if current > 1 and VERSION_KEY not in out:
+        out[VERSION_KEY] = current
+    return out
 
 
 def upcast(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -317,7 +349,8 @@ def payload_dict(payload: Any) -> dict[str, Any]:
             f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
         if value is not None and value != default:
             out[f.name] = value
-    return out
+    kind = next((k for k, model in PAYLOAD_TYPES.items() if type(payload) is model), "")
+    return versioned(kind, out)
 
 
 _HINTS: dict[type[Any], dict[str, Any]] = {}

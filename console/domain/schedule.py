@@ -40,6 +40,6 @@ def order_deadlines(state: OrderState, calendar: WorkCalendar, rules: Rules) -> 
         for days in state.extension_days:
             due = extended_due(due, days, calendar)
     callback = None
-    if state.replied_at is not None and state.status == Status.REPLIED:
-        callback = callback_due(state.replied_at, rules.callback_days)
+    if state.callback_from is not None and state.status == Status.REPLIED:
+        callback = callback_due(state.callback_from, rules.callback_days)
     return OrderDeadlines(dispatch, due, callback)

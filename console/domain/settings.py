@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from console.domain.deadlines import CutoffMode
+from console.domain.scorecard import DEFAULT_SCORECARD
 
 DEFAULT_NATURES = ("咨询", "求助", "建议", "投诉", "举报", "表扬")
 
@@ -21,6 +22,8 @@ class Rules:
     callback_max_failures: int = 2  # R-32: two failed tries = unreachable
     # R-32 means two attempts, not two key presses: a failed try counts only this long after the last
     callback_min_gap_minutes: int = 30
+    # the call-takers' monthly scorecard: component -> points out of 100 (console/domain/scorecard.py)
+    scorecard: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SCORECARD))
 
     def limit_days(self, nature: str, complexity: str) -> int:
         per_nature = self.limits.get(nature) or self.limits["default"]

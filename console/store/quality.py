@@ -67,3 +67,10 @@ def review(store, call_id: str) -> dict[str, Any] | None:
 def finding_dict(f: Finding, status: str = "prefilled") -> dict[str, Any]:
     """A finding as stored: status prefilled (the console's), confirmed, rejected, or added (the inspector's)."""
     return {"code": f.code, "evidence": f.evidence, "source": f.source, "status": status}
+
+
+def update_findings(store, call_id: str, findings: list[dict[str, Any]], score: int) -> None:
+    """A contest or its decision: the findings and the score change, the inspector's review stays."""
+    with write_transaction(store.engine) as conn:
+        conn.execute(text("UPDATE qa_reviews SET findings = :f, score = :s WHERE call_id = :c"),
+                     {"c": call_id, "f": json.dumps(findings, ensure_ascii=False), "s": score})

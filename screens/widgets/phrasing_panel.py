@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from console.domain.phrasing import Phrasebook, PhraseContext
+from screens.widgets.call_recorder import CallRecorder
 from screens.widgets.choices import PHRASE_LABELS
 from screens.widgets.slots import show as show_text
 
@@ -55,6 +56,7 @@ class PhrasingPanel(Vertical):
         self.call_started = self.clock()
         self.hold_started: float | None = None
         self.hold_last_said = 0.0  # seconds into the hold when the agent last spoke
+        self.recorder = CallRecorder(self.clock)  # what the quality inspection is told of the call
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="phrase-timers"):
@@ -73,6 +75,7 @@ class PhrasingPanel(Vertical):
         self.call_started = self.clock()
         self.hold_started = None
         self.surname = self.title = ""
+        self.recorder.start()
         self.show("greeting")
 
     def set_caller(self, name: str, title: str) -> None:
@@ -81,6 +84,7 @@ class PhrasingPanel(Vertical):
 
     def show(self, key: str) -> None:
         self.key = key
+        self.recorder.mark("shown", key)
         self.refresh_panel()
 
     def toggle_hold(self) -> None:
@@ -88,14 +92,17 @@ class PhrasingPanel(Vertical):
             self.hold_started = self.clock()
             self.hold_last_said = 0.0
             self.key = "ask_wait"
+            self.recorder.mark("hold_on")
         else:
             self.hold_started = None
             self.key = "after_wait"
+            self.recorder.mark("hold_off")
         self.refresh_panel()
 
     def hold_said(self) -> None:
         if self.hold_started is not None:
             self.hold_last_said = self.clock() - self.hold_started
+            self.recorder.mark("hold_said")
         self.refresh_panel()
 
     # -- reading ----------------------------------------------------------------------------
