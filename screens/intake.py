@@ -22,13 +22,21 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Checkbox, Digits, Input, Label, RadioButton, RadioSet, Static, TextArea
 
+from console.channels_source import shipped_channels
+from console.domain.channels import PHONE
 from console.domain.phone import PhoneError, normalise_phone
 from console.drafts import Drafts, draft_name, is_blank
 from console.log import log
 from screens import intake_check
 from screens.safe import content, field
 from screens.widgets.ask import AskModal
-from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
+from screens.widgets.choices import (
+    channel_source,
+    content_source,
+    nature_source,
+    phrase_source,
+    reply_method_source,
+)
 from screens.widgets.fields import FieldTextArea, OneLineInput, set_pressed
 from screens.widgets.footer import StableFooter
 from screens.widgets.kb_panel import KBPanel
@@ -153,6 +161,11 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 with Vertical(id="order-banner"):
                     yield Static("", id="order-banner-label")
                     yield Digits("", id="order-number")
+                with Horizontal(classes="row"):  # issue 14: the channel the matter came by
+                    yield Label("受理渠道", classes="field-label")
+                    yield Picker(channel_source(shipped_channels), placeholder="如 dh 电话、dx 短信", id="channel",
+                                 show_all_on_focus=True)
+                yield Static("", id="channel-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("来电人", classes="field-label")
                     yield OneLineInput(placeholder="姓名或姓", id="caller_name", max_length=20, compact=True)
@@ -240,6 +253,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         title = q("#caller_title", RadioSet).pressed_button
         disposition = q("#disposition", RadioSet).pressed_button
         return {
+            "channel": q("#channel", Picker).value or PHONE,
             "caller_name": q("#caller_name", Input).value,
             "caller_title": TITLE_IDS.get(title.id, "") if title else "",
             "phone": q("#phone", Input).value,
@@ -263,6 +277,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def fill(self, f: dict) -> None:
         q = self.query_one
+        channel = f.get("channel") or PHONE
+        q("#channel", Picker).choose(Choice(channel, channel))
         q("#caller_name", Input).value = field(f.get("caller_name"))
         title_id = next((i for i, t in TITLE_IDS.items() if t == f.get("caller_title")), None)
         set_pressed(q("#caller_title", RadioSet), title_id)  # none pressed: the highlight on 先生
@@ -294,6 +310,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.query_one("#order-banner").remove_class("-shown")
         if fill:  # a fresh form needs no filling (start-up cost)
             self.fill(draft or {})
+        else:
+            self.query_one("#channel", Picker).choose(Choice(PHONE, PHONE))  # an intake seat answers calls
         self.call_time = (draft or {}).get("_call_time") or self.app.wallclock().isoformat(timespec="seconds")
         recovered = bool((draft or {}).get("_call_time"))  # the call began before a crash or a sign-out
         self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")

@@ -88,6 +88,7 @@ class Context:
     unit_codes: frozenset[str] | None = None  # known undertaking units
     valid_content_path: Callable[[list[str]], bool] | None = None  # the taxonomy's check
     lease_fence: Callable[[str], int | None] | None = None  # at the centre: an order's current lease fence
+    channels: tuple[str, ...] | None = None  # the configured order channels (None: any name within its limit)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -120,7 +121,7 @@ def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | 
 
 
 def _decide_created(p: pl.Created, ctx: Context) -> Decision:
-    problems = intake_problems(p, ctx.rules.natures, ctx.valid_content_path)
+    problems = intake_problems(p, ctx.rules.natures, ctx.valid_content_path, ctx.channels)
     if problems:
         name, message = problems[0]
         return reject(name, message)

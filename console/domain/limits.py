@@ -29,13 +29,13 @@ PAYLOAD_MAX_NODES = 1_000
 
 FREE_TEXT: dict[str, int] = {  # multi-line fields
     "description": 4000, "answer": 4000, "reply": 4000, "notes": 4000, "text": 4000,
-    "reason": 2000, "note": 2000, "summary": 2000, "instruction": 2000, "words": 2000,
+    "channel_text": 4000, "reason": 2000, "note": 2000, "summary": 2000, "instruction": 2000, "words": 2000,
 }
 LINE_TEXT: dict[str, int] = {  # one-line fields; any other text field gets LINE_DEFAULT
     "caller_name": 40, "caller_title": 8, "phone": 40, "address": 200, "nature": 20, "reply_method": 20,
     "disposition": 20, "complexity": 16, "call_time": STAMP_MAX, "kb_article": 64, "trainee_no": 8,
     "unit": UNIT_MAX, "lead_unit": UNIT_MAX, "notice_no": 64, "number": 40, "target": ORDER_MAX,
-    "department": 100, "outcome": 20, "result": 20,
+    "department": 100, "outcome": 20, "result": 20, "channel": 20, "channel_message_id": 64,
 }
 LINE_DEFAULT = 200
 LIST_ITEMS: dict[str, tuple[int, int]] = {  # list field -> (most items, longest item text)

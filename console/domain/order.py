@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from console.domain import payloads as pl
+from console.domain.channels import PHONE
 from console.domain.kinds import (  # noqa: F401  (the names the rules speak in, re-exported)
     AMENDABLE,
     AWAITING_DISPATCH,
@@ -62,6 +63,10 @@ class OrderState:
     seat: str = ""
     intake_operator: str = ""
     call_time: datetime | None = None
+    channel: str = PHONE  # console/domain/channels.py; a state stored before channels was a phone order
+    channel_message_id: str = ""  # a written channel's original message id and text
+    channel_text: str = ""
+    original_id: str = ""  # an imported order's id in the system it came from ("": taken here)
     caller_name: str = ""
     caller_title: str = ""
     phone: str = ""
@@ -157,6 +162,7 @@ def _created(event: Event) -> OrderState:
     for key in ORDER_FIELDS:
         setattr(s, key, copy.copy(getattr(p, key)))
     s.disposition = p.disposition
+    s.channel, s.channel_message_id, s.channel_text = p.channel, p.channel_message_id, p.channel_text
     s.phrasing_warnings = list(p.phrasing_warnings)
     d = s.disposition
     if d == Disposition.NOT_ACCEPTED:

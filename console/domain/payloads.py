@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from console.domain.channels import PHONE
 from console.domain.kinds import Kind
 from console.domain.limits import raw_problem
 
@@ -30,6 +31,11 @@ class PayloadError(ValueError):
 @dataclass(frozen=True)
 class Created:
     disposition: str
+    # v2: the channel it came by (console/domain/channels.py), and for a written channel the
+    # original message's id and text; a v1 payload is read as a phone call (its upcaster)
+    channel: str
+    channel_message_id: str = ""
+    channel_text: str = ""
     caller_name: str = ""
     caller_title: str = ""
     phone: str = ""
@@ -267,9 +273,24 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
 # every stored event, however old, is read as the current shape.
 
 VERSION_KEY = "v"
-PAYLOAD_VERSIONS: dict[str, int] = dict.fromkeys(PAYLOAD_TYPES, 1)
+PAYLOAD_VERSIONS: dict[str, int] = {**dict.fromkeys(PAYLOAD_TYPES, 1), Kind.CREATED: 2}
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
-UPCASTERS: dict[tuple[str, int], Upcaster] = {}  # (kind, from version) -> the next version's dict
+
+
+def _created_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """created v1 -> v2: before channels every order was taken on the phone (v2 must name its channel)."""
+    return {**data, "channel": PHONE}
+
+
+UPCASTERS: dict[tuple[str, int], Upcaster] = {  # (kind, from version) -> the next version's dict
+    (Kind.CREATED, 1): _created_v1,
+}
+
+
+def versioned(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` written as the current version of `kind` (what a writer of the current shape sends)."""
+    version = PAYLOAD_VERSIONS.get(kind, 1)
+    return {**data, VERSION_KEY: version} if version > 1 else dict(data)
 
 
 def upcast(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:

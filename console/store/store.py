@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from console import clock, paths
+from console.domain.channels import Channels
 from console.domain.decide import Context, decide
 from console.domain.limits import order_number_problem
 from console.domain.order import Event, Kind, OrderState, PayloadError, apply, fold
@@ -249,7 +250,15 @@ class Store:
             lookup=lookup,
             unit_codes=self.unit_codes(),
             valid_content_path=self.taxonomy.is_valid_path,
+            channels=self.channels.names(),
         )
+
+    @property
+    def channels(self) -> Channels:
+        """The order channels the form offers and decide() checks (the shipped list)."""
+        from console.channels_source import shipped_channels
+
+        return shipped_channels()
 
     # -- the write path --------------------------------------------------------------------
 
