@@ -1,9 +1,10 @@
-"""`hotline orders list|show`: read the store's orders."""
+"""`hotline orders list|show|print`: read the store's orders (`import`: console/cli/orders_import_cmd.py)."""
 
 from __future__ import annotations
 
 import json
 
+from console.cli import orders_import_cmd
 from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 from console.domain.order import STATUS_LABELS, Status
@@ -34,6 +35,7 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="a .pdf or .xlsx path")
     add_data_dir(p)
     p.set_defaults(func=cmd_print)
+    orders_import_cmd.register(osub)  # `orders import`: history from another system (issue 14)
 
 
 def _open(args):

@@ -14,6 +14,7 @@ from typing import Any
 from console.domain import payloads as pl
 from console.domain.calendar import WorkCalendar
 from console.domain.deadlines import Deadline, extended_due, unit_due
+from console.domain.history import import_problems
 from console.domain.intake import COMPLEXITIES, intake_problems, value_problems
 from console.domain.kinds import AMENDABLE, AWAITING_DISPATCH, STATUS_LABELS, TERMINAL, Kind, Status
 from console.domain.limits import envelope_problem, payload_problem
@@ -59,6 +60,7 @@ ALLOWED_ROLES: dict[str, frozenset[Role]] = {
     Kind.NOTE: frozenset({A, D, L, C, S, U}),
     Kind.REVEALED: frozenset({D, L, C, S}),
     Kind.CLOSED: frozenset({L, S}),
+    Kind.IMPORTED: frozenset({L, SYS}),  # `hotline orders import`: history, not an intake
 }
 
 
@@ -111,6 +113,12 @@ def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | 
         if state is not None:
             return reject("exists", f"工单 {state.number} 已存在")
         return _decide_created(event.payload, ctx)
+    if kind == Kind.IMPORTED:
+        if state is not None:
+            return reject("exists", f"工单 {state.number} 已存在")
+        problems = import_problems(event.payload, event.at, ctx.rules.natures, ctx.channels,
+                                   ctx.valid_content_path, ctx.unit_codes)
+        return reject(*problems[0]) if problems else ACCEPT
     if state is None:
         return reject("no_order", f"工单 {event.order} 不存在")
     handler = _HANDLERS[kind]

@@ -231,11 +231,39 @@ class Closed:
     reason: str
 
 
+@dataclass(frozen=True)
+class Imported:
+    """A historical order as the system it came from recorded it (`hotline orders import`): the
+    first event of its order, whose number is the original id (or mapped). Times are ISO 8601 China
+    wall time; `closed` False leaves it open with the status its record implies."""
+
+    original_id: str
+    taken_at: str
+    channel: str
+    description: str
+    title: str = ""
+    nature: str = ""
+    content_path: list[str] = field(default_factory=list)
+    address: str = ""
+    caller_name: str = ""
+    caller_title: str = ""
+    phone: str = ""
+    anonymous: bool = False  # history may hold callers who gave no name or number
+    confidential: bool = False
+    unit: str = ""  # the lead unit's code in this console's directory
+    reply: str = ""
+    replied_at: str = ""
+    closed: bool = False
+    closed_at: str = ""
+    transfers: int = 0
+    source: str = ""  # the file it came from
+
+
 Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
     Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
     ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
     UnitReplied, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry, MergedInto,
-    Unmerged, Note, Revealed, Closed,
+    Unmerged, Note, Revealed, Closed, Imported,
 ]
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
@@ -265,6 +293,7 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
     Kind.NOTE: Note,
     Kind.REVEALED: Revealed,
     Kind.CLOSED: Closed,
+    Kind.IMPORTED: Imported,
 }
 
 # -- versions ---------------------------------------------------------------------------------
