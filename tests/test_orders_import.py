@@ -173,3 +173,36 @@ def test_a_bad_column_map_is_one_line(tmp_path, capsys, bad):
     assert main(["--data-dir", str(tmp_path), "orders", "import", str(source), "--map", bad]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--map" in err and "FIELD=COLUMN" in err
+
+
+@pytest.mark.parametrize("roles, accepted", [("all,system", True), ("all", False)])
+def test_imported_orders_reach_the_centre_only_from_a_seat_enrolled_for_it(tmp_path, roles, accepted):
+    """Issue 14 at a loopback centre: a seat enrolled with the system role pushes its imported
+    orders and the centre folds the same state; without it the centre refuses them (seat_role)
+    and the seat shows the rejections (docs/import.md, At the centre)."""
+    from sync_support import CentreThread, assert_converged, client, make_seat, new_centre
+
+    from console.sync.session import sync_once
+    from console.sync.status import read_status
+
+    centre = new_centre(str(tmp_path / "centre.db"))
+    try:
+        with CentreThread(centre) as server:
+            seat = make_seat(tmp_path, "SA", centre, server.url, roles=roles)
+            source = write_csv(tmp_path / "h.csv", [GOOD, {**GOOD, "id": "GL-2021-0002", "closed": "false",
+                                                           "reply": "", "replied_at": ""}])
+            outcome = Importer(seat).run(read_rows(source))
+            assert len(outcome.imported) == 2
+            sync_once(seat, client(seat))
+            states = centre.order_states()
+            if accepted:
+                assert set(states) == {"GL-2021-0001", "GL-2021-0002"}
+                assert states["GL-2021-0002"].status == Status.DISPATCHED and states["GL-2021-0002"].original_id
+                assert_converged(centre, [seat])
+            else:
+                assert states == {}
+                rejected = read_status(seat, rejected_limit=10).rejected
+                assert len(rejected) == 2 and all(r["code"] == "seat_role" for r in rejected)
+            seat.close()
+    finally:
+        centre.engine.dispose()
