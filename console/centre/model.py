@@ -52,6 +52,18 @@ class SeatInfo:
     unit: str | None
 
 
+# The centre's outside clients (issue 14), each with its own token and its own endpoints: a
+# message gateway (/v1/channels), a telephone system (/v1/cti), an Open311 client (/open311/v2).
+CLIENT_KINDS = ("gateway", "cti", "open311")
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    name: str
+    kind: str
+    channel: str = ""  # an Open311 client's requests arrive on this channel
+
+
 @dataclass
 class _Batch:
     """Order states read and changed inside one write transaction."""

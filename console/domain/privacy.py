@@ -7,10 +7,14 @@ phone leaves the store.
   call; every other role, the units, reports and exports see neither, and they cannot be revealed.
 - Other callers: units see name and phone (they must reply); dispatchers, leads, callback agents
   and the supervisors see the name and the phone masked (138****5678) until they reveal it.
+- The public (Open311 clients, issue 14) never sees a caller's name or phone; of a confidential
+  caller's order it sees neither the address nor the text; in other orders' text every run of
+  seven or more digits (a phone, an ID card) is masked.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
@@ -86,3 +90,20 @@ def redact_payload(role: Role | None, payload: Mapping[str, Any], confidential: 
 REVEAL_REASONS = ("回访需拨打来电人电话", "核实来电人身份", "承办单位需联系来电人", "督办核查")
 REVEAL_REASON_MAX = 100
 FIELD_LABELS = {CallerField.NAME: "姓名", CallerField.PHONE: "电话"}
+
+
+# -- the public (Open311) ----------------------------------------------------------------------
+
+_DIGIT_RUN = re.compile(r"\d{7,}[Xx]?")
+
+
+def public_text(text: str) -> str:
+    """Free text as the public may see it: phone and ID-card-like digit runs masked."""
+    return _DIGIT_RUN.sub(lambda m: mask_phone(m.group()), text or "")
+
+
+def public_order(description: str, address: str, confidential: bool) -> tuple[str, str]:
+    """(description, address) of an order as the public may see them (R-02 for confidential callers)."""
+    if confidential:
+        return CONFIDENTIAL_TEXT, ""
+    return public_text(description), public_text(address)
