@@ -57,6 +57,21 @@ SIMILAR_DELAY = 0.4
 PRESET_DISPOSITION = "transfer"  # what a fresh form has chosen
 
 
+def message_fields(message: dict | None) -> dict:
+    """The form's keys for the written message it was filled from (kept in the draft too)."""
+    if not message:
+        return {}
+    return {"channel_message_id": message["message_id"], "channel_text": message["text"],
+            "_message_token": message["token"]}
+
+
+def message_of(f: dict) -> dict | None:
+    if not f.get("_message_token"):
+        return None
+    return {"token": f["_message_token"], "message_id": f.get("channel_message_id") or "",
+            "text": f.get("channel_text") or ""}
+
+
 def disposition_class(disposition: str) -> str:
     """The form's class while `disposition` is chosen: the stylesheet shows that disposition's rows."""
     return f"-{disposition.replace('_', '-')}"
@@ -137,6 +152,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         Binding("alt+d", "link_duplicate", "并单", id="link_duplicate", priority=True),
         Binding("alt+u", "unmerge", "撤销并单", id="unmerge", priority=True),
         Binding("alt+k", "kb_panel", "知识库", id="kb_panel", priority=True),
+        Binding("alt+m", "message_queue", "留言", id="message_queue", priority=True),  # issue 14
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -144,6 +160,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.saved_number: str | None = None
         self._linked_number: str | None = None  # the last call linked as a duplicate (for Alt+U)
         self.kb_article = ""
+        self.channel_message: dict | None = None  # the written message this form was filled from (issue 14)
         self.call_time = ""
         self._draft_timer: Timer | None = None
         self.draft_fields: dict | None = None  # the form as of the last change
@@ -273,6 +290,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             "kb_article": self.kb_article,
             "_call_time": self.call_time,
             "_phrasing_warnings": list(self.phrasing_warnings),
+            **message_fields(self.channel_message),
         }
 
     def fill(self, f: dict) -> None:
@@ -300,6 +318,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         q("#reason", Input).value = field(f.get("reason"))
         q("#answer", Input).value = field(f.get("answer"))
         self.kb_article = f.get("kb_article") or ""
+        self.channel_message = message_of(f)
         q("#kb-article", Static).update(content(f"知识库条目：{self.kb_article}" if self.kb_article else ""))
         self._show_disposition(disposition)
 
@@ -565,6 +584,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def order_saved(self, number: str, how: OrderRecorded) -> None:
         self.saved_number = number
+        if self.channel_message is not None:  # the sender follows it by this number now (issue 14)
+            self.message_ordered(self.channel_message["token"], number)
+            self.channel_message = None
         self.drafts.clear()
         label = f"受理编号 {number}"
         if how.how == "duplicate":
@@ -579,6 +601,40 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         banner.scroll_visible()
         self.panel.show("closing")
         self.app.notify(f"已保存，受理编号 {number}", markup=False)
+
+    # -- the message queue (issue 14) ---------------------------------------------------------
+
+    def action_message_queue(self) -> None:
+        if self.app.store is None:
+            self.app.notify("存储尚未就绪", markup=False)
+            return
+        from screens.message_queue import MessageQueue
+
+        self.app.push_screen(MessageQueue(self._centre, self.app.actor.operator, self.app.actor.role,
+                                          self.app.wallclock), self._message_taken)
+
+    def _centre(self):
+        from contextlib import closing
+
+        from console.sync.session import client_for
+
+        return closing(client_for(self.app.store))
+
+    def _message_taken(self, m: dict | None) -> None:
+        """The claimed message fills the form: its channel, text, sender and address."""
+        if not m:
+            return
+        f = {**self.fields(), "channel": m["channel"], "description": m["text"],
+             "phone": m.get("sender_phone") or "", "address": m.get("address") or "",
+             "caller_name": m.get("sender_name") or "",
+             **message_fields({"token": m["token"], "message_id": m["message_id"], "text": m["text"]})}
+        self.fill(f)
+        self.app.notify(f"已领取{m['channel']}留言，请补全后保存（F5）", markup=False)
+
+    @work(thread=True, exit_on_error=False, group="message")
+    def message_ordered(self, token: str, number: str) -> None:
+        with self._centre() as client:
+            client.message_ordered(token, self.app.actor.operator, number)
 
     def lookup_history_again(self) -> None:
         key, self._history_key = self._history_key, ""

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from console.centre import messages
 from console.centre.clients import authenticate_client
 from console.centre.model import ClientInfo, NotFound
-from console.domain.limits import FREE_TEXT, LINE_TEXT
+from console.domain.limits import FREE_TEXT, LINE_TEXT, OPERATOR_MAX, ORDER_MAX
 
 
 class PostedMessage(BaseModel):
@@ -21,6 +21,27 @@ class PostedMessage(BaseModel):
     sender_name: str = Field(default="", max_length=LINE_TEXT["caller_name"])
     sender_phone: str = Field(default="", max_length=LINE_TEXT["phone"])
     address: str = Field(default="", max_length=LINE_TEXT["address"])
+
+
+class Claim(BaseModel):
+    operator: str = Field(min_length=1, max_length=OPERATOR_MAX)
+
+
+class Ordered(Claim):
+    order: str = Field(min_length=1, max_length=ORDER_MAX)
+
+
+class Answer(Claim):
+    reply: str = Field(min_length=1, max_length=FREE_TEXT["reply"])
+
+
+def seat_view(m: dict) -> dict:
+    """A message as the seats' queue shows it (the sender's number goes to the agent who answers:
+    the intake role sees a caller in full, console/domain/privacy.py)."""
+    return {"token": m["token"], "channel": m["channel"], "message_id": m["message_id"],
+            "received_at": m["received_at"], "reply_due": messages.reply_due(m), "sender_name": m["sender_name"],
+            "sender_phone": m["sender_phone"], "address": m["address"], "service_code": m["service_code"],
+            "text": m["text"], "status": m["status"], "claimed_by": m["claimed_by"], "order": m["order_no"]}
 
 
 def _answer(m: dict, duplicate: bool | None = None) -> dict:
@@ -52,5 +73,32 @@ def router(centre) -> APIRouter:
         if found is None:
             raise NotFound(f"no message {message_id} on {channel} from {client.name}")
         return _answer(found)
+
+    # -- the seats' message queue (seat tokens, not units) --------------------------------
+
+    async def seat(authorization: str | None = Header(default=None)):
+        from console.centre.model import Forbidden
+
+        token = authorization[7:] if authorization and authorization.startswith("Bearer ") else None
+        info = await run_in_threadpool(centre.authenticate, token)
+        if info.unit:
+            raise Forbidden(f"{info.seat} is a unit token: the message queue is for seats")
+        return info
+
+    @api.get("/v1/messages")
+    def queue(who=Depends(seat)):
+        return {"messages": [seat_view(m) for m in messages.queue(centre.engine)]}
+
+    @api.post("/v1/messages/{token}/claim")
+    def claim(token: str, body: Claim, who=Depends(seat)):
+        return seat_view(messages.claim(centre.engine, token, f"{body.operator}@{who.seat}"))
+
+    @api.post("/v1/messages/{token}/ordered")
+    def ordered(token: str, body: Ordered, who=Depends(seat)):
+        return seat_view(messages.ordered(centre.engine, token, f"{body.operator}@{who.seat}", body.order))
+
+    @api.post("/v1/messages/{token}/answer")
+    def answer(token: str, body: Answer, who=Depends(seat)):
+        return seat_view(messages.answered(centre.engine, token, f"{body.operator}@{who.seat}", body.reply))
 
     return api

@@ -36,7 +36,9 @@ messages = Table(
     Column("address", String(lim.LINE_TEXT["address"]), nullable=False, server_default=""),
     Column("service_code", String(64), nullable=False, server_default=""),
     Column("text", Text, nullable=False),
-    Column("status", String(16), nullable=False),  # waiting | ordered | answered
+    Column("status", String(16), nullable=False),  # waiting | claimed | ordered | answered
+    Column("claimed_by", String(lim.SEAT_MAX + lim.OPERATOR_MAX + 1)),  # operator@seat
+    Column("claimed_at", String(lim.STAMP_MAX)),
     Column("order_no", String(lim.ORDER_MAX)),
     Column("reply", Text),
     Column("replied_at", String(lim.STAMP_MAX)),

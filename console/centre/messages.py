@@ -17,8 +17,7 @@ from console.centre.model import CentreError
 from console.channels_source import shipped_channels
 from console.domain.limits import FREE_TEXT, LINE_TEXT, text_problem
 
-FIELDS = ("token", "client", "channel", "message_id", "received_at", "sender_name", "sender_phone", "address",
-          "service_code", "text", "status", "order_no", "reply", "replied_at")
+OPEN = ("waiting", "claimed")  # what the seats' queue lists
 
 
 def written_channel(name: str) -> str:
@@ -59,7 +58,7 @@ def receive(engine: Engine, client: str, channel: str, message_id: str, text: st
         row = dict(token=secrets.token_hex(16), client=client, channel=channel, message_id=message_id,
                    received_at=clock.iso(received_at or clock.now()), sender_name=sender_name,
                    sender_phone=sender_phone, address=address, service_code=service_code, text=text,
-                   status="waiting", order_no=None, reply=None, replied_at=None)
+                   status="waiting", claimed_by=None, claimed_at=None, order_no=None, reply=None, replied_at=None)
         conn.execute(messages.insert().values(**row))
     return row, True
 
@@ -83,3 +82,54 @@ def reply_due(message: dict) -> str | None:
     if channel is None or not channel.same_day_reply:
         return None
     return message["received_at"][:10] + "T23:59:59"
+
+
+# -- the seats' queue ----------------------------------------------------------------------------
+
+
+def queue(engine: Engine, limit: int = 200) -> list[dict]:
+    """Messages waiting for an agent, or taken by one, oldest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(messages).where(messages.c.status.in_(OPEN))
+                            .order_by(messages.c.received_at, messages.c.n).limit(limit))
+        return [dict(r._mapping) for r in rows]
+
+
+def _take(engine: Engine, token: str, who: str, change: dict | None) -> dict:
+    """Claim (change None) or finish a message; only its claimer may finish it."""
+    from console.centre.model import Conflict, NotFound
+
+    with engine.begin() as conn:
+        row = conn.execute(select(messages).where(messages.c.token == token)).first()
+        if row is None:
+            raise NotFound(f"no message {token[:40]}")
+        if row.status not in OPEN:
+            raise Conflict(f"message {row.message_id} is {row.status} already")
+        if row.claimed_by and row.claimed_by != who:
+            raise Conflict(f"message {row.message_id} is taken by {row.claimed_by}")
+        if change is None:
+            values = {"status": "claimed", "claimed_by": who, "claimed_at": clock.iso(clock.now())}
+        elif row.claimed_by != who:
+            raise Conflict(f"message {row.message_id} must be claimed first")
+        else:
+            values = change
+        conn.execute(messages.update().where(messages.c.token == token).values(**values))
+        return {**dict(row._mapping), **values}
+
+
+def claim(engine: Engine, token: str, who: str) -> dict:
+    return _take(engine, token, who, None)
+
+
+def ordered(engine: Engine, token: str, who: str, order: str) -> dict:
+    """The claimer made order `order` of it (the sender follows it by that number)."""
+    _check("order", order, 64)
+    return _take(engine, token, who, {"status": "ordered", "order_no": order})
+
+
+def answered(engine: Engine, token: str, who: str, reply: str) -> dict:
+    """The claimer answered it directly: the reply waits for the gateway to deliver it."""
+    if not reply.strip():
+        raise CentreError("reply is empty")
+    _check("reply", reply, FREE_TEXT["reply"], multiline=True)
+    return _take(engine, token, who, {"status": "answered", "reply": reply, "replied_at": clock.iso(clock.now())})

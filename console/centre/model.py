@@ -39,6 +39,12 @@ class NotFound(CentreError):
     status = 404
 
 
+class Conflict(CentreError):
+    """Someone else holds it, or it is finished (a channel message another agent took)."""
+
+    status = 409
+
+
 class Refused(CentreError):
     """A unit's action that decide() refused (units call the API directly: nothing is queued)."""
 

@@ -109,6 +109,19 @@ class CentreClient:
 
     # -- undertaking units -----------------------------------------------------------------
 
+    # the centre's queue of written messages (issue 14)
+    def messages(self) -> dict:
+        return self._call("GET", "/v1/messages")
+
+    def claim_message(self, token: str, operator: str) -> dict:
+        return self._call("POST", f"/v1/messages/{token}/claim", json={"operator": operator})
+
+    def message_ordered(self, token: str, operator: str, order: str) -> dict:
+        return self._call("POST", f"/v1/messages/{token}/ordered", json={"operator": operator, "order": order})
+
+    def answer_message(self, token: str, operator: str, reply: str) -> dict:
+        return self._call("POST", f"/v1/messages/{token}/answer", json={"operator": operator, "reply": reply})
+
     def unit_orders(self, status: str | None = None) -> dict:
         return self._call("GET", "/v1/unit/orders", params={"status": status} if status else None)
 
