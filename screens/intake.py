@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the store loads in a worker after the form paints (start-up
 
 DRAFT_DELAY = 0.5
 SIMILAR_DELAY = 0.4
+CTI_POLL = 1.0  # seconds between asking the centre for this seat's calls (a connected seat only)
 PRESET_DISPOSITION = "transfer"  # what a fresh form has chosen
 
 
@@ -78,7 +79,7 @@ def disposition_class(disposition: str) -> str:
 
 
 TITLE_IDS = {"title-m": "先生", "title-f": "女士"}
-DEFAULTS = ("disposition",)  # set by the form itself: not something the agent typed
+DEFAULTS = ("disposition", "channel")  # set by the form itself: not something the agent typed
 
 
 class CommandDone(Message):
@@ -128,6 +129,14 @@ class OrderOpened(Message):
     def __init__(self, row: dict | None, events: list[dict]) -> None:
         super().__init__()
         self.row, self.events = row, events
+
+
+class CallsSeen(Message):
+    """The live calls the telephone system reports at this seat (read from the centre)."""
+
+    def __init__(self, calls: list[dict]) -> None:
+        super().__init__()
+        self.calls = calls
 
 
 class LinkPrepared(Message):
@@ -258,6 +267,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self._show_disposition()
         if draft and not is_blank(draft, DEFAULTS):
             self.app.notify("已恢复上次未保存的受理内容", markup=False)
+        self.set_interval(CTI_POLL, self._poll_calls)  # issue 14: the telephone system's screen pop
 
     # -- reading and writing the form ------------------------------------------------------
 
@@ -601,6 +611,67 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         banner.scroll_visible()
         self.panel.show("closing")
         self.app.notify(f"已保存，受理编号 {number}", markup=False)
+
+    # -- the telephone system's screen pop (issue 14) -------------------------------------------
+
+    def _poll_calls(self) -> None:
+        if self.app.store is not None and getattr(self, "_cti_on", None) is not False:
+            self.poll_calls()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cti")
+    def poll_calls(self) -> None:
+        from console.sync.calls import CallWatch, connected
+        from console.sync.client import SyncError
+
+        store = self.app.store
+        if getattr(self, "_cti_on", None) is None:
+            self._cti_on = connected(store)
+            self.call_watch = CallWatch()
+            if not self._cti_on:
+                return
+        try:
+            with self._centre() as client:
+                calls = client.cti_calls(self.call_watch.since)["calls"]
+        except SyncError as exc:  # offline or refused: the next poll tries again
+            log("cti").warning("calls not read from the centre: %s", exc)
+            return
+        live = self.call_watch.take(store, calls, self.app.actor.operator)
+        if live:
+            self.post_message(CallsSeen(live))
+
+    @on(CallsSeen)
+    def _calls_seen(self, message: CallsSeen) -> None:
+        for call in message.calls:
+            first = call["call_id"] not in self.call_watch.popped
+            if first:
+                self.call_watch.popped.add(call["call_id"])
+                self.pop_call(call)
+            elif call["call_id"] == getattr(self, "popped_call", None) and call["answered_at"]:
+                self._time_call(call["answered_at"])
+
+    def pop_call(self, call: dict) -> None:
+        """A call ringing here: a blank form takes it (number, caller history, the call's own
+        time); a form in use is left as it is and the agent is told."""
+        number = call["caller"]
+        if not (self.saved_number or is_blank(self.fields(), DEFAULTS)):
+            self.app.notify(f"新来电 {number}：保存当前工单后按 {bound_key(self.app, 'new_call', 'f8')} 受理",
+                            markup=False, timeout=10)
+            return
+        self.new_call()
+        self.popped_call = call["call_id"]
+        self.query_one("#phone", Input).value = field(number)  # the caller history (R-11) follows the number
+        self._time_call(call["answered_at"] or call["offered_at"])
+        self.app.notify(f"来电 {number}（{'已接通' if call['answered_at'] else '振铃中'}）", markup=False)
+
+    def _time_call(self, at: str) -> None:
+        """The call time and the call timer from the telephone system's time, not the form's."""
+        from datetime import datetime
+
+        self.call_time = at
+        self.query_one("#call_time", Static).update(content(at.replace("T", " ")))
+        elapsed = max(0.0, (self.app.wallclock() - datetime.fromisoformat(at)).total_seconds())
+        self.panel.call_started = self.panel.clock() - elapsed
+        self.panel.refresh_panel()
 
     # -- the message queue (issue 14) ---------------------------------------------------------
 

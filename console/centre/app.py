@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 
-from console.centre import channels_api, open311
+from console.centre import channels_api, cti_api, open311
 from console.centre.body_limit import BodyLimit
 from console.centre.model import Forbidden
 from console.centre.service import Centre, CentreError, SeatInfo
@@ -203,6 +203,7 @@ def create_app(centre: Centre, docs: bool = False) -> FastAPI:
 
     app.include_router(channels_api.router(centre))  # issue 14: message gateways
     app.include_router(open311.router(centre))  # issue 14: Open311 GeoReport v2
+    app.include_router(cti_api.router(centre))  # issue 14: the telephone system
     return app
 
 

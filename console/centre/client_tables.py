@@ -46,5 +46,27 @@ messages = Table(
 )
 
 
+cti_calls = Table(  # a call as the telephone system reports it (console/centre/cti.py)
+    "c_cti_calls", client_metadata,
+    Column("call_id", String(64), primary_key=True),
+    Column("system", String(CLIENT_NAME_MAX), nullable=False),
+    Column("seat", String(lim.SEAT_MAX), nullable=False, index=True),  # where it rings or is talked on now
+    Column("caller", String(lim.LINE_TEXT["phone"]), nullable=False, server_default=""),
+    Column("state", String(16), nullable=False),  # ringing | answered | held | ended
+    Column("offered_at", String(lim.STAMP_MAX), nullable=False),
+    Column("answered_at", String(lim.STAMP_MAX)),
+    Column("ended_at", String(lim.STAMP_MAX)),
+    Column("transferred_from", String(lim.SEAT_MAX)),
+    Column("updated_at", String(lim.STAMP_MAX), nullable=False, index=True),
+)
+
+cti_events = Table(  # the events applied, for idempotency: the same event again changes nothing
+    "c_cti_events", client_metadata,
+    Column("system", String(CLIENT_NAME_MAX), primary_key=True),
+    Column("event_id", String(128), primary_key=True),
+    Column("call_id", String(64), nullable=False),
+)
+
+
 def create_client_tables(conn: Connection) -> None:
     client_metadata.create_all(conn)

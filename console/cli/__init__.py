@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "console.cli.qa_cmd",
     "console.cli.audit_cmd",
     "console.cli.channels_cmd",
+    "console.cli.cti_cmd",
 ]
 
 

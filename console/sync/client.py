@@ -122,6 +122,10 @@ class CentreClient:
     def answer_message(self, token: str, operator: str, reply: str) -> dict:
         return self._call("POST", f"/v1/messages/{token}/answer", json={"operator": operator, "reply": reply})
 
+    def cti_calls(self, since: str = "") -> dict:
+        """This seat's calls the telephone system reported, changed since `since` (issue 14)."""
+        return self._call("GET", "/v1/cti/calls", params={"since": since})
+
     def unit_orders(self, status: str | None = None) -> dict:
         return self._call("GET", "/v1/unit/orders", params={"status": status} if status else None)
 
