@@ -5,7 +5,7 @@ Keys (ids in brackets, remappable): F5 save [save_order], F8 new call [new_call]
 [toggle_hold], Alt+H hold phrase said [hold_said], Alt+P phrases [pick_phrase], Alt+T three-way
 call [three_way], Alt+Y caller history [caller_history], Alt+O open order [open_order], Alt+I
 progress inquiry [progress_inquiry], Alt+D link duplicate [link_duplicate], Alt+U undo link
-[unmerge], Alt+K knowledge panel [kb_panel] (the KBPanel, mounted in the form on first
+[unmerge], Alt+M message queue [message_queue] (issue 14), Alt+K knowledge panel [kb_panel] (the KBPanel, mounted in the form on first
 use so the form stays light; Alt+A inside the panel is its "答复" key, so F9 holds the call even while searching).
 """
 
