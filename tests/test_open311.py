@@ -193,3 +193,33 @@ def test_every_token_kind_is_refused_on_every_endpoint_not_its_own(world):
                     assert r.status_code in (401, 403), (method, path, kind, r.status_code, r.text)
                     refused.append(r.status_code)
     assert set(refused) == {401, 403}
+
+
+def test_an_open311_token_names_the_order_an_agent_made_of_it(world):
+    """Issue 14: the request filed through Open311 waits in the seats' queue; once an agent has
+    claimed it and made an order, tokens/{token}.json and requests/{id}.json answer with it."""
+    from console.sync.client import CentreClient, Refused
+
+    centre, server, keys, plain, _secret = world
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        made = http.post("/open311/v2/requests.json", data={
+            "api_key": keys["open311"], "service_code": "C01.13", "lat": "26.08", "long": "119.30",
+            "description": "小区停水三天了"})
+        token = made.json()[0]["token"]
+        seat = CentreClient(server.url, keys["seat"])
+        other = CentreClient(server.url, centre.enroll("SC", "all"))
+        try:
+            queued = [m for m in seat.messages()["messages"] if m["token"] == token]
+            assert queued and queued[0]["channel"] == "网站" and queued[0]["address"] == "26.08,119.30"
+            seat.claim_message(token, "A101")
+            with pytest.raises(Refused) as taken:  # no second agent takes it
+                other.claim_message(token, "A102")
+            assert taken.value.status == 409
+            seat.message_ordered(token, "A101", plain)
+        finally:
+            seat.close()
+            other.close()
+        follow = http.get(f"/open311/v2/tokens/{token}.json", params={"api_key": keys["open311"]})
+        assert follow.json() == [{"token": token, "service_request_id": plain}]
+        assert http.get(f"/open311/v2/requests/{plain}.json",
+                        params={"api_key": keys["open311"]}).json()[0]["service_request_id"] == plain
