@@ -16,7 +16,6 @@ from console import clock
 from console.centre import db
 from console.centre.client_tables import CLIENT_NAME_MAX, clients
 from console.centre.model import CLIENT_KINDS, CentreError, ClientInfo, Forbidden, NotFound, Unauthorized
-from console.channels_source import shipped_channels
 from console.domain.limits import text_problem
 
 TOKEN_PREFIX = {"gateway": "hlg_", "cti": "hlt_", "open311": "hlo_"}
@@ -33,9 +32,9 @@ def enroll_client(engine: Engine, name: str, kind: str, channel: str = "") -> st
     if not name.strip() or not name.isascii() or text_problem("name", name, CLIENT_NAME_MAX):
         raise CentreError(f"bad client name {name!r}: printable ASCII, 1 to {CLIENT_NAME_MAX} characters")
     if kind == "open311":
-        channel = channel or "网站"
-        if shipped_channels().get(channel) is None:
-            raise CentreError(f"unknown channel {channel!r}: one of {', '.join(shipped_channels().names())}")
+        from console.centre.messages import written_channel
+
+        channel = written_channel(channel or "网站")  # its requests are written messages
     elif channel:
         raise CentreError("--channel goes with --kind open311 only (a gateway names the channel in each call)")
     token = TOKEN_PREFIX[kind] + secrets.token_urlsafe(24)
