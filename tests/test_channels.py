@@ -98,6 +98,8 @@ async def test_the_form_records_the_channel_picked_and_the_order_view_shows_it(t
         screen = await ready(pilot)
         picker = screen.query_one("#channel", Picker)
         assert picker.value == PHONE
+        screen.save_draft()  # the preset channel is not something the agent typed: no draft
+        assert screen.drafts.load() is None
         await fill_caller(pilot)
         await fill_matter(pilot)
         picker.focus()
