@@ -142,8 +142,10 @@ class Importer:
     """One import into one store: reads the store's reference data once."""
 
     def __init__(self, store, column_map: Mapping[str, list[str]] | None = None, prefix: str = "",
-                 derive_ids: bool = False, operator: str = "import", source: str = "") -> None:
+                 derive_ids: bool = False, operator: str = "import", source: str = "",
+                 channel: str = "") -> None:
         self.store = store
+        self.default_channel = channel  # for rows that name none (a file from one channel's system)
         self.column_map = {name: (column_map or {}).get(name, [name]) for name in FIELDS}
         self.prefix, self.derive_ids, self.source = prefix, derive_ids, source
         self.actor = Actor(operator, Role.SYSTEM)
@@ -171,9 +173,11 @@ class Importer:
                 raise RowError("the id is empty (give an id column, map one with --map id=COLUMN, or --derive-ids)")
             canonical = json.dumps({k: v for k, v in f.items() if k != "id"}, ensure_ascii=False, sort_keys=True)
             original = "h" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
-        channel = self.channels.resolve(f["channel"]) if f["channel"] else None
+        named = f["channel"] or self.default_channel
+        channel = self.channels.resolve(named) if named else None
         if channel is None:
-            raise RowError(f"channel {f['channel'][:20]!r} is not configured" if f["channel"] else "the channel is empty")
+            raise RowError(f"channel {named[:20]!r} is not configured" if named
+                           else "the channel is empty (map a column to it, or give --channel)")
         reply = f["reply"]
         p: dict[str, Any] = {
             "original_id": original, "taken_at": f["taken_at"], "channel": channel,

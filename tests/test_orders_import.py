@@ -206,3 +206,23 @@ def test_imported_orders_reach_the_centre_only_from_a_seat_enrolled_for_it(tmp_p
             seat.close()
     finally:
         centre.engine.dispose()
+
+
+def test_the_tipdm_messages_with_replies_all_accounted_for(tmp_path, shared_data):
+    """Issue 14: the 2,816 real messages with their official replies (a message board: one
+    channel, given with --channel; times written 2019/4/25 9:32:09) import as closed orders with
+    their reply times; the rows whose reply is over the 4,000-character limit (limits.py) are
+    refused by line, and every row is accounted for."""
+    store = make_store(tmp_path)
+    source = shared_data / "tipdm-messages-with-replies.jsonl"
+    mapping = parse_map(["taken_at=created", "description=content", "replied_at=replied"])
+    outcome = Importer(store, mapping, prefix="TD-", channel="领导信箱").run(read_rows(source))
+    records = [json.loads(line) for line in source.open(encoding="utf-8")]
+    assert outcome.rows == len(records) and outcome.accounted()
+    too_long = {i for i, r in enumerate(records, start=1) if len(r["reply"] or "") > 4000}
+    assert {line for line, _why in outcome.errors} == too_long and all("reply" in why for _l, why in outcome.errors)
+    first = records[0]
+    state = store.get("TD-" + first["id"])
+    assert state.status == Status.CLOSED and state.channel == "领导信箱"
+    assert state.created_at == datetime(2019, 4, 25, 9, 32, 9) and state.replied_at == datetime(2019, 5, 10, 14, 56, 53)
+    store.close()

@@ -19,6 +19,7 @@ def register(osub) -> None:
     p.add_argument("--prefix", default="", help="put this before each original id to make the order number")
     p.add_argument("--derive-ids", action="store_true",
                    help="a row without an id gets one from a digest of its content (the same row twice is one order)")
+    p.add_argument("--channel", default="", help="the channel of rows that name none, e.g. 网站")
     p.add_argument("--operator", default="import", help="who the import is recorded as (default: import)")
     add_data_dir(p)
     p.set_defaults(func=cmd_import)
@@ -40,7 +41,7 @@ def cmd_import(args) -> int:
     store = Store.open(getattr(args, "data_dir", None))
     try:
         importer = Importer(store, column_map, prefix=args.prefix, derive_ids=args.derive_ids,
-                            operator=args.operator, source=path.name[:200])
+                            operator=args.operator, source=path.name[:200], channel=args.channel)
         try:
             outcome = importer.run(read_rows(path, args.format))
         except FileError as exc:

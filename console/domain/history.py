@@ -9,6 +9,7 @@ no name or number, so the intake's caller rules (R-01) do not apply to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
@@ -19,9 +20,18 @@ from console.domain.review import TITLES
 Problem = tuple[str, str]  # (code, reason in Chinese)
 
 
+# 2019/4/25 9:32:09, 2019-04-25, 2019-04-25T09:32: how older systems write a wall-clock time
+_LOOSE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
 def history_time(text: str) -> datetime:
-    """A record's time: ISO 8601 China wall time, a date alone meaning its midnight; ValueError else."""
-    value = datetime.fromisoformat(text.strip().replace("/", "-"))
+    """A record's time: ISO 8601 China wall time (or with / and unpadded numbers, as older systems
+    export it), a date alone meaning its midnight; ValueError else (a zone included)."""
+    raw = text.strip()
+    loose = _LOOSE.fullmatch(raw)
+    if loose:
+        return datetime(*(int(part or 0) for part in loose.groups()))
+    value = datetime.fromisoformat(raw)
     if value.tzinfo is not None:
         raise ValueError("带时区的时间")
     return value
