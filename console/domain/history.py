@@ -30,7 +30,8 @@ def history_time(text: str) -> datetime:
     raw = text.strip()
     loose = _LOOSE.fullmatch(raw)
     if loose:
-        return datetime(*(int(part or 0) for part in loose.groups()))
+        year, month, day, hour, minute, second = (int(part or 0) for part in loose.groups())
+        return datetime(year, month, day, hour, minute, second)
     value = datetime.fromisoformat(raw)
     if value.tzinfo is not None:
         raise ValueError("带时区的时间")
