@@ -681,6 +681,12 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             return
         from screens.message_queue import MessageQueue
 
+        if self.saved_number:  # the last order is saved: a message starts a new one
+            self.new_call()
+        elif not is_blank(self.fields(), DEFAULTS):  # never write a message over what was typed
+            self.app.notify(f"当前受理内容尚未保存：保存或按 {bound_key(self.app, 'new_call', 'f8')} 清空后再领取留言",
+                            markup=False)
+            return
         self.app.push_screen(MessageQueue(self._centre, self.app.actor.operator, self.app.actor.role,
                                           self.app.wallclock), self._message_taken)
 
@@ -692,15 +698,21 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         return closing(client_for(self.app.store))
 
     def _message_taken(self, m: dict | None) -> None:
-        """The claimed message fills the form: its channel, text, sender and address."""
+        """The claimed message fills the (blank) form: its channel, text, sender and address."""
         if not m:
             return
-        f = {**self.fields(), "channel": m["channel"], "description": m["text"],
+        f = {"channel": m["channel"], "description": m["text"],
              "phone": m.get("sender_phone") or "", "address": m.get("address") or "",
              "caller_name": m.get("sender_name") or "",
              **message_fields({"token": m["token"], "message_id": m["message_id"], "text": m["text"]})}
         self.fill(f)
         self.app.notify(f"已领取{m['channel']}留言，请补全后保存（F5）", markup=False)
+
+    @work(thread=True, exit_on_error=False, group="message")
+    def release_message(self, token: str) -> None:
+        """Back to the queue for any agent (issue 14)."""
+        with self._centre() as client:
+            client.release_message(token, self.app.actor.operator)
 
     @work(thread=True, exit_on_error=False, group="message")
     def message_ordered(self, token: str, number: str) -> None:
@@ -773,6 +785,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def new_call(self) -> None:
         """A new call starts from the preset form: nothing of the last caller's carries over."""
+        if self.channel_message is not None and not self.saved_number:  # a message taken, no order made of it
+            self.release_message(self.channel_message["token"])
+            self.channel_message = None
         self.drafts.clear()
         self.kb_article = ""
         self.linked_number = None

@@ -61,7 +61,20 @@ async def test_a_message_from_the_queue_becomes_an_order_and_another_is_answered
                                    ["status"] == "ordered")
                 assert messages.by_id(centre.engine, "sms-gw", "短信", "sms-1")["order_no"] == number
 
-                await pilot.press("alt+m")  # the second one is answered directly
+                await pilot.press("alt+m")  # the second one is taken, then let go by a new call
+                assert await until(pilot, lambda: type(app.screen).__name__ == "MessageQueue")
+                assert await until(pilot, lambda: len(app.screen.messages) == 1)
+                await pilot.press("enter")
+                assert await until(pilot, lambda: app.screen is form and form.channel_message is not None)
+                assert messages.by_id(centre.engine, "sms-gw", "短信", "sms-2")["status"] == "claimed"
+                await pilot.press("f8")
+                if type(app.screen).__name__ == "AskModal":  # the form holds the message's text
+                    await pilot.press("enter")
+                assert await until(pilot, lambda: messages.by_id(centre.engine, "sms-gw", "短信", "sms-2")
+                                   ["status"] == "waiting")
+                assert form.query_one("#channel", Picker).value == "电话"
+
+                await pilot.press("alt+m")  # and then answered directly
                 assert await until(pilot, lambda: type(app.screen).__name__ == "MessageQueue")
                 queue = app.screen
                 assert await until(pilot, lambda: len(queue.messages) == 1)

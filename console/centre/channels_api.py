@@ -93,6 +93,10 @@ def router(centre) -> APIRouter:
     def claim(token: str, body: Claim, who=Depends(seat)):
         return seat_view(messages.claim(centre.engine, token, f"{body.operator}@{who.seat}"))
 
+    @api.post("/v1/messages/{token}/release")
+    def release(token: str, body: Claim, who=Depends(seat)):
+        return seat_view(messages.release(centre.engine, token, f"{body.operator}@{who.seat}"))
+
     @api.post("/v1/messages/{token}/ordered")
     def ordered(token: str, body: Ordered, who=Depends(seat)):
         return seat_view(messages.ordered(centre.engine, token, f"{body.operator}@{who.seat}", body.order))

@@ -133,3 +133,8 @@ def answered(engine: Engine, token: str, who: str, reply: str) -> dict:
         raise CentreError("reply is empty")
     _check("reply", reply, FREE_TEXT["reply"], multiline=True)
     return _take(engine, token, who, {"status": "answered", "reply": reply, "replied_at": clock.iso(clock.now())})
+
+
+def release(engine: Engine, token: str, who: str) -> dict:
+    """The claimer let it go (a new call before the order was saved): it waits for anyone again."""
+    return _take(engine, token, who, {"status": "waiting", "claimed_by": None, "claimed_at": None})

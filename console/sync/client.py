@@ -116,6 +116,9 @@ class CentreClient:
     def claim_message(self, token: str, operator: str) -> dict:
         return self._call("POST", f"/v1/messages/{token}/claim", json={"operator": operator})
 
+    def release_message(self, token: str, operator: str) -> dict:
+        return self._call("POST", f"/v1/messages/{token}/release", json={"operator": operator})
+
     def message_ordered(self, token: str, operator: str, order: str) -> dict:
         return self._call("POST", f"/v1/messages/{token}/ordered", json={"operator": operator, "order": order})
 
