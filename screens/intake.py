@@ -5,7 +5,7 @@ Keys (ids in brackets, remappable): F5 save [save_order], F8 new call [new_call]
 [toggle_hold], Alt+H hold phrase said [hold_said], Alt+P phrases [pick_phrase], Alt+T three-way
 call [three_way], Alt+Y caller history [caller_history], Alt+O open order [open_order], Alt+I
 progress inquiry [progress_inquiry], Alt+D link duplicate [link_duplicate], Alt+U undo link
-[unmerge], Alt+K knowledge panel [kb_panel] (the KBPanel, mounted in the form on first
+[unmerge], Alt+M message queue [message_queue] (issue 14), Alt+K knowledge panel [kb_panel] (the KBPanel, mounted in the form on first
 use so the form stays light; Alt+A inside the panel is its "答复" key, so F9 holds the call even while searching).
 """
 
@@ -22,13 +22,21 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Checkbox, Digits, Input, Label, RadioButton, RadioSet, Static, TextArea
 
+from console.channels_source import shipped_channels
+from console.domain.channels import PHONE
 from console.domain.phone import PhoneError, normalise_phone
 from console.drafts import Drafts, draft_name, is_blank
 from console.log import log
 from screens import intake_check
 from screens.safe import content, field
 from screens.widgets.ask import AskModal
-from screens.widgets.choices import content_source, nature_source, phrase_source, reply_method_source
+from screens.widgets.choices import (
+    channel_source,
+    content_source,
+    nature_source,
+    phrase_source,
+    reply_method_source,
+)
 from screens.widgets.fields import FieldTextArea, OneLineInput, set_pressed
 from screens.widgets.footer import StableFooter
 from screens.widgets.kb_panel import KBPanel
@@ -46,7 +54,23 @@ if TYPE_CHECKING:  # the store loads in a worker after the form paints (start-up
 
 DRAFT_DELAY = 0.5
 SIMILAR_DELAY = 0.4
+CTI_POLL = 1.0  # seconds between asking the centre for this seat's calls (a connected seat only)
 PRESET_DISPOSITION = "transfer"  # what a fresh form has chosen
+
+
+def message_fields(message: dict | None) -> dict:
+    """The form's keys for the written message it was filled from (kept in the draft too)."""
+    if not message:
+        return {}
+    return {"channel_message_id": message["message_id"], "channel_text": message["text"],
+            "_message_token": message["token"]}
+
+
+def message_of(f: dict) -> dict | None:
+    if not f.get("_message_token"):
+        return None
+    return {"token": f["_message_token"], "message_id": f.get("channel_message_id") or "",
+            "text": f.get("channel_text") or ""}
 
 
 def disposition_class(disposition: str) -> str:
@@ -55,7 +79,7 @@ def disposition_class(disposition: str) -> str:
 
 
 TITLE_IDS = {"title-m": "先生", "title-f": "女士"}
-DEFAULTS = ("disposition",)  # set by the form itself: not something the agent typed
+DEFAULTS = ("disposition", "channel")  # set by the form itself: not something the agent typed
 
 
 class CommandDone(Message):
@@ -107,6 +131,14 @@ class OrderOpened(Message):
         self.row, self.events = row, events
 
 
+class CallsSeen(Message):
+    """The live calls the telephone system reports at this seat (read from the centre)."""
+
+    def __init__(self, calls: list[dict]) -> None:
+        super().__init__()
+        self.calls = calls
+
+
 class LinkPrepared(Message):
     """The form's fields completed from the order the call duplicates, read in a worker."""
 
@@ -129,6 +161,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         Binding("alt+d", "link_duplicate", "并单", id="link_duplicate", priority=True),
         Binding("alt+u", "unmerge", "撤销并单", id="unmerge", priority=True),
         Binding("alt+k", "kb_panel", "知识库", id="kb_panel", priority=True),
+        Binding("alt+m", "message_queue", "留言", id="message_queue", priority=True),  # issue 14
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -136,6 +169,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.saved_number: str | None = None
         self._linked_number: str | None = None  # the last call linked as a duplicate (for Alt+U)
         self.kb_article = ""
+        self.channel_message: dict | None = None  # the written message this form was filled from (issue 14)
         self.call_time = ""
         self._draft_timer: Timer | None = None
         self.draft_fields: dict | None = None  # the form as of the last change
@@ -153,6 +187,11 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 with Vertical(id="order-banner"):
                     yield Static("", id="order-banner-label")
                     yield Digits("", id="order-number")
+                with Horizontal(classes="row"):  # issue 14: the channel the matter came by
+                    yield Label("受理渠道", classes="field-label")
+                    yield Picker(channel_source(shipped_channels), placeholder="如 dh 电话、dx 短信", id="channel",
+                                 show_all_on_focus=True)
+                yield Static("", id="channel-error", classes="field-error")
                 with Horizontal(classes="row"):
                     yield Label("来电人", classes="field-label")
                     yield OneLineInput(placeholder="姓名或姓", id="caller_name", max_length=20, compact=True)
@@ -241,6 +280,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self._show_disposition()
         if draft and not is_blank(draft, DEFAULTS):
             self.app.notify("已恢复上次未保存的受理内容", markup=False)
+        self.set_interval(CTI_POLL, self._poll_calls)  # issue 14: the telephone system's screen pop
 
     # -- reading and writing the form ------------------------------------------------------
 
@@ -253,6 +293,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         title = q("#caller_title", RadioSet).pressed_button
         disposition = q("#disposition", RadioSet).pressed_button
         return {
+            "channel": q("#channel", Picker).value or PHONE,
             "caller_name": q("#caller_name", Input).value,
             "caller_title": TITLE_IDS.get(title.id, "") if title else "",
             "phone": q("#phone", Input).value,
@@ -273,10 +314,13 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             "_call_time": self.call_time,
             "_phrasing_warnings": list(self.phrasing_warnings),
             "_call_log": self.panel.recorder.entries(),  # screens/widgets/call_recorder.py
+            **message_fields(self.channel_message),
         }
 
     def fill(self, f: dict) -> None:
         q = self.query_one
+        channel = f.get("channel") or PHONE
+        q("#channel", Picker).choose(Choice(channel, channel))
         q("#caller_name", Input).value = field(f.get("caller_name"))
         title_id = next((i for i, t in TITLE_IDS.items() if t == f.get("caller_title")), None)
         set_pressed(q("#caller_title", RadioSet), title_id)  # none pressed: the highlight on 先生
@@ -298,6 +342,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         q("#reason", Input).value = field(f.get("reason"))
         q("#answer", Input).value = field(f.get("answer"))
         self.kb_article = f.get("kb_article") or ""
+        self.channel_message = message_of(f)
         q("#kb-article", Static).update(content(f"知识库条目：{self.kb_article}" if self.kb_article else ""))
         self._show_disposition(disposition)
 
@@ -308,6 +353,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.query_one("#order-banner").remove_class("-shown")
         if fill:  # a fresh form needs no filling (start-up cost)
             self.fill(draft or {})
+        else:
+            self.query_one("#channel", Picker).choose(Choice(PHONE, PHONE))  # an intake seat answers calls
         self.call_time = (draft or {}).get("_call_time") or self.app.wallclock().isoformat(timespec="seconds")
         recovered = bool((draft or {}).get("_call_time"))  # the call began before a crash or a sign-out
         self.query_one("#call_time", Static).update(content(self.call_time.replace("T", " ")
@@ -563,6 +610,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def order_saved(self, number: str, how: OrderRecorded) -> None:
         self.saved_number = number
+        if self.channel_message is not None:  # the sender follows it by this number now (issue 14)
+            self.message_ordered(self.channel_message["token"], number)
+            self.channel_message = None
         if self.drafts is not None:
             self.drafts.clear()
         label = f"受理编号 {number}"
@@ -578,6 +628,113 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         banner.scroll_visible()
         self.panel.show("closing")
         self.app.notify(f"已保存，受理编号 {number}", markup=False)
+
+    # -- the telephone system's screen pop (issue 14) -------------------------------------------
+
+    def _poll_calls(self) -> None:
+        if self.app.store is not None and getattr(self, "_cti_on", None) is not False:
+            self.poll_calls()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cti")
+    def poll_calls(self) -> None:
+        from console.sync.calls import CallWatch, connected
+        from console.sync.client import SyncError
+
+        store = self.app.store
+        if getattr(self, "_cti_on", None) is None:
+            self._cti_on = connected(store)
+            self.call_watch = CallWatch()
+            if not self._cti_on:
+                return
+        try:
+            with self._centre() as client:
+                calls = client.cti_calls(self.call_watch.since)["calls"]
+        except SyncError as exc:  # offline or refused: the next poll tries again
+            log("cti").warning("calls not read from the centre: %s", exc)
+            return
+        live = self.call_watch.take(store, calls, self.app.actor.operator)
+        if live:
+            self.post_message(CallsSeen(live))
+
+    @on(CallsSeen)
+    def _calls_seen(self, message: CallsSeen) -> None:
+        for call in message.calls:
+            first = call["call_id"] not in self.call_watch.popped
+            if first:
+                self.call_watch.popped.add(call["call_id"])
+                self.pop_call(call)
+            elif call["call_id"] == getattr(self, "popped_call", None) and call["answered_at"]:
+                self._time_call(call["answered_at"])
+
+    def pop_call(self, call: dict) -> None:
+        """A call ringing here: a blank form takes it (number, caller history, the call's own
+        time); a form in use is left as it is and the agent is told."""
+        number = call["caller"]
+        if not (self.saved_number or is_blank(self.fields(), DEFAULTS)):
+            self.app.notify(f"新来电 {number}：保存当前工单后按 {bound_key(self.app, 'new_call', 'f8')} 受理",
+                            markup=False, timeout=10)
+            return
+        self.new_call()
+        self.popped_call = call["call_id"]
+        self.query_one("#phone", Input).value = field(number)  # the caller history (R-11) follows the number
+        self._time_call(call["answered_at"] or call["offered_at"])
+        self.app.notify(f"来电 {number}（{'已接通' if call['answered_at'] else '振铃中'}）", markup=False)
+
+    def _time_call(self, at: str) -> None:
+        """The call time and the call timer from the telephone system's time, not the form's."""
+        from datetime import datetime
+
+        self.call_time = at
+        self.query_one("#call_time", Static).update(content(at.replace("T", " ")))
+        elapsed = max(0.0, (self.app.wallclock() - datetime.fromisoformat(at)).total_seconds())
+        self.panel.call_started = self.panel.clock() - elapsed
+        self.panel.refresh_panel()
+
+    # -- the message queue (issue 14) ---------------------------------------------------------
+
+    def action_message_queue(self) -> None:
+        if self.app.store is None:
+            self.app.notify("存储尚未就绪", markup=False)
+            return
+        from screens.message_queue import MessageQueue
+
+        if self.saved_number:  # the last order is saved: a message starts a new one
+            self.new_call()
+        elif not is_blank(self.fields(), DEFAULTS):  # never write a message over what was typed
+            self.app.notify(f"当前受理内容尚未保存：保存或按 {bound_key(self.app, 'new_call', 'f8')} 清空后再领取留言",
+                            markup=False)
+            return
+        self.app.push_screen(MessageQueue(self._centre, self.app.actor.operator, self.app.actor.role,
+                                          self.app.wallclock), self._message_taken)
+
+    def _centre(self):
+        from contextlib import closing
+
+        from console.sync.session import client_for
+
+        return closing(client_for(self.app.store))
+
+    def _message_taken(self, m: dict | None) -> None:
+        """The claimed message fills the (blank) form: its channel, text, sender and address."""
+        if not m:
+            return
+        f = {"channel": m["channel"], "description": m["text"],
+             "phone": m.get("sender_phone") or "", "address": m.get("address") or "",
+             "caller_name": m.get("sender_name") or "",
+             **message_fields({"token": m["token"], "message_id": m["message_id"], "text": m["text"]})}
+        self.fill(f)
+        self.app.notify(f"已领取{m['channel']}留言，请补全后保存（F5）", markup=False)
+
+    @work(thread=True, exit_on_error=False, group="message")
+    def release_message(self, token: str) -> None:
+        """Back to the queue for any agent (issue 14)."""
+        with self._centre() as client:
+            client.release_message(token, self.app.actor.operator)
+
+    @work(thread=True, exit_on_error=False, group="message")
+    def message_ordered(self, token: str, number: str) -> None:
+        with self._centre() as client:
+            client.message_ordered(token, self.app.actor.operator, number)
 
     def lookup_history_again(self) -> None:
         key, self._history_key = self._history_key, ""
@@ -645,6 +802,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def new_call(self) -> None:
         """A new call starts from the preset form: nothing of the last caller's carries over."""
+        if self.channel_message is not None and not self.saved_number:  # a message taken, no order made of it
+            self.release_message(self.channel_message["token"])
+            self.channel_message = None
         if self.drafts is not None:
             self.drafts.clear()
         self.kb_article = ""

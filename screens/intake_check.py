@@ -4,9 +4,10 @@ one intake check (console.domain.intake), which decide() applies too. No Textual
 
 from __future__ import annotations
 
+from console.domain.channels import PHONE
 from console.domain.intake import FORM_ORDER, intake_problems
 from console.domain.kinds import DISPOSITION_LABELS, Kind
-from console.domain.payloads import PayloadError, parse_payload
+from console.domain.payloads import PayloadError, parse_payload, versioned
 from console.domain.phone import PhoneError, normalise_phone
 from console.domain.settings import DEFAULT_NATURES
 
@@ -19,7 +20,8 @@ FIELD_OF_CODE = {**{name: name for name in FORM_ORDER}, "content_path": "content
 __all__ = ["DISPOSITIONS", "DISPOSITION_LABELS", "FIELD_OF_CODE", "FORM_ORDER", "check", "payload"]
 
 
-def check(f: dict, natures: tuple[str, ...] = DEFAULT_NATURES, valid_content_path=None) -> list[tuple[str, str]]:
+def check(f: dict, natures: tuple[str, ...] = DEFAULT_NATURES, valid_content_path=None,
+          channels: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """(field, message) pairs in form order; empty when the order may be recorded."""
     try:
         created = parse_payload(Kind.CREATED, payload(f))
@@ -27,13 +29,14 @@ def check(f: dict, natures: tuple[str, ...] = DEFAULT_NATURES, valid_content_pat
         return [("disposition", exc.reason)]
     if not f.get("disposition"):
         return [("disposition", "请选择处置方式")]
-    return intake_problems(created, natures, valid_content_path)
+    return intake_problems(created, natures, valid_content_path, channels)
 
 
 def payload(f: dict, call_time: str = "", trainee_no: str = "") -> dict:
     """The `created` payload from the form's values (only what the disposition uses)."""
     disposition = f.get("disposition") or "transfer"
     p = {
+        "channel": f.get("channel") or PHONE,
         "caller_name": (f.get("caller_name") or "").strip(),
         "caller_title": f.get("caller_title") or "",
         "phone": _normal_phone(f.get("phone") or ""),
@@ -45,6 +48,10 @@ def payload(f: dict, call_time: str = "", trainee_no: str = "") -> dict:
         "confidential": bool(f.get("confidential")),
         "disposition": disposition,
     }
+    if f.get("channel_message_id"):
+        p["channel_message_id"] = str(f["channel_message_id"])
+    if f.get("channel_text"):
+        p["channel_text"] = str(f["channel_text"])
     if f.get("nature"):
         p["nature"] = f["nature"]
     if f.get("content_path"):
@@ -63,7 +70,7 @@ def payload(f: dict, call_time: str = "", trainee_no: str = "") -> dict:
         p["answer"] = (f.get("answer") or "").strip()
         if f.get("kb_article"):
             p["kb_article"] = str(f["kb_article"])
-    return p
+    return versioned(Kind.CREATED, p)
 
 
 def _normal_phone(raw: str) -> str:

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 
+from console.centre import channels_api, cti_api, open311
 from console.centre.body_limit import BodyLimit
 from console.centre.model import Forbidden
 from console.centre.service import Centre, CentreError, SeatInfo
@@ -180,7 +181,7 @@ def create_app(centre: Centre, docs: bool = False) -> FastAPI:
     @app.get("/v1/unit/orders")
     def unit_orders(status: str | None = None, seat: SeatInfo = Depends(seat_of)):
         if not seat.unit:
-            raise CentreError(f"{seat.seat} is not a unit token")
+            raise Forbidden(f"{seat.seat} is not a unit token")  # 403: a token of another kind
         return {"unit": seat.unit, "orders": centre.unit_orders(seat.unit, status)}
 
     @app.post("/v1/unit/orders/{number}/reply")
@@ -200,6 +201,9 @@ def create_app(centre: Centre, docs: bool = False) -> FastAPI:
     def reference(after: int = Query(0, ge=0), seat: SeatInfo = Depends(seat_of)):
         return centre.reference(after, seat)
 
+    app.include_router(channels_api.router(centre))  # issue 14: message gateways
+    app.include_router(open311.router(centre))  # issue 14: Open311 GeoReport v2
+    app.include_router(cti_api.router(centre))  # issue 14: the telephone system
     return app
 
 

@@ -164,6 +164,9 @@ def create_all(engine: Engine) -> None:
 
     with engine.begin() as conn:
         metadata.create_all(conn)
+        from console.centre.client_tables import create_client_tables  # issue 14: gateways, CTI, Open311
+
+        create_client_tables(conn)
         if "short_initials" not in {c["name"] for c in inspect(conn).get_columns("c_units")}:
             from console.pinyin import initials
 

@@ -39,6 +39,12 @@ class NotFound(CentreError):
     status = 404
 
 
+class Conflict(CentreError):
+    """Someone else holds it, or it is finished (a channel message another agent took)."""
+
+    status = 409
+
+
 class Refused(CentreError):
     """A unit's action that decide() refused (units call the API directly: nothing is queued)."""
 
@@ -50,6 +56,18 @@ class SeatInfo:
     seat: str
     roles: frozenset[str]
     unit: str | None
+
+
+# The centre's outside clients (issue 14), each with its own token and its own endpoints: a
+# message gateway (/v1/channels), a telephone system (/v1/cti), an Open311 client (/open311/v2).
+CLIENT_KINDS = ("gateway", "cti", "open311")
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    name: str
+    kind: str
+    channel: str = ""  # an Open311 client's requests arrive on this channel
 
 
 @dataclass

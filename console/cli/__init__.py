@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "console.cli.stats_cmd",
     "console.cli.qa_cmd",
     "console.cli.audit_cmd",
+    "console.cli.channels_cmd",
+    "console.cli.cti_cmd",
 ]
 
 

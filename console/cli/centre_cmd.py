@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from console.cli import centre_clients_cmd
 from console.cli.common import add_data_dir, echo, number_in, print_json
 from console.cli.errors import CliError
 
@@ -62,6 +63,7 @@ def register(sub) -> None:
     p = with_db(cmds.add_parser("seats", help="list enrolled seats"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_seats)
+    centre_clients_cmd.register(cmds, with_db)  # issue 14: gateways, telephone systems, Open311 clients
 
     p = with_db(cmds.add_parser("publish-kb", help="publish KB articles (and announcements) to every seat"))
     p.add_argument("file", metavar="FILE", nargs="?", help="articles, .jsonl or .csv (see hotline kb import)")

@@ -1,10 +1,10 @@
-"""`hotline orders list|show`: read the store's orders."""
+"""`hotline orders list|show|print`: read the store's orders (`import`: console/cli/orders_import_cmd.py)."""
 
 from __future__ import annotations
 
 import json
 
-from console.cli import review_cmd
+from console.cli import orders_import_cmd, review_cmd
 from console.cli.common import add_data_dir, echo, print_json
 from console.cli.errors import CliError
 from console.domain.order import STATUS_LABELS, Status
@@ -36,6 +36,7 @@ def register(sub) -> None:
     add_data_dir(p)
     p.set_defaults(func=cmd_print)
     review_cmd.register(osub)  # reviews, review: 审核反馈真实性
+    orders_import_cmd.register(osub)  # `orders import`: history from another system (issue 14)
 
 
 def _open(args):

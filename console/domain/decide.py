@@ -14,6 +14,7 @@ from typing import Any
 from console.domain import payloads as pl
 from console.domain.calendar import WorkCalendar
 from console.domain.deadlines import Deadline, extended_due, unit_due
+from console.domain.history import import_problems
 from console.domain.intake import COMPLEXITIES, intake_problems, value_problems
 from console.domain.kinds import AMENDABLE, AWAITING_DISPATCH, STATUS_LABELS, TERMINAL, Kind, Status
 from console.domain.limits import envelope_problem, payload_problem
@@ -61,6 +62,7 @@ ALLOWED_ROLES: dict[str, frozenset[Role]] = {
     Kind.NOTE: frozenset({A, D, L, C, S, U}),
     Kind.REVEALED: frozenset({D, L, C, S}),
     Kind.CLOSED: frozenset({L, S}),
+    Kind.IMPORTED: frozenset({L, SYS}),  # `hotline orders import`: history, not an intake
 }
 
 
@@ -90,6 +92,7 @@ class Context:
     unit_codes: frozenset[str] | None = None  # known undertaking units
     valid_content_path: Callable[[list[str]], bool] | None = None  # the taxonomy's check
     lease_fence: Callable[[str], int | None] | None = None  # at the centre: an order's current lease fence
+    channels: tuple[str, ...] | None = None  # the configured order channels (None: any name within its limit)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -112,6 +115,12 @@ def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | 
         if state is not None:
             return reject("exists", f"工单 {state.number} 已存在")
         return _decide_created(event.payload, ctx)
+    if kind == Kind.IMPORTED:
+        if state is not None:
+            return reject("exists", f"工单 {state.number} 已存在")
+        problems = import_problems(event.payload, event.at, ctx.rules.natures, ctx.channels,
+                                   ctx.valid_content_path, ctx.unit_codes)
+        return reject(*problems[0]) if problems else ACCEPT
     if state is None:
         return reject("no_order", f"工单 {event.order} 不存在")
     handler = _HANDLERS[kind]
@@ -122,7 +131,7 @@ def decide(state: OrderState | None, event: Event, actor: Actor, ctx: Context | 
 
 
 def _decide_created(p: pl.Created, ctx: Context) -> Decision:
-    problems = intake_problems(p, ctx.rules.natures, ctx.valid_content_path)
+    problems = intake_problems(p, ctx.rules.natures, ctx.valid_content_path, ctx.channels)
     if problems:
         name, message = problems[0]
         return reject(name, message)

@@ -225,8 +225,9 @@ def compute(histories: Iterable[tuple[str, list[Event]]], calendar: WorkCalendar
             elif kind == Kind.REWORK and _in(at, start, end) and unit in (None, state.lead_unit):
                 figures["M-10"].numerator += 1
                 figures["M-10"].missed.append(number)
+            closed_when = state.closed_at if kind == Kind.IMPORTED else at  # history: when it closed there
             if (before is None or before.status != Status.CLOSED) and state.status == Status.CLOSED \
-                    and state.replied_at is not None and _in(at, start, end) and state.lead_unit:
+                    and state.replied_at is not None and _in(closed_when, start, end) and state.lead_unit:
                 month(state.lead_unit).closed += 1
         if state is None:
             continue

@@ -7,9 +7,10 @@ from `hotline events apply` or another seat meets exactly what the form asks for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
+from console.domain.channels import channel_problem
 from console.domain.kinds import DISPOSITION_LABELS, NEEDS_CALLER, Disposition
 from console.domain.payloads import Created
 from console.domain.phone import PhoneError, normalise_phone
@@ -19,7 +20,7 @@ from console.domain.review import MIN_DESCRIPTION_CHARS, TITLES
 COMPLEXITIES = ("general", "complex")
 
 # The form's fields in the order it shows them: problems are listed, and focused, in this order.
-FORM_ORDER = ("caller_name", "caller_title", "phone", "address", "description", "nature", "content",
+FORM_ORDER = ("channel", "caller_name", "caller_title", "phone", "address", "description", "nature", "content",
               "reply_method", "disposition", "reason", "answer", "call_time", "complexity")
 
 Problem = tuple[str, str]  # (form field, message in Chinese)
@@ -54,9 +55,14 @@ def value_problems(given: Mapping[str, object], natures: Sequence[str],
 
 
 def intake_problems(p: Created, natures: Sequence[str],
-                    valid_content_path: Callable[[list[str]], bool] | None = None) -> list[Problem]:
-    """Every problem of a new order, in form order (empty = it may be recorded)."""
+                    valid_content_path: Callable[[list[str]], bool] | None = None,
+                    channels: Iterable[str] | None = None) -> list[Problem]:
+    """Every problem of a new order, in form order (empty = it may be recorded). `channels`: the
+    configured channel names (None: not checked against a list)."""
     errors: dict[str, str] = {}
+    bad_channel = channel_problem(p.channel, p.channel_message_id, channels)
+    if bad_channel:
+        errors[bad_channel[0]] = bad_channel[1]
     try:
         disposition: Disposition | None = Disposition(p.disposition)
     except ValueError:

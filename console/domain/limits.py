@@ -9,6 +9,7 @@ surrogate (it cannot be written as UTF-8) or any other control character.
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
@@ -29,13 +30,15 @@ PAYLOAD_MAX_NODES = 1_000
 
 FREE_TEXT: dict[str, int] = {  # multi-line fields
     "description": 4000, "answer": 4000, "reply": 4000, "notes": 4000, "text": 4000,
-    "reason": 2000, "note": 2000, "summary": 2000, "instruction": 2000, "words": 2000,
+    "channel_text": 4000, "reason": 2000, "note": 2000, "summary": 2000, "instruction": 2000, "words": 2000,
 }
 LINE_TEXT: dict[str, int] = {  # one-line fields; any other text field gets LINE_DEFAULT
     "caller_name": 40, "caller_title": 8, "phone": 40, "address": 200, "nature": 20, "reply_method": 20,
     "disposition": 20, "complexity": 16, "call_time": STAMP_MAX, "kb_article": 64, "trainee_no": 8,
     "unit": UNIT_MAX, "lead_unit": UNIT_MAX, "notice_no": 64, "number": 40, "target": ORDER_MAX,
-    "department": 100, "outcome": 20, "result": 20, "ground": 20,
+    "department": 100, "outcome": 20, "result": 20, "ground": 20, "channel": 20, "channel_message_id": 64,
+    "original_id": 48, "taken_at": STAMP_MAX, "replied_at": STAMP_MAX, "closed_at": STAMP_MAX, "title": 200,
+    "source": 200,
 }
 LINE_DEFAULT = 200
 LIST_ITEMS: dict[str, tuple[int, int]] = {  # list field -> (most items, longest item text)
@@ -44,16 +47,24 @@ LIST_ITEMS: dict[str, tuple[int, int]] = {  # list field -> (most items, longest
 }
 LIST_DEFAULT = (20, LINE_DEFAULT)
 ATTEMPT_KEYS = 8  # keys of one three-way attempt record
-INT_RANGE: dict[str, tuple[int, int]] = {"days": (0, 365), "fence": (0, 2**62), "limit_days": (0, 120)}
+INT_RANGE: dict[str, tuple[int, int]] = {"transfers": (0, 100), "days": (0, 365), "fence": (0, 2**62), "limit_days": (0, 120)}
 INT_DEFAULT = (-(2**31), 2**31 - 1)
 
 Problem = tuple[str, str]  # (code, reason in Chinese)
+
+# Unicode's Cc (U+0000-001F, U+007F-009F) and Cs (lone surrogates) as character classes: a text
+# holding none of them is passed in one regex scan, not a category lookup per character (long
+# complaint texts at import time, issue 14).
+_CC_OR_CS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NUL_OR_CS = re.compile("[\x00\ud800-\udfff]")
 
 
 def text_problem(name: str, value: str, limit: int, multiline: bool = False) -> Problem | None:
     """A text over its limit, or holding a character no store can keep as it is."""
     if len(value) > limit:
         return "too_long", f"字段 {name} 过长（{len(value)} 字，最多 {limit} 字）"
+    if _CC_OR_CS.search(value) is None:
+        return None
     for ch in value:
         if ch in "\n\t" and multiline:
             continue
@@ -85,7 +96,7 @@ def raw_problem(data: Mapping[str, Any]) -> Problem | None:
             stack.extend((item, depth + 1) for item in value)
         elif isinstance(value, str):
             chars += len(value)
-            if any(unicodedata.category(ch) == "Cs" or ch == "\x00" for ch in value):
+            if _NUL_OR_CS.search(value) is not None:
                 return "bad_char", "事件内容含有无法保存的字符"
         else:
             chars += 8

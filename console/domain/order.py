@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from console.domain import payloads as pl
+from console.domain.channels import PHONE
 from console.domain.kinds import (  # noqa: F401  (the names the rules speak in, re-exported)
     AMENDABLE,
     AWAITING_DISPATCH,
@@ -62,6 +63,11 @@ class OrderState:
     seat: str = ""
     intake_operator: str = ""
     call_time: datetime | None = None
+    channel: str = PHONE  # console/domain/channels.py; a state stored before channels was a phone order
+    channel_message_id: str = ""  # a written channel's original message id and text
+    channel_text: str = ""
+    original_id: str = ""  # an imported order's id in the system it came from ("": taken here)
+    imported_at: datetime | None = None  # when it was imported: what happened before ran elsewhere
     caller_name: str = ""
     caller_title: str = ""
     phone: str = ""
@@ -156,6 +162,33 @@ def _dispatch(state: OrderState, p: pl.Dispatched, at: datetime, actor: Actor,
     _unit_done(state, at)
 
 
+def _imported(event: Event) -> OrderState:
+    """A historical order as its record says: closed, replied (awaiting callback), with its unit, or
+    waiting for dispatch (console/domain/history.py checked it)."""
+    from console.domain.history import history_time
+
+    p: pl.Imported = event.payload
+    taken = history_time(p.taken_at)
+    s = OrderState(number=event.order, status=Status.PENDING_DISPATCH, created_at=taken, call_time=taken)
+    s.seat, s.intake_operator = event.actor.seat, event.actor.operator
+    s.channel, s.original_id, s.imported_at = p.channel, p.original_id, event.at
+    s.caller_name, s.caller_title, s.phone, s.address = p.caller_name, p.caller_title, p.phone, p.address
+    s.description = f"{p.title}：{p.description}" if p.title and p.title not in p.description else p.description
+    s.nature, s.content_path, s.confidential = p.nature, list(p.content_path), p.confidential
+    s.disposition, s.lead_unit, s.dispatch_count = Disposition.TRANSFER, p.unit, p.transfers
+    if p.reply:
+        s.reply = p.reply
+        s.replied_at = history_time(p.replied_at) if p.replied_at else None
+        s.status = Status.REPLIED
+    elif p.unit:
+        s.status = Status.DISPATCHED
+    if p.closed:
+        s.status, s.close_reason = Status.CLOSED, "历史工单，原系统已办结"
+        s.closed_at = history_time(p.closed_at) if p.closed_at else (s.replied_at or taken)
+    s.updated_at, s.event_count = event.at, 1
+    return s
+
+
 def _created(event: Event) -> OrderState:
     p: pl.Created = event.payload
     at = event.at
@@ -166,6 +199,7 @@ def _created(event: Event) -> OrderState:
     for key in ORDER_FIELDS:
         setattr(s, key, copy.copy(getattr(p, key)))
     s.disposition = p.disposition
+    s.channel, s.channel_message_id, s.channel_text = p.channel, p.channel_message_id, p.channel_text
     s.phrasing_warnings = list(p.phrasing_warnings)
     d = s.disposition
     if d == Disposition.NOT_ACCEPTED:
@@ -223,6 +257,8 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
     rules = rules or DEFAULT_RULES
     if event.kind == Kind.CREATED:
         return _created(event)
+    if event.kind == Kind.IMPORTED:
+        return _imported(event)
     if state is None:
         raise ValueError(f"{event.kind} of order {event.order} before its created event")
     p: Any = event.payload

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from console.domain.channels import PHONE
 from console.domain.kinds import Kind
 from console.domain.limits import raw_problem
 
@@ -30,6 +31,11 @@ class PayloadError(ValueError):
 @dataclass(frozen=True)
 class Created:
     disposition: str
+    # v2: the channel it came by (console/domain/channels.py), and for a written channel the
+    # original message's id and text; a v1 payload is read as a phone call (its upcaster)
+    channel: str
+    channel_message_id: str = ""
+    channel_text: str = ""
     caller_name: str = ""
     caller_title: str = ""
     phone: str = ""
@@ -242,11 +248,39 @@ class Closed:
     reason: str
 
 
+@dataclass(frozen=True)
+class Imported:
+    """A historical order as the system it came from recorded it (`hotline orders import`): the
+    first event of its order, whose number is the original id (or mapped). Times are ISO 8601 China
+    wall time; `closed` False leaves it open with the status its record implies."""
+
+    original_id: str
+    taken_at: str
+    channel: str
+    description: str
+    title: str = ""
+    nature: str = ""
+    content_path: list[str] = field(default_factory=list)
+    address: str = ""
+    caller_name: str = ""
+    caller_title: str = ""
+    phone: str = ""
+    anonymous: bool = False  # history may hold callers who gave no name or number
+    confidential: bool = False
+    unit: str = ""  # the lead unit's code in this console's directory
+    reply: str = ""
+    replied_at: str = ""
+    closed: bool = False
+    closed_at: str = ""
+    transfers: int = 0
+    source: str = ""  # the file it came from
+
+
 Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
     Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
     ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
-    UnitReplied, ReplyReviewed, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry, MergedInto,
-    Unmerged, Note, Revealed, Closed,
+    UnitReplied, ReplyReviewed, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry,
+    MergedInto, Unmerged, Note, Revealed, Closed, Imported,
 ]
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
@@ -277,6 +311,7 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
     Kind.NOTE: Note,
     Kind.REVEALED: Revealed,
     Kind.CLOSED: Closed,
+    Kind.IMPORTED: Imported,
 }
 
 # -- versions ---------------------------------------------------------------------------------
@@ -285,9 +320,19 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
 # every stored event, however old, is read as the current shape.
 
 VERSION_KEY = "v"
-PAYLOAD_VERSIONS: dict[str, int] = dict.fromkeys(PAYLOAD_TYPES, 1)
+PAYLOAD_VERSIONS: dict[str, int] = {**dict.fromkeys(PAYLOAD_TYPES, 1), Kind.CREATED: 2}
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
-UPCASTERS: dict[tuple[str, int], Upcaster] = {}  # (kind, from version) -> the next version's dict
+
+
+def _created_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """created v1 -> v2: before channels every order was taken on the phone (v2 must name its channel)."""
+    return {**data, "channel": PHONE}
+
+
+UPCASTERS: dict[tuple[str, int], Upcaster] = {  # (kind, from version) -> the next version's dict
+    (Kind.CREATED, 1): _created_v1,
+}
+
 
 # unit_replied v2 (issue 16): replies are reviewed before callback; a v1 reply was not.
 PAYLOAD_VERSIONS[Kind.UNIT_REPLIED] = 2

@@ -10,6 +10,9 @@ phone leaves the store.
 - A confidential caller's name and phone leave the intake seat only as keyed hashes
   (`for_centre`): the centre, other seats and every feed hold `h:` + 32 hex digits, enough for
   the caller-history lookup by phone on a seat that holds the hotline's key, and nothing more.
+- The public (Open311 clients, issue 14) never sees a caller's name or phone; of a confidential
+  caller's order it sees neither the address nor the text; in other orders' text every run of
+  seven or more digits (a phone, an ID card) is masked.
 """
 
 from __future__ import annotations
@@ -130,3 +133,20 @@ def for_centre(payload: Mapping[str, Any], confidential: bool, key: str) -> dict
     if isinstance(name, str) and name.strip() and not is_keyed(name):
         out[CallerField.NAME.value] = keyed_hash(key, "name:" + name.strip())
     return out
+
+
+# -- the public (Open311) ----------------------------------------------------------------------
+
+_DIGIT_RUN = re.compile(r"\d{7,}[Xx]?")
+
+
+def public_text(text: str) -> str:
+    """Free text as the public may see it: phone and ID-card-like digit runs masked."""
+    return _DIGIT_RUN.sub(lambda m: mask_phone(m.group()), text or "")
+
+
+def public_order(description: str, address: str, confidential: bool) -> tuple[str, str]:
+    """(description, address) of an order as the public may see them (R-02 for confidential callers)."""
+    if confidential:
+        return CONFIDENTIAL_TEXT, ""
+    return public_text(description), public_text(address)

@@ -32,7 +32,8 @@ class OrderDeadlines:
 
 def order_deadlines(state: OrderState, calendar: WorkCalendar, rules: Rules) -> OrderDeadlines:
     dispatch = None
-    if state.disposition not in _NO_DISPATCH or state.dispatch_count:
+    history = state.imported_at  # an imported order: its intake and its past ran elsewhere (issue 14)
+    if history is None and (state.disposition not in _NO_DISPATCH or state.dispatch_count):
         dispatch = dispatch_cutoff(state.created_at, rules.cutoff_mode)
     due = None
     if state.dispatched_at is not None:
@@ -40,6 +41,7 @@ def order_deadlines(state: OrderState, calendar: WorkCalendar, rules: Rules) -> 
         for days in state.extension_days:
             due = extended_due(due, days, calendar)
     callback = None
-    if state.callback_from is not None and state.status == Status.REPLIED:
+    if state.callback_from is not None and state.status == Status.REPLIED and (history is None
+                                                                                or state.callback_from >= history):
         callback = callback_due(state.callback_from, rules.callback_days)
     return OrderDeadlines(dispatch, due, callback)

@@ -34,8 +34,9 @@ def _v4_unit_short_initials(conn: Connection) -> None:
                          {"i": u.short_initials, "c": u.code, "s": u.short})
 
 
-def _v5_list_columns(conn: Connection) -> None:
-    """The desks' list columns (projection.list_columns), filled from each order's stored state."""
+def _list_columns(conn: Connection) -> None:
+    """The desks' list columns (projection.list_columns) that the table lacks, added, and all of
+    them filled from each order's stored state: v5 (the desks' lists), v8 (channel, imported)."""
     from console.store.projection import LIST_COLUMN_TYPES, list_columns
     from console.wire.state import state_from_json
 
@@ -73,9 +74,9 @@ def _v7_quality(conn: Connection) -> None:
 
 # The store's own steps; v2 (knowledge base, order index) and v3 (sync columns) are registered by
 # console.kb and console.sync as store components.
-CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials, 5: _v5_list_columns, 6: _v6_call_records,
-                               7: _v7_quality}
-LATEST = 7
+CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials, 5: _list_columns, 6: _v6_call_records,
+                               7: _v7_quality, 8: _list_columns}
+LATEST = 8
 
 
 def steps() -> dict[int, list[Step]]:

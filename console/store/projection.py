@@ -38,16 +38,19 @@ def list_columns(state: OrderState) -> dict:
         "callback_failures": state.callback_failures,
         "returned_reason": state.returned_reason,
         "supervision_reasons": json.dumps(state.supervision_reasons),
+        "channel": state.channel,  # v8
+        "imported": bool(state.original_id),  # v8: brought in by `hotline orders import`
     }
 
 
-LIST_COLUMN_TYPES = {  # SQLite declarations of list_columns, for the v5 migration
+LIST_COLUMN_TYPES = {  # SQLite declarations of list_columns, for the v5 and v8 migrations
     "ext_n": "INTEGER", "ext_days": "INTEGER", "ext_reason": "TEXT", "ext_at": "TEXT",
     "notice_missing": "BOOLEAN NOT NULL DEFAULT 0", "supervision_notices": "INTEGER NOT NULL DEFAULT 0",
     "returned_by": "TEXT", "return_reason": "TEXT", "returned_at": "TEXT",
     "returns": "INTEGER NOT NULL DEFAULT 0", "bounced": "BOOLEAN NOT NULL DEFAULT 0",
     "callback_failures": "INTEGER NOT NULL DEFAULT 0", "returned_reason": "TEXT NOT NULL DEFAULT ''",
     "supervision_reasons": "TEXT NOT NULL DEFAULT '[]'",
+    "channel": "TEXT NOT NULL DEFAULT '电话'", "imported": "BOOLEAN NOT NULL DEFAULT 0",
 }
 
 

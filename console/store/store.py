@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from console import clock, paths
+from console.domain.channels import Channels
 from console.domain.decide import Context, decide
 from console.domain.limits import order_number_problem
 from console.domain.order import Event, Kind, OrderState, PayloadError, apply, fold
@@ -249,7 +250,15 @@ class Store:
             lookup=lookup,
             unit_codes=self.unit_codes(),
             valid_content_path=self.taxonomy.is_valid_path,
+            channels=self.channels.names(),
         )
+
+    @property
+    def channels(self) -> Channels:
+        """The order channels the form offers and decide() checks (the shipped list)."""
+        from console.channels_source import shipped_channels
+
+        return shipped_channels()
 
     # -- the write path --------------------------------------------------------------------
 
@@ -285,6 +294,11 @@ class Store:
                 if number:
                     raise _Rejected(index, "新工单的编号由本坐席分配，不能指定", "number")
                 number = created = self._allocate_number(conn, seat, at)
+            elif new.kind == Kind.IMPORTED:  # a historical order keeps its number (or the mapped one)
+                bad = order_number_problem(number) or (None if number else ("number", "历史工单须有编号"))
+                if bad:
+                    raise _Rejected(index, bad[1], bad[0])
+                state = pending.get(number) or self._state(conn, number)
             else:
                 if number == NEW_ORDER:
                     if created is None:
@@ -314,8 +328,9 @@ class Store:
             upsert_order(conn, new_state, self.calendar, self.rules)
             for hook in order_written_hooks():  # the duplicate-search index (R-11), same transaction
                 hook(conn, new_state)
-            if new.kind in (Kind.CREATED, Kind.AMENDED) and new_state.phone:
-                self._touch_caller(conn, new_state, at, new.kind == Kind.CREATED)
+            if new.kind in (Kind.CREATED, Kind.AMENDED, Kind.IMPORTED) and new_state.phone:  # caller history
+                seen = new_state.created_at if new.kind == Kind.IMPORTED else at  # history: when it was taken
+                self._touch_caller(conn, new_state, seen, new.kind != Kind.AMENDED)
             result.orders.append(number)
             result.event_ids.append(event.id)
         self._set_meta(conn, "seat_seq", str(seat_seq))

@@ -134,13 +134,16 @@ def apply_remote(store, events: list[dict], head: int) -> int:
                               "WHERE id IN (SELECT value FROM json_each(:ids))"),
                          {"at": now, "ids": json.dumps([r["id"] for r in new_rows])})
             stored = len(new_rows)
-        texts = {r["order_no"] for r in new_rows if r["kind"] in (Kind.CREATED, Kind.AMENDED)}
+        texts = {r["order_no"] for r in new_rows if r["kind"] in _CALLER_KINDS}
         states = refold(store, conn, numbers, texts | (numbers - {r["order_no"] for r in new_rows}))
         fault_point("seat.pull.mid_write")  # events and projection written, cursor not yet
-        _touch_callers(store, conn, states, [r for r in new_rows if r["kind"] in (Kind.CREATED, Kind.AMENDED)])
+        _touch_callers(store, conn, states, [r for r in new_rows if r["kind"] in _CALLER_KINDS])
         store._set_meta(conn, "log_pos", str(log_pos))
         sync_state.put(conn, "pull_cursor", max(head, cursor))
     return stored
+
+
+_CALLER_KINDS = (Kind.CREATED, Kind.AMENDED, Kind.IMPORTED)  # the events that set an order's caller and text
 
 
 def _touch_callers(store, conn: Connection, states: dict, rows: list[dict]) -> None:
@@ -149,4 +152,5 @@ def _touch_callers(store, conn: Connection, states: dict, rows: list[dict]) -> N
     for r in rows:
         state = states.get(r["order_no"])
         if state is not None and state.phone:
-            store._touch_caller(conn, state, datetime.fromisoformat(r["at"]), r["kind"] == Kind.CREATED)
+            seen = state.created_at if r["kind"] == Kind.IMPORTED else datetime.fromisoformat(r["at"])
+            store._touch_caller(conn, state, seen, r["kind"] != Kind.AMENDED)

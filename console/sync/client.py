@@ -109,6 +109,26 @@ class CentreClient:
 
     # -- undertaking units -----------------------------------------------------------------
 
+    # the centre's queue of written messages (issue 14)
+    def messages(self) -> dict:
+        return self._call("GET", "/v1/messages")
+
+    def claim_message(self, token: str, operator: str) -> dict:
+        return self._call("POST", f"/v1/messages/{token}/claim", json={"operator": operator})
+
+    def release_message(self, token: str, operator: str) -> dict:
+        return self._call("POST", f"/v1/messages/{token}/release", json={"operator": operator})
+
+    def message_ordered(self, token: str, operator: str, order: str) -> dict:
+        return self._call("POST", f"/v1/messages/{token}/ordered", json={"operator": operator, "order": order})
+
+    def answer_message(self, token: str, operator: str, reply: str) -> dict:
+        return self._call("POST", f"/v1/messages/{token}/answer", json={"operator": operator, "reply": reply})
+
+    def cti_calls(self, since: str = "") -> dict:
+        """This seat's calls the telephone system reported, changed since `since` (issue 14)."""
+        return self._call("GET", "/v1/cti/calls", params={"since": since})
+
     def unit_orders(self, status: str | None = None) -> dict:
         return self._call("GET", "/v1/unit/orders", params={"status": status} if status else None)
 

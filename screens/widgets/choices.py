@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from console.domain.channels import Channels
 from console.domain.taxonomy import Taxonomy
 from console.domain.units import Unit, match_units
 from screens.widgets.picker import Choice
@@ -75,3 +76,13 @@ def phrase_source(keys: Sequence[str]) -> Callable[[str], list[Choice]]:
 
 def reply_method_source(query: str) -> list[Choice]:
     return [Choice(name, name, ini) for name, ini in REPLY_METHODS if _hit(query, name, ini)]
+
+
+def channel_source(channels: Callable[[], Channels]) -> Callable[[str], list[Choice]]:
+    """The configured order channels, matched by name or one of its aliases (dx, app, 110 …)."""
+    def source(query: str) -> list[Choice]:
+        q = query.strip().lower()
+        return [Choice(c.name, c.name, " ".join(c.aliases)) for c in channels().channels
+                if not q or q in c.name.lower() or any(a.lower().startswith(q) for a in c.aliases)]
+
+    return source

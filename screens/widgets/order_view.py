@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from console.domain.channels import PHONE
 from console.domain.kinds import CALLBACK_OUTCOME_LABELS, KIND_LABELS
 from screens.caller_view import caller_name
 from screens.safe import content, labelled
@@ -39,6 +40,7 @@ class OrderView(ModalScreen[str | None]):
                 for label, value in (
                     ("状态：", status_label(r)),
                     ("受理时间：", (r.get("created_at") or "").replace("T", " ")),
+                    ("受理渠道：", channel_label(r)),
                     ("来电人：", caller_name(self.app, r.get("caller_name") or "", r.get("caller_title") or "",
                                          bool(r.get("confidential")))),
                     ("地址：", r.get("address")),
@@ -65,6 +67,12 @@ class OrderView(ModalScreen[str | None]):
 
     def action_follow(self, what: str) -> None:
         self.dismiss(what)
+
+
+def channel_label(row: dict) -> str:
+    """The order's channel, and that it came from another system's history (issue 14)."""
+    channel = row.get("channel") or PHONE
+    return f"{channel}（历史导入）" if row.get("imported") else channel
 
 
 def _brief(payload) -> str:
