@@ -337,6 +337,16 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {  # (kind, from version) -> the ne
 # unit_replied v2 (issue 16): replies are reviewed before callback; a v1 reply was not.
 PAYLOAD_VERSIONS[Kind.UNIT_REPLIED] = 2
 UPCASTERS[(Kind.UNIT_REPLIED, 1)] = lambda d: {**d, "review": False}
+# Kinds whose current version is a rule of the moment they are recorded, stamped on whatever a
+# writer sends (a reply recorded now goes to review). Other kinds' versions describe the shape:
+# a payload without "v" (a created without a channel) is the older shape and is upcast as such.
+STAMPED_WHEN_RECORDED = frozenset({Kind.UNIT_REPLIED})
+
+
+def recorded_version(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload as the store records it now: stamped with the current version where that is a
+    rule of the moment (STAMPED_WHEN_RECORDED), otherwise as the writer shaped it."""
+    return versioned(kind, data) if kind in STAMPED_WHEN_RECORDED else dict(data)
 
 
 def versioned(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from console.domain.kinds import Kind
 from console.domain.order import OrderState
-from console.domain.payloads import versioned
+from console.domain.payloads import recorded_version
 from console.domain.settings import Rules
 
 
@@ -17,7 +17,7 @@ def recorded_payload(kind: str, state: OrderState | None, payload: Mapping[str, 
     """The payload as it is recorded: marked with its kind's current version (a unit reply is
     v2: reviewed before callback), and a (re)dispatch gets its R-26 time limit in working days
     (kept when the payload already names one)."""
-    out = versioned(kind, payload)
+    out = recorded_version(kind, payload)
     if kind in (Kind.DISPATCHED, Kind.REDISPATCHED) and state is not None and not out.get("limit_days"):
         complexity = out.get("complexity") or state.complexity
         if complexity in ("general", "complex"):  # anything else: decide() says why
