@@ -105,11 +105,11 @@ def _report(args, start: datetime, end: datetime, unit: str | None):
     """(report, partial, unit kinds): from the centre's log with `hotline centre stats`, else this
     seat's store."""
     if getattr(args, "from_centre", False):
+        from console.centre.rollups import current_report
         from console.cli.centre_cmd import open_centre
-        from console.domain.figures import compute
 
         centre = open_centre(args)
-        rep = compute(centre.histories(), centre.calendar, centre.rules, start, end, clock.now(), unit)
+        rep = current_report(centre, start, end, clock.now(), unit)
         rep.figures = dict(sorted(rep.figures.items()))
         return rep, False, centre.unit_kinds()
     from console.stats import report, unit_kinds
