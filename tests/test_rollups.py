@@ -1,6 +1,7 @@
 """The figures the centre keeps current as events arrive (console/centre/rollups.py) are the
 figures the domain's full fold gives (console/domain/figures.py, M-06..M-11 and the month per
-unit), on SQLite and PostgreSQL: over whole months, partial days, today, any unit."""
+unit), on SQLite and PostgreSQL: over whole months, partial days, today, any unit; a served
+centre keeps them current by itself."""
 
 from __future__ import annotations
 
@@ -53,10 +54,10 @@ def check_all(centre) -> int:
 
 
 @pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_rollups_kept_at_push_give_the_full_folds_figures(db_kind, tmp_path):
-    """M-06..M-11 and the unit month (docs/figures.md) from the rollups the push path keeps equal
-    the fold of every history, after half the demo's events and after all of them (orders
-    changing after their first facts), without a rebuild in between."""
+def test_rollups_caught_up_give_the_full_folds_figures(db_kind, tmp_path):
+    """M-06..M-11 and the unit month (docs/figures.md) from the rollups equal the fold of every
+    history, after half the demo's events and after all of them (orders changing after their
+    first facts: folded again, the day counts moved), without a rebuild in between."""
     store = Store.init(tmp_path / "seat", "S01")
     fill_demo(store, 240, seed=11, now=NOW)
     batch = pending_batch(store, limit=10**6)
@@ -71,7 +72,10 @@ def test_rollups_kept_at_push_give_the_full_folds_figures(db_kind, tmp_path):
                 out = centre.push(seat, part[i:i + 200])
                 assert all(r["status"] == "accepted" for r in out.results), \
                     [r["reason"] for r in out.results if r["status"] != "accepted"][:3]
-            assert rollups.is_current(centre.engine)
+            assert not rollups.is_current(centre.engine)
+            folded = rollups.catch_up(centre.engine, centre.calendar, centre.rules)
+            assert folded == len({e["order_no"] for e in part})
+            assert rollups.is_current(centre.engine) and rollups.catch_up(centre.engine, centre.calendar, centre.rules) == 0
             assert check_all(centre) == len(PERIODS) * len(NOWS) * 3
         full = compute(centre.histories(), centre.calendar, centre.rules, *PERIODS[0], NOW)
         assert full.figures["M-07"].denominator > 20 and full.figures["M-07"].missed and full.units
@@ -90,7 +94,7 @@ def test_a_rules_change_rebuilds_the_rollups_before_they_answer(tmp_path):
     seat = SeatInfo("S01", frozenset({r.value for r in SEAT_ROLES} | {Role.UNIT.value}), None)
     for i in range(0, len(batch), 200):
         centre.push(seat, batch[i:i + 200])
-    before = rollups.report(centre.engine, *PERIODS[0], NOW).figures["M-11"]
+    before = rollups.current_report(centre, *PERIODS[0], NOW).figures["M-11"]
     published = dict(centre.published_rules() or {})
     published["callback_days"] = 1
     centre.publish_rules(published)
@@ -102,3 +106,30 @@ def test_a_rules_change_rebuilds_the_rollups_before_they_answer(tmp_path):
     assert rollups.is_current(centre.engine)
     assert (after.figures["M-11"].numerator, after.figures["M-11"].denominator) != \
         (before.numerator, before.denominator)
+
+
+def test_a_served_centre_keeps_its_rollups_current_as_seats_push(tmp_path):
+    """`hotline centre serve`'s worker folds each push into the rollups by itself: after a seat's
+    sync, with no report asking, they reach the log's head and count what the full fold counts
+    (M-06..M-11)."""
+    import time
+
+    from sync_support import CentreThread, client, connect
+
+    from console.sync.session import sync_once
+
+    centre = new_centre(str(tmp_path / "centre.db"))
+    with CentreThread(centre) as server:
+        store = Store.init(tmp_path / "seat", "S01")
+        fill_demo(store, 80, seed=5, now=NOW)
+        connect(store, centre, server.url)
+        pushed = sync_once(store, client(store))  # the demo's unit events are refused: the seat has no unit role
+        assert pushed.accepted > 100
+        store.close()
+        deadline = time.monotonic() + 20
+        while not rollups.is_current(centre.engine) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert rollups.is_current(centre.engine)
+        same(rollups.report(centre.engine, *PERIODS[0], NOW, with_orders=True),
+             compute(centre.histories(), centre.calendar, centre.rules, *PERIODS[0], NOW))
+    centre.engine.dispose()

@@ -2,23 +2,30 @@
 orders answers in under a second).
 
 What an order contributes is the domain's `order_facts` (console/domain/figures.py), computed
-again for each order a write touches, in the writing transaction, and stored:
+again for each order whose events arrived since the last catch-up, and stored:
   - c_figure_facts: every fact of every order (replaced whole when the order changes);
   - c_figure_days: the facts counted per day, name, unit, hit and pending (kept by deltas).
 A period is answered from the day counts for its whole days and from the facts for its partial
 days and for today (where a pending case counts only once its deadline has passed); the missed
 orders are listed from the facts. `tally` turns both into the same Report that `compute` gives.
 
+`catch_up` folds the orders of the log rows after its watermark (c_figure_basis "seq"): the log's
+seq is allocated under a lock and committed in order (db.py), so every row at or below the highest
+seq a reader sees is visible to it and none is skipped. The push path pays nothing: `RollupWorker`
+(started by `hotline centre serve`) catches up in its own transaction when a push commits, and a
+report catches up first, so it always counts the whole log.
+
 The facts depend on the rule parameters and the calendar: the basis they were built from is kept
-in c_figure_basis, and a report over a different basis rebuilds them first (`rebuild`).
+in c_figure_basis, and a catch-up over a different basis rebuilds them all.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -38,6 +45,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -46,6 +54,7 @@ from console.domain.calendar import WorkCalendar
 from console.domain.figures import Fact, Report, order_facts, tally
 from console.domain.order import Event
 from console.domain.settings import Rules
+from console.log import log
 from console.wire.events import by_order
 
 facts = Table(
@@ -70,22 +79,24 @@ days = Table(
     Column("n", BigInteger, nullable=False),
 )
 
-basis_table = Table(
+marks = Table(
     "c_figure_basis", db.metadata,
-    Column("name", String(16), primary_key=True),  # "basis"
+    Column("name", String(16), primary_key=True),  # basis: what the facts were built over; seq: folded up to
     Column("value", String(200), nullable=False),
 )
 
-TABLES = (facts, days, basis_table)
+TABLES = (facts, days, marks)
 _ready: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines whose rollup tables are known to exist
 DayKey = tuple[date, str, str, bool, bool]
 
 
-def ensure(conn: Connection) -> None:
-    """Create the rollup tables in a centre made before they existed (once per engine)."""
-    if conn.engine not in _ready:
-        db.metadata.create_all(conn, tables=list(TABLES), checkfirst=True)
-        _ready.add(conn.engine)
+def ensure(engine: Engine) -> None:
+    """Create the rollup tables in a centre made before they existed (once per engine, in a
+    transaction of its own, before any that reads them)."""
+    if engine not in _ready:
+        with engine.begin() as conn:
+            db.metadata.create_all(conn, tables=list(TABLES), checkfirst=True)
+        _ready.add(engine)
 
 
 def basis(conn: Connection) -> str:
@@ -95,19 +106,50 @@ def basis(conn: Connection) -> str:
     return json.dumps({"rules": rows.get("rules"), "calendar": rows.get("calendar")}, sort_keys=True)
 
 
-def refresh(conn: Connection, numbers: Iterable[str], calendar: WorkCalendar, rules: Rules) -> None:
-    """The push path's one call: recompute the facts of the orders this transaction changed, after
-    their events are in c_events and before it commits."""
+def catch_up(engine: Engine, calendar: WorkCalendar, rules: Rules) -> int:
+    """Fold the orders whose events arrived since the last catch-up (all of them when the rules or
+    the calendar changed, or on the first run); returns the number of orders folded."""
+    ensure(engine)
+    conn = engine.connect()
+    conn.info["immediate"] = True  # SQLite: the write lock up front (as the centre's writers)
+    try:
+        with conn.begin():
+            mark = _lock_marks(conn)
+            head = conn.execute(select(func.max(db.events.c.seq))).scalar() or 0
+            if mark.get("basis") != basis(conn):
+                n = _rebuild(conn, _all_histories(conn), calendar, rules)
+            else:
+                seen = int(mark.get("seq") or 0)
+                if head <= seen:
+                    return 0
+                numbers = list(conn.execute(select(db.events.c.order_no).distinct().where(
+                    db.events.c.seq > seen, db.events.c.seq <= head, db.events.c.status == "accepted")).scalars())
+                _refresh(conn, numbers, calendar, rules)
+                n = len(numbers)
+            _set_mark(conn, "seq", str(head))
+            return n
+    finally:
+        conn.close()
+
+
+def _lock_marks(conn: Connection) -> dict[str, str]:
+    """The basis and watermark rows, locked until commit (one catch-up at a time)."""
+    for name in ("basis", "seq"):
+        if conn.execute(select(marks.c.name).where(marks.c.name == name)).first() is None:
+            conn.execute(marks.insert().values(name=name, value=""))
+    q = select(marks.c.name, marks.c.value)
+    if not db.is_sqlite(conn.engine):
+        q = q.with_for_update()
+    return {r.name: r.value for r in conn.execute(q)}
+
+
+def _set_mark(conn: Connection, name: str, value: str) -> None:
+    conn.execute(update(marks).where(marks.c.name == name).values(value=value))
+
+
+def _refresh(conn: Connection, numbers: Iterable[str], calendar: WorkCalendar, rules: Rules) -> None:
+    """Recompute the facts of these orders from their accepted events and move the day counts."""
     wanted = sorted(set(numbers))
-    if not wanted:
-        return
-    ensure(conn)
-    if conn.execute(select(basis_table.c.value).where(basis_table.c.name == "basis")).scalar() is None:
-        # never built (a new centre, or one from before the rollups): build them all, once
-        all_events = conn.execute(select(db.events).where(db.events.c.status == "accepted")
-                                  .order_by(db.events.c.order_no, db.events.c.seq)).mappings()
-        _rebuild(conn, by_order(all_events), calendar, rules)
-        return
     for i in range(0, len(wanted), 500):
         chunk = wanted[i:i + 500]
         old = _stored(conn, chunk)
@@ -129,15 +171,6 @@ def refresh(conn: Connection, numbers: Iterable[str], calendar: WorkCalendar, ru
         _add_days(conn, delta)
 
 
-def rebuild(engine: Engine, histories: Iterator[tuple[str, list[Event]]], calendar: WorkCalendar,
-            rules: Rules) -> int:
-    """Every order's facts afresh (after a rules or calendar change); returns the number of
-    orders. One transaction: a reader sees the old facts or the new."""
-    with engine.begin() as conn:
-        ensure(conn)
-        return _rebuild(conn, histories, calendar, rules)
-
-
 def _rebuild(conn: Connection, histories: Iterable[tuple[str, list[Event]]], calendar: WorkCalendar,
              rules: Rules) -> int:
     n = 0
@@ -157,23 +190,24 @@ def _rebuild(conn: Connection, histories: Iterable[tuple[str, list[Event]]], cal
     if batch:
         conn.execute(facts.insert(), batch)
     _add_days(conn, counts)
-    conn.execute(delete(basis_table))
-    conn.execute(basis_table.insert().values(name="basis", value=basis(conn)))
+    _set_mark(conn, "basis", basis(conn))
     return n
 
 
 def is_current(engine: Engine) -> bool:
-    """The stored facts were built over the rules and calendar in force."""
-    with engine.begin() as conn:
-        ensure(conn)
-        stored = conn.execute(select(basis_table.c.value).where(basis_table.c.name == "basis")).scalar()
-        return stored == basis(conn)
+    """The stored facts were built over the rules and calendar in force, up to the log's head."""
+    ensure(engine)
+    with engine.connect() as conn:
+        mark = {r.name: r.value for r in conn.execute(select(marks.c.name, marks.c.value))}
+        head = conn.execute(select(func.max(db.events.c.seq))).scalar() or 0
+        return mark.get("basis") == basis(conn) and mark.get("seq") == str(head)
 
 
 def report(engine: Engine, start: datetime, end: datetime, now: datetime, unit: str | None = None,
            with_orders: bool = False) -> Report:
     """The figures over [start, end) at `now` from the stored facts: the Report `compute` gives over
     the same histories (with_orders also lists every order in each denominator)."""
+    ensure(engine)
     with engine.connect() as conn:
         counts = _counts(conn, start, end, now, unit)
         listed = _listed(conn, start, end, now, unit, with_orders)
@@ -239,6 +273,12 @@ def _at(day: date) -> datetime:
 
 # -- writing ---------------------------------------------------------------------------------
 
+def _all_histories(conn: Connection):
+    rows = conn.execute(select(db.events).where(db.events.c.status == "accepted")
+                        .order_by(db.events.c.order_no, db.events.c.seq)).mappings()
+    yield from by_order(rows)
+
+
 def _histories(conn: Connection, numbers: list[str]):
     rows = conn.execute(select(db.events).where(db.events.c.order_no.in_(numbers), db.events.c.status == "accepted")
                         .order_by(db.events.c.order_no, db.events.c.seq)).mappings()
@@ -283,11 +323,46 @@ def _add_days(conn: Connection, delta: Counter[DayKey]) -> None:
 
 def current_report(centre, start: datetime, end: datetime, now: datetime, unit: str | None = None,
                    with_orders: bool = False) -> Report:
-    """The centre's figures from its rollups, rebuilt first when the rules or the calendar changed
-    since they were built (or the centre predates them)."""
-    if not is_current(centre.engine):
-        from console.log import log
-
-        n = rebuild(centre.engine, centre.histories(), centre.calendar, centre.rules)
-        log("centre").info("figures: rollups rebuilt over %d orders (rules or calendar changed)", n)
+    """The centre's figures over its whole log: catch up, then count from the rollups."""
+    n = catch_up(centre.engine, centre.calendar, centre.rules)
+    if n:
+        log("centre").info("figures: %d orders folded into the rollups before the report", n)
     return report(centre.engine, start, end, now, unit, with_orders)
+
+
+class RollupWorker:
+    """Keeps the rollups current while the centre serves: woken by every commit that added events
+    (Centre.on_commit), it catches up in its own transaction, off the push path. A failure is
+    logged and retried at the next wake or after `retry` seconds; a report catches up anyway."""
+
+    def __init__(self, centre, settle: float = 0.2, retry: float = 30.0):
+        self.centre, self.settle, self.retry = centre, settle, retry
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="figure-rollups", daemon=True)
+
+    def start(self) -> RollupWorker:
+        self.centre.on_commit(self.poke)
+        self._thread.start()
+        return self
+
+    def poke(self, _head: int = 0) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        self._wake.set()  # catch up once at start
+        while not self._stop.is_set():
+            self._wake.wait(self.retry)
+            if self._stop.is_set():
+                return
+            self._stop.wait(self.settle)  # let a burst of pushes land: one catch-up for them all
+            self._wake.clear()
+            try:
+                catch_up(self.centre.engine, self.centre.calendar, self.centre.rules)
+            except Exception:  # noqa: BLE001 - logged; the next wake or report catches up
+                log("centre").exception("figures: the rollups could not catch up")

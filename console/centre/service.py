@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from console import clock
-from console.centre import db, rollups
+from console.centre import db
 from console.centre.leases import Leases
 from console.centre.model import (
     CentreError,
@@ -371,7 +371,6 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
             states.stored.update(found)
 
     def _save_states(self, conn: Connection, states: _Batch, seq: int) -> None:
-        rollups.refresh(conn, states.dirty, self.calendar, self.rules)  # the figures' rollups (issue 15)
         inserts, updates = [], []
         for number in sorted(states.dirty):
             s = states.states[number]
