@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from console.domain.figures import FIGURES, Report, call_figures, compute
+from console.domain.figures import FIGURES, Report, call_figures, complaint_figure, compute
 
 FIGURE_COLUMNS = ("code", "name", "numerator", "denominator", "ratio", "target", "met")
 UNIT_COLUMNS = ("unit", "handed_over", "closed", "close_rate", "callbacks", "satisfied", "satisfaction",
@@ -42,13 +42,14 @@ def period_of_days(start: date, end: date) -> tuple[datetime, datetime]:
 
 def report(store, start: datetime, end: datetime, now: datetime, unit: str | None = None) -> Report:
     """Every figure: M-06..M-11 from the orders; M-01, M-02, M-03, M-05 from the call and SMS
-    records (not per unit: a unit takes no calls)."""
+    records, M-04 from both (not per unit: a unit takes no calls)."""
     from console.store.call_records import calls_between, sms_between
 
     rep = compute(store.histories(), store.calendar, store.rules, start, end, now, unit)
     if unit is None:
-        rep.figures.update(call_figures(calls_between(store, start, end), sms_between(store, start, end),
-                                        start, end, now))
+        calls = list(calls_between(store, start, end))
+        rep.figures.update(call_figures(calls, sms_between(store, start, end), start, end, now))
+        rep.figures["M-04"] = complaint_figure(rep.staff_complaints, calls, start, end)
     rep.figures = dict(sorted(rep.figures.items()))
     return rep
 

@@ -45,6 +45,8 @@ def payload(f: dict, call_time: str = "", trainee_no: str = "") -> dict:
         "confidential": bool(f.get("confidential")),
         "disposition": disposition,
     }
+    if f.get("staff_complaint"):
+        p["staff_complaint"] = True
     if f.get("nature"):
         p["nature"] = f["nature"]
     if f.get("content_path"):

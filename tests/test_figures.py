@@ -199,6 +199,29 @@ def test_call_and_sms_records_import_by_id_and_give_M01_M02_M03_M05(store, tmp_p
     assert list(f) == sorted(f)  # M-01 .. M-11 in order
 
 
+def test_M04_complaints_about_hotline_staff_over_the_valid_calls(store, tmp_path, capsys):
+    """M-04 投诉率 (DOMAIN.md §7, ≤ 2 %): orders flagged 投诉话务员 taken in the period / calls
+    answered by an agent then. An unflagged order, and a flagged one taken before the period, do
+    not count; the flag is in the stored payload and the order's state; a unit's figures have no M-04."""
+    calls = tmp_path / "calls.csv"
+    calls.write_text(CALLS_CSV, encoding="utf-8")
+    data = str(store.data_dir)
+    assert main(["calls", "import", str(calls), "--data-dir", data]) == 1  # two bad rows, as above
+    capsys.readouterr()
+    flagged = created(store, "2026-11-23 09:01", nature="投诉", staff_complaint=True)
+    created(store, "2026-11-23 09:11", nature="投诉")
+    created(store, "2026-10-30 09:00", nature="投诉", staff_complaint=True)
+    state = store.get(flagged)
+    assert state is not None and state.staff_complaint is True
+    assert store.events_of(flagged)[0]["payload"]["staff_complaint"] is True
+    assert main(["stats", "figures", "--from", "2026-11-01", "--to", "2027-01-01", "--json", "--data-dir", data]) == 0
+    m04 = next(f for f in json.loads(capsys.readouterr().out)["figures"] if f["code"] == "M-04")
+    assert (m04["name"], m04["numerator"], m04["denominator"], m04["ratio"]) == ("投诉率", 1, 2, 0.5)
+    assert m04["met"] is False and m04["target"] == 0.02 and m04["at_least"] is False
+    assert report(store, NOV, DEC, NOW).figures["M-04"].missed == [flagged]
+    assert "M-04" not in report(store, NOV, DEC, NOW, unit="U001").figures
+
+
 @pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_the_centre_counts_a_seats_orders_exactly_as_the_seat(db_kind, tmp_path, capsys):
     """`hotline centre stats` folds the centre's log through the same definitions: after a seat

@@ -31,8 +31,11 @@ async def test_the_desk_shows_every_figure_and_lists_what_a_missed_one_missed(da
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("alt+s")
         figures = app.screen.query_one("#stats-figures", DataTable)
-        assert await until(pilot, lambda: figures.row_count == 10)
-        assert cells(figures, 0) == ["M-01", "M-02", "M-03", "M-05", "M-06", "M-07", "M-08", "M-09", "M-10", "M-11"]
+        assert await until(pilot, lambda: figures.row_count == 11)
+        assert cells(figures, 0) == ["M-01", "M-02", "M-03", "M-04", "M-05", "M-06", "M-07", "M-08", "M-09", "M-10",
+                                     "M-11"]
+        m04 = figures.get_row_at(3)
+        assert m04[1].plain == "投诉率" and int(m04[2].plain) > 0 and int(m04[3].plain) > int(m04[2].plain)  # demo
         verdicts, codes = cells(figures, 6), cells(figures, 0)
         row = next(i for i, (v, c) in enumerate(zip(verdicts, codes, strict=True)) if v == "未达标" and c >= "M-06")
         assert "red" in str(figures.get_row_at(row)[6].style)  # a missed target is red
@@ -53,7 +56,7 @@ async def test_the_period_keys_change_the_period(data_dir):
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("alt+s")
         figures = app.screen.query_one("#stats-figures", DataTable)
-        assert await until(pilot, lambda: figures.row_count == 10)
+        assert await until(pilot, lambda: figures.row_count == 11)
         label = app.screen.query_one("#stats-period")
         await pilot.press("l")
         assert await until(pilot, lambda: "上月" in str(label.render()))

@@ -36,6 +36,7 @@ FIGURES: dict[str, FigureDef] = {f.code: f for f in (
     FigureDef("M-01", "人工接通率", 0.95, True),
     FigureDef("M-02", "人工应答及时率", 0.80, True),
     FigureDef("M-03", "短信回复率", 1.00, True),
+    FigureDef("M-04", "投诉率", 0.02, False),
     FigureDef("M-05", "服务过程满意率", 0.98, True),
     FigureDef("M-06", "转办及时率", 0.90, True),
     FigureDef("M-07", "按期回复率", 0.95, True),
@@ -117,10 +118,11 @@ class Report:
     figures: dict[str, Figure]
     units: dict[str, UnitMonth]
     returned: list[str] = field(default_factory=list)  # orders a unit sent back in the period (退回明细)
+    staff_complaints: list[str] = field(default_factory=list)  # M-04's numerator: orders taken in the period
 
 
 ANSWER_IN_TIME_SECONDS = 15  # M-02
-_CALL_FIGURES = frozenset({"M-01", "M-02", "M-03", "M-05"})  # from call and SMS records, not orders
+_CALL_FIGURES = frozenset({"M-01", "M-02", "M-03", "M-04", "M-05"})  # need call or SMS records
 
 
 @dataclass(frozen=True)
@@ -166,10 +168,20 @@ def call_figures(calls: Iterable[CallRecord], sms: Iterable[SmsRecord], start: d
     return out
 
 
+def complaint_figure(staff_complaints: list[str], calls: Iterable[CallRecord], start: datetime,
+                     end: datetime) -> Figure:
+    """M-04: orders flagged as complaints about hotline staff, taken in [start, end) (from the
+    orders' facts: Report.staff_complaints) / valid calls, those answered by an agent then."""
+    fig = Figure("M-04", numerator=len(staff_complaints), missed=list(staff_complaints))
+    fig.denominator = sum(1 for c in calls if _in(c.offered_at, start, end) and c.answered_at is not None)
+    return fig
+
+
 def _in(at: datetime | None, start: datetime, end: datetime) -> bool:
     return at is not None and start <= at < end
 
 
+STAFF_COMPLAINT = "M-04/complaint"  # M-04's numerator: an order flagged as a complaint about hotline staff
 REWORKED = "M-10/reworked"  # M-10's numerator: a rework after an unsatisfied callback (R-33)
 RETURNED = "returned"  # 退回明细: a unit sent the order back
 UNIT_FIELD = "unit/"  # "unit/handed_over": one increment of that UnitMonth field
@@ -242,6 +254,8 @@ def order_facts(number: str, events: list[Event], calendar: WorkCalendar, rules:
             add(UNIT_FIELD + "closed", at, state.lead_unit)
     if state is None:
         return out
+    if state.staff_complaint:  # counted when the call was taken; not a unit's case
+        add(STAFF_COMPLAINT, state.created_at, "", hit=False)
     _dispatch_case(add, state, calendar, rules)
     _open_reply_case(add, state, ctx)
     _callback_cases(add, events, rules)
@@ -260,6 +274,7 @@ def tally(counts: Iterable[Count], listed: Iterable[Listed], start: datetime, en
     figures = {code: Figure(code) for code in FIGURES if code not in _CALL_FIGURES}
     units: dict[str, UnitMonth] = {}
     returned: list[str] = []
+    staff_complaints: list[str] = []
     for name, code, hit, n in counts:
         if unit is not None and code != unit:
             continue
@@ -279,13 +294,15 @@ def tally(counts: Iterable[Count], listed: Iterable[Listed], start: datetime, en
             continue
         if name == RETURNED:
             returned.append(number)
+        elif name == STAFF_COMPLAINT:
+            staff_complaints.append(number)
         elif name == REWORKED:
             figures["M-10"].missed.append(number)
         elif name in figures:
             figures[name].orders.append(number)
             if not hit and name != "M-10":
                 figures[name].missed.append(number)
-    return Report(start, end, now, unit, figures, units, returned)
+    return Report(start, end, now, unit, figures, units, returned, staff_complaints)
 
 
 def count_facts(facts: Iterable[Fact], start: datetime, end: datetime, now: datetime) -> tuple[list[Count], list[Listed]]:
@@ -386,5 +403,5 @@ def _until_next_reply(events: list[Event]) -> list[Event]:
     return out
 
 
-__all__ = ["FIGURES", "RETURNED", "REWORKED", "SATISFIED", "UNIT_FIELD", "CallRecord", "Count", "Fact", "Figure", "FigureDef",
-           "Listed", "Report", "SmsRecord", "UnitMonth", "call_figures", "compute", "count_facts", "order_facts", "tally"]
+__all__ = ["FIGURES", "RETURNED", "REWORKED", "SATISFIED", "STAFF_COMPLAINT", "UNIT_FIELD", "CallRecord", "Count", "Fact", "Figure", "FigureDef",
+           "Listed", "Report", "SmsRecord", "UnitMonth", "call_figures", "complaint_figure", "compute", "count_facts", "order_facts", "tally"]

@@ -100,6 +100,7 @@ class OrderState:
     replied_at: datetime | None = None
     reply: str = ""
     phrasing_warnings: list[str] = field(default_factory=list)  # R-44, warned about at intake
+    staff_complaint: bool = False  # M-04: a complaint about hotline staff, flagged at intake
     callback_failures: int = 0
     callback_failed_at: datetime | None = None  # the last failed try that counted
     # what each callback result since the last other event changed, newest last: callback_undone
@@ -158,6 +159,7 @@ def _created(event: Event) -> OrderState:
         setattr(s, key, copy.copy(getattr(p, key)))
     s.disposition = p.disposition
     s.phrasing_warnings = list(p.phrasing_warnings)
+    s.staff_complaint = p.staff_complaint
     d = s.disposition
     if d == Disposition.NOT_ACCEPTED:
         s.status, s.not_accepted_reason, s.closed_at = Status.NOT_ACCEPTED, p.reason, at

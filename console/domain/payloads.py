@@ -50,6 +50,9 @@ class Created:
     trainee_no: str = ""
     # forbidden phrases the form warned about during the call (the agent saw the warning)
     phrasing_warnings: list[str] = field(default_factory=list)
+    # M-04: the caller complained about hotline staff (the form's 投诉话务员). Added without a
+    # version bump: absent means false, and an older reader ignores it and keeps it in the JSON.
+    staff_complaint: bool = False
 
 
 @dataclass(frozen=True)
