@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from console.domain.figures import FIGURES, Report, call_figures, complaint_figure, compute
+from console.domain.settings import Rules
 
 FIGURE_COLUMNS = ("code", "name", "numerator", "denominator", "ratio", "target", "met")
 UNIT_COLUMNS = ("unit", "handed_over", "closed", "close_rate", "callbacks", "satisfied", "satisfaction",
@@ -64,13 +65,12 @@ def figure_rows(rep: Report) -> list[dict[str, Any]]:
     return rows
 
 
-def unit_rows(rep: Report, kind_of: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """One row per unit with its score and place in its peer group (console/kb_data/ranking.toml)."""
+def unit_rows(rep: Report, kind_of: dict[str, str], rules: Rules) -> list[dict[str, Any]]:
+    """One row per unit with its score and place in its peer group, by the ranking's weights and
+    groups in `rules` (the centre's published ones, else console/kb_data/ranking.toml)."""
     from console.domain.ranking import rank
-    from console.ranking_source import load_ranking
 
-    weights, groups = load_ranking()
-    places = {r.unit: r for r in rank(rep.units, kind_of or {}, weights, groups)}
+    places = {r.unit: r for r in rank(rep.units, kind_of, rules.ranking_weights, rules.peer_groups)}
     rows = []
     for code in sorted(rep.units):
         m = rep.units[code]
@@ -117,7 +117,7 @@ class Tables:
 
 def tables(store, start: datetime, end: datetime, now: datetime) -> Tables:
     rep = report(store, start, end, now)
-    return Tables(figure_rows(rep), unit_rows(rep, unit_kinds(store)), class_rows(store, start, end),
+    return Tables(figure_rows(rep), unit_rows(rep, unit_kinds(store), store.rules), class_rows(store, start, end),
                   detail_rows(store, rep.figures["M-07"].missed), detail_rows(store, rep.returned))
 
 

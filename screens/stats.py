@@ -109,14 +109,15 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
     def _load(self, period: str) -> None:
-        from console.stats import figure_rows, report, unit_rows
+        from console.stats import figure_rows, report, unit_kinds, unit_rows
 
         now = getattr(self.app, "wallclock", clock.now)()
         start, end = period_range(period, now.date())
         rep = report(self.app.store, start, end, now)
         missed = {code: list(f.missed) for code, f in rep.figures.items()}
         label = f"{PERIODS[period]} {start:%Y-%m-%d} 至 {(end - timedelta(days=1)):%Y-%m-%d}（本坐席所存）"
-        self.post_message(StatsLoaded(figure_rows(rep), unit_rows(rep), missed, label))
+        rows = unit_rows(rep, unit_kinds(self.app.store), self.app.store.rules)
+        self.post_message(StatsLoaded(figure_rows(rep), rows, missed, label))
 
     @on(StatsLoaded)
     def _loaded(self, message: StatsLoaded) -> None:

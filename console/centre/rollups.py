@@ -21,6 +21,7 @@ in c_figure_basis, and a catch-up over a different basis rebuilds them all.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import weakref
@@ -100,10 +101,15 @@ def ensure(engine: Engine) -> None:
 
 
 def basis(conn: Connection) -> str:
-    """What the facts depend on besides the events: the published rules' and calendar's versions."""
-    rows = dict(conn.execute(select(db.reference_docs.c.name, db.reference_docs.c.version)
-                             .where(db.reference_docs.c.name.in_(("rules", "calendar")))).all())
-    return json.dumps({"rules": rows.get("rules"), "calendar": rows.get("calendar")}, sort_keys=True)
+    """What the facts depend on besides the events: the published rule parameters (but the
+    ranking's weights, which only the report reads) and the published calendar's version."""
+    docs = {r.name: (r.data, r.version) for r in conn.execute(
+        select(db.reference_docs.c.name, db.reference_docs.c.data, db.reference_docs.c.version)
+        .where(db.reference_docs.c.name.in_(("rules", "calendar"))))}
+    rules = json.loads(docs["rules"][0]) if "rules" in docs else {}
+    rules.pop("ranking", None)
+    digest = hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    return json.dumps({"rules": digest, "calendar": docs.get("calendar", (None, None))[1]}, sort_keys=True)
 
 
 def catch_up(engine: Engine, calendar: WorkCalendar, rules: Rules) -> int:

@@ -102,8 +102,8 @@ def _pct(ratio: float | None) -> str:
 
 
 def _report(args, start: datetime, end: datetime, unit: str | None):
-    """(report, partial, unit kinds): from the centre's log with `hotline centre stats`, else this
-    seat's store."""
+    """(report, partial, unit kinds, rules): from the centre's log with `hotline centre stats`, else
+    this seat's store."""
     if getattr(args, "from_centre", False):
         from console.centre.rollups import current_report
         from console.cli.centre_cmd import open_centre
@@ -111,12 +111,12 @@ def _report(args, start: datetime, end: datetime, unit: str | None):
         centre = open_centre(args)
         rep = current_report(centre, start, end, clock.now(), unit)
         rep.figures = dict(sorted(rep.figures.items()))
-        return rep, False, centre.unit_kinds()
+        return rep, False, centre.unit_kinds(), centre.rules
     from console.stats import report, unit_kinds
 
     store = _open(args)
     try:
-        return report(store, start, end, clock.now(), unit), True, unit_kinds(store)
+        return report(store, start, end, clock.now(), unit), True, unit_kinds(store), store.rules
     finally:
         store.close()
 
@@ -128,7 +128,7 @@ def cmd_figures(args) -> int:
         start, end = period_of_days(args.start, args.end)
     except ValueError as exc:
         raise CliError(str(exc))
-    rep, partial, _kinds = _report(args, start, end, args.unit)
+    rep, partial, _kinds, _rules = _report(args, start, end, args.unit)
     rows = figure_rows(rep)
     if args.json:
         print_json({"from": start.isoformat(), "to": end.isoformat(), "unit": args.unit, "partial": partial,
@@ -151,8 +151,8 @@ def cmd_units(args) -> int:
         start, end = period_of_month(args.month)
     except ValueError as exc:
         raise CliError(str(exc))
-    rep, partial, kinds = _report(args, start, end, None)
-    rows = unit_rows(rep, kinds)
+    rep, partial, kinds, rules = _report(args, start, end, None)
+    rows = unit_rows(rep, kinds, rules)
     if args.json:
         print_json({"month": args.month, "partial": partial, "units": rows})
         return 0
