@@ -4,7 +4,7 @@ exports. The definitions live in console.domain.figures; this module only reads 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -106,6 +106,39 @@ def class_rows(store, start: datetime, end: datetime) -> list[dict[str, Any]]:
     return [{"class": c, "nature": n, "orders": k} for (c, n), k in sorted(counts.items(), key=lambda x: -x[1])]
 
 
+TYPICAL_HEADINGS = {"number": "工单编号", "marked_at": "列为典型时间", "note": "典型说明", "status": "状态",
+                    "created_at": "受理时间", "lead_unit": "承办单位", "content_class": "内容分类",
+                    "description": "诉求", "history": "办理经过"}
+
+
+def typical_rows(store, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """每月典型工单: the orders the supervision office listed as typical in the period (and has not
+    taken off), each with its history, one line per event (no caller field)."""
+    from console.domain.kinds import Kind
+
+    out = []
+    for number in store.orders_with(Kind.TYPICAL_MARKED, start, end):
+        state, row = store.get(number), store.order_row(number)
+        if state is None or row is None or not state.typical or state.typical_at is None \
+                or not start <= state.typical_at < end:
+            continue
+        history = [history_line(e) for e in store.events_of(number) if e.get("sync_status") != "rejected"]
+        out.append({"number": number, "marked_at": state.typical_at.isoformat(), "note": state.typical_note,
+                    "status": row["status"], "created_at": row["created_at"], "lead_unit": row["lead_unit"],
+                    "content_class": row["content_class"], "description": row["description"],
+                    "history": "\n".join(history)})
+    return out
+
+
+def history_line(event: dict[str, Any]) -> str:
+    """One event as the order view lists it: time, what happened, who, its gist."""
+    from console.domain.kinds import KIND_LABELS, event_brief
+
+    at = (event.get("at") or "")[:16].replace("T", " ")
+    return f"{at} {KIND_LABELS.get(event['kind'], '其他记录')} {event.get('operator') or ''} " \
+           f"{event_brief(event.get('payload'))}".rstrip()
+
+
 @dataclass(frozen=True)
 class Tables:
     figures: list[dict[str, Any]]
@@ -113,12 +146,14 @@ class Tables:
     classes: list[dict[str, Any]]
     overdue: list[dict[str, Any]]
     returns: list[dict[str, Any]]
+    typical: list[dict[str, Any]] = field(default_factory=list)
 
 
 def tables(store, start: datetime, end: datetime, now: datetime) -> Tables:
     rep = report(store, start, end, now)
     return Tables(figure_rows(rep), unit_rows(rep, unit_kinds(store), store.rules), class_rows(store, start, end),
-                  detail_rows(store, rep.figures["M-07"].missed), detail_rows(store, rep.returned))
+                  detail_rows(store, rep.figures["M-07"].missed), detail_rows(store, rep.returned),
+                  typical_rows(store, start, end))
 
 
 def _round(value: float | None) -> float | None:

@@ -135,7 +135,7 @@ def test_the_xlsx_holds_every_number_of_the_json(store, tmp_path, capsys):
     out = tmp_path / "月报.xlsx"
     assert main(["stats", "export", "--month", "2026-12", "--out", str(out), "--data-dir", data]) == 0
     book = openpyxl.load_workbook(out, read_only=True)
-    assert book.sheetnames == ["总体指标", "各单位", "分类统计", "超期明细", "退回明细"]
+    assert book.sheetnames == ["总体指标", "各单位", "分类统计", "超期明细", "退回明细", "典型工单"]
 
     def table(name: str) -> list[tuple]:
         rows = list(book[name].iter_rows(values_only=True))
@@ -317,6 +317,26 @@ def test_the_documents_print_an_order_and_never_a_confidential_caller(store, tmp
         assert body.startswith(b"%PDF-") and b"STSong-Light" in body
     assert main(["orders", "print", "20260101-S07-9999", "--form", "工单", "--out", str(pdf), "--data-dir", data]) == 1
     assert "no order 20260101-S07-9999" in capsys.readouterr().err
+
+
+def test_the_documents_print_the_caller_as_the_printing_role_sees_them(store):
+    """The console prints with the caller as its role sees them (a supervisor: 138****5678, the
+    privacy policy's mask); a confidential caller (R-02) stays unprinted whatever is passed."""
+    from console.domain.privacy import CallerField, shown
+    from console.domain.roles import Role
+    from console.forms import document
+
+    plain_no = created(store, "2026-11-23 09:00")
+    secret = created(store, "2026-11-23 09:05", confidential=True)
+    state = store.get(plain_no)
+    assert state is not None
+    masked = shown(Role.SUPERVISOR, CallerField.PHONE, state.phone, False)
+    assert masked != state.phone and "*" in masked
+    doc = document(store, plain_no, "工单", caller=("张明先生", masked))
+    assert doc is not None and dict(doc[1])["联系电话"] == masked
+    doc = document(store, secret, "工单", caller=("张明先生", "13812345678"))
+    assert doc is not None and dict(doc[1])["联系电话"] == dict(doc[1])["来电人"] == "（来电人要求保密）"
+    assert document(store, "20260101-S07-9999", "工单") is None
 
 
 def test_units_are_ranked_within_their_peer_group_by_the_weighted_score():

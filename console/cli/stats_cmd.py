@@ -22,7 +22,8 @@ def register(sub) -> None:
     p = ssub.add_parser("export", help="the monthly report: FILE.xlsx (every sheet) or FILE.csv (--table)")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="FILE", help="a .xlsx or .csv path")
-    p.add_argument("--table", choices=("总体指标", "各单位", "分类统计", "超期明细", "退回明细"), default="各单位",
+    p.add_argument("--table", choices=("总体指标", "各单位", "分类统计", "超期明细", "退回明细", "典型工单"),
+                   default="各单位",
                    help="with a .csv file: which table (default 各单位)")
     add_data_dir(p)
     p.set_defaults(func=cmd_export)

@@ -101,6 +101,9 @@ class OrderState:
     reply: str = ""
     phrasing_warnings: list[str] = field(default_factory=list)  # R-44, warned about at intake
     staff_complaint: bool = False  # M-04: a complaint about hotline staff, flagged at intake
+    typical: bool = False  # one of the month's typical cases (每月典型工单)
+    typical_note: str = ""
+    typical_at: datetime | None = None
     callback_failures: int = 0
     callback_failed_at: datetime | None = None  # the last failed try that counted
     # what each callback result since the last other event changed, newest last: callback_undone
@@ -225,7 +228,8 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
     elif kind == Kind.CALLBACK_UNDONE:
         _callback_restore(s, s.callback_undo.pop())
         return s
-    elif kind != Kind.CALLBACK_ATTEMPTED:  # anything else happened to the order: its results stand
+    elif kind not in (Kind.CALLBACK_ATTEMPTED, Kind.TYPICAL_MARKED):  # anything else happened to the order:
+        # its results stand (listing it as a typical case is not something happening to it)
         s.callback_undo = []
     if kind == Kind.AMENDED:
         for key, value in p.given().items():
@@ -322,6 +326,8 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
         s.status, s.merged_into, s.status_before_merge = Status(s.status_before_merge), "", ""
     elif kind == Kind.CLOSED:
         s.status, s.closed_at, s.close_reason = Status.CLOSED, at, p.reason
+    elif kind == Kind.TYPICAL_MARKED:
+        s.typical, s.typical_note, s.typical_at = p.typical, p.note if p.typical else "", at if p.typical else None
     return s
 
 

@@ -218,6 +218,15 @@ class Note:
 
 
 @dataclass(frozen=True)
+class TypicalMarked:
+    """The supervision office marks an order as one of the month's typical cases (with why), or
+    takes it off the list (typical false)."""
+
+    note: str = ""
+    typical: bool = True
+
+
+@dataclass(frozen=True)
 class Revealed:
     field: str  # a console.domain.privacy.CallerField value
     reason: str
@@ -232,7 +241,7 @@ Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
     Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
     ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
     UnitReplied, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry, MergedInto,
-    Unmerged, Note, Revealed, Closed,
+    Unmerged, Note, Revealed, Closed, TypicalMarked,
 ]
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
@@ -262,6 +271,7 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
     Kind.NOTE: Note,
     Kind.REVEALED: Revealed,
     Kind.CLOSED: Closed,
+    Kind.TYPICAL_MARKED: TypicalMarked,
 }
 
 # -- versions ---------------------------------------------------------------------------------
