@@ -163,3 +163,44 @@ def _round(value: float | None) -> float | None:
 def unit_kinds(store) -> dict[str, str]:
     """Each unit's kind (bureau, district, street, company): its peer group for the ranking."""
     return {u.code: u.kind for u in store.unit_directory()}
+
+
+@dataclass(frozen=True)
+class Charts:
+    """What the statistics desk's charts draw over a period, day by day."""
+
+    days: list[date]
+    by_nature: dict[str, list[int]]  # nature -> orders taken each day (每日受理量, by 性质)
+    top_classes: list[tuple[str, int]]  # content class -> orders taken in the period, the most first
+    trend: dict[str, list[float | None]]  # figure code -> its ratio each day (None: no case that day)
+
+
+def charts(store, start: datetime, end: datetime, now: datetime, top: int = 10) -> Charts:
+    """The charts' data from the same definitions as the figures: each day's tally of the facts
+    (console/domain/figures.py) and of the call records."""
+    from console.domain.figures import count_facts, order_facts, tally
+    from console.store.call_records import calls_between, sms_between
+
+    days = [start.date() + timedelta(days=i) for i in range(max(1, (end.date() - start.date()).days))]
+    index = {d: i for i, d in enumerate(days)}
+    by_nature: dict[str, list[int]] = {}
+    classes: Counter[str] = Counter()
+    for r in store.list_orders(limit=None, order_by="number"):
+        if not start.isoformat() <= r["created_at"] < end.isoformat():
+            continue
+        day = datetime.fromisoformat(r["created_at"]).date()
+        by_nature.setdefault(r["nature"] or "（未分类）", [0] * len(days))[index[day]] += 1
+        classes[r["content_class"] or "（未分类）"] += 1
+    facts = [f for number, events in store.histories()
+             for f in order_facts(number, events, store.calendar, store.rules)]
+    calls, sms = calls_between(store, start, end), sms_between(store, start, end)
+    trend: dict[str, list[float | None]] = {code: [] for code in FIGURES}
+    for day in days:
+        lo, hi = datetime.combine(day, time()), datetime.combine(day + timedelta(days=1), time())
+        counts, listed = count_facts(facts, lo, hi, now)
+        rep = tally(counts, listed, lo, hi, now)
+        rep.figures.update(call_figures(calls, sms, lo, hi, now))
+        rep.figures["M-04"] = complaint_figure(rep.staff_complaints, calls, lo, hi)
+        for code in FIGURES:
+            trend[code].append(rep.figures[code].ratio)
+    return Charts(days, dict(sorted(by_nature.items())), classes.most_common(top), trend)

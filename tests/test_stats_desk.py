@@ -3,7 +3,7 @@ of the demo store against their targets, the orders behind a missed figure, one 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from screen_helpers import FIXED_NOW, make_app, until
@@ -159,3 +159,47 @@ async def test_only_the_supervision_office_and_leads_may_list_a_typical_case(dat
         await pilot.press("t")
         await pilot.pause()
         assert app.screen is view and not app.store.get(number).typical
+
+
+async def test_the_charts_draw_the_periods_volume_classes_and_a_figures_trend(data_dir):
+    """c on the statistics desk: the month's orders per day by nature (the legend's totals are the
+    orders taken, as 分类统计 counts them), the top content classes, and the trend of the figure
+    under the cursor, each day's point the figure (M-06, docs/figures.md) that day; f moves the
+    trend to the next figure."""
+    from datetime import datetime
+
+    from textual.widgets import Static
+    from textual_plotext import PlotextPlot
+
+    from console.stats import class_rows, report
+    from screens.stats_charts import ChartsScreen
+
+    app = make_app(data_dir, role="supervisor", operator="S501")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("alt+s")
+        figures = app.screen.query_one("#stats-figures", DataTable)
+        assert await until(pilot, lambda: figures.row_count == 11)
+        await pilot.press(*["down"] * 5)  # M-06
+        await pilot.press("c")
+        assert await until(pilot, lambda: isinstance(app.screen, ChartsScreen) and app.screen.data is not None)
+        charts, screen = app.screen.data, app.screen
+        start, end = period_range("month", FIXED_NOW.date())
+        expected: dict[str, int] = {}
+        for r in class_rows(app.store, start, end):
+            expected[r["nature"]] = expected.get(r["nature"], 0) + r["orders"]
+        assert {n: sum(v) for n, v in charts.by_nature.items()} == expected and sum(expected.values()) > 50
+        legend = str(screen.query_one("#chart-volume-title", Static).render())
+        assert all(f"{n} {k}" in legend for n, k in expected.items())
+        top_name, top_n = charts.top_classes[0]
+        assert top_n == max(n for _c, n in charts.top_classes)
+        assert top_name[-14:] in str(screen.query_one("#chart-classes-names", Static).render())
+        day = charts.days[10]
+        one = report(app.store, datetime.combine(day, datetime.min.time()),
+                     datetime.combine(day, datetime.min.time()) + timedelta(days=1), FIXED_NOW).figures["M-06"]
+        assert charts.trend["M-06"][10] == one.ratio
+        assert "M-06 转办及时率 每日趋势" in str(screen.query_one("#chart-trend-title", Static).render())
+        assert all(screen.query_one(f"#chart-{n}", PlotextPlot).size.height > 5 for n in ("volume", "classes", "trend"))
+        await pilot.press("f")
+        assert "M-07 按期回复率 每日趋势" in str(screen.query_one("#chart-trend-title", Static).render())
+        await pilot.press("escape")
+        assert await until(pilot, lambda: type(app.screen).__name__ == "StatsScreen")
