@@ -221,7 +221,7 @@ def cmd_export(args) -> int:
     try:
         if out.suffix.lower() == ".xlsx":
             title = [f"{name} 月报", f"统计期间：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}（不含）",
-                     f"生成时间：{datetime.now():%Y-%m-%d %H:%M}", "（本坐席所存历史，非全量）"]
+                     f"生成时间：{clock.now():%Y-%m-%d %H:%M}", "（本坐席所存历史，非全量）"]
             n = write_xlsx(out, data, title)
         else:
             sheet = next(s for s in sheets_of(data) if s[0] == args.table)
