@@ -160,9 +160,14 @@ def rollup_bench(n_orders: int, runs: int) -> None:
               f"{in_month} orders with a fact in 2026-11 ({time.perf_counter() - t0:.0f} s to load)")
         start, end, now = datetime(2026, 11, 1), datetime(2026, 12, 1), datetime(2026, 11, 28, 15, 0)
         for label, fn in (
-                ("a month's figures (M-06..M-11)", lambda: figure_rows(report(engine, start, end, now))),
-                ("the month's per-unit table", lambda: unit_rows(report(engine, start, end, now), {}, rules)),
-                ("one unit's month (--unit U001)", lambda: figure_rows(report(engine, start, end, now, "U001")))):
+                ("a month's figures (M-06..M-11), as `hotline centre stats figures`",
+                 lambda: figure_rows(report(engine, start, end, now, listed=False))),
+                ("the month's per-unit table, as `hotline centre stats units`",
+                 lambda: unit_rows(report(engine, start, end, now, listed=False), {}, rules)),
+                ("a month's figures with the orders each missed (the desk's lists)",
+                 lambda: figure_rows(report(engine, start, end, now))),
+                ("one unit's month with its missed orders (--unit U001)",
+                 lambda: figure_rows(report(engine, start, end, now, "U001")))):
             med, p95 = timed(fn, runs)
             print(f"  {label} from PostgreSQL rollups n={runs}: median {med:.0f} ms  p95 {p95:.0f} ms  (budget 1000 ms)")
         engine.dispose()

@@ -49,6 +49,10 @@ def check_all(centre) -> int:
                 short = rollups.report(centre.engine, start, end, now, unit)
                 assert {c: (f.numerator, f.denominator, f.missed) for c, f in short.figures.items()} == \
                     {c: (f.numerator, f.denominator, f.missed) for c, f in full.figures.items()}
+                counted = rollups.report(centre.engine, start, end, now, unit, listed=False)  # as the CLI asks
+                assert {c: (f.numerator, f.denominator) for c, f in counted.figures.items()} == \
+                    {c: (f.numerator, f.denominator) for c, f in full.figures.items()}
+                assert {u: vars(m) for u, m in counted.units.items()} == {u: vars(m) for u, m in full.units.items()}
                 n += 1
     return n
 

@@ -210,14 +210,16 @@ def is_current(engine: Engine) -> bool:
 
 
 def report(engine: Engine, start: datetime, end: datetime, now: datetime, unit: str | None = None,
-           with_orders: bool = False) -> Report:
+           with_orders: bool = False, listed: bool = True) -> Report:
     """The figures over [start, end) at `now` from the stored facts: the Report `compute` gives over
-    the same histories (with_orders also lists every order in each denominator)."""
+    the same histories (with_orders also lists every order in each denominator). listed=False
+    counts only: the numbers are the same, the lists of orders behind them (missed, returned,
+    staff complaints) are left empty, and whole days are read from the day counts alone."""
     ensure(engine)
     with engine.connect() as conn:
         counts = _counts(conn, start, end, now, unit)
-        listed = _listed(conn, start, end, now, unit, with_orders)
-    return tally(counts, listed, start, end, now, unit)
+        rows = _listed(conn, start, end, now, unit, with_orders) if listed or with_orders else []
+    return tally(counts, rows, start, end, now, unit)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -328,12 +330,12 @@ def _add_days(conn: Connection, delta: Counter[DayKey]) -> None:
 
 
 def current_report(centre, start: datetime, end: datetime, now: datetime, unit: str | None = None,
-                   with_orders: bool = False) -> Report:
+                   with_orders: bool = False, listed: bool = True) -> Report:
     """The centre's figures over its whole log: catch up, then count from the rollups."""
     n = catch_up(centre.engine, centre.calendar, centre.rules)
     if n:
         log("centre").info("figures: %d orders folded into the rollups before the report", n)
-    return report(centre.engine, start, end, now, unit, with_orders)
+    return report(centre.engine, start, end, now, unit, with_orders, listed)
 
 
 class RollupWorker:

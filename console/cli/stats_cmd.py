@@ -110,7 +110,7 @@ def _report(args, start: datetime, end: datetime, unit: str | None):
         from console.cli.centre_cmd import open_centre
 
         centre = open_centre(args)
-        rep = current_report(centre, start, end, clock.now(), unit)
+        rep = current_report(centre, start, end, clock.now(), unit, listed=False)  # the CLI prints the numbers
         rep.figures = dict(sorted(rep.figures.items()))
         return rep, False, centre.unit_kinds(), centre.rules
     from console.stats import report, unit_kinds
