@@ -38,6 +38,16 @@ class Limits(msgspec.Struct, forbid_unknown_fields=True):
     complex: Annotated[int, msgspec.Meta(ge=1, le=120)] | None = None
 
 
+class Ranking(msgspec.Struct, forbid_unknown_fields=True):
+    """The ranking's weights per figure and peer group per unit kind; a table given replaces the
+    shipped one (console/kb_data/ranking.toml)."""
+
+    weights: dict[Literal["close_rate", "reply_rate", "satisfaction", "returns"],
+                  Annotated[float, msgspec.Meta(ge=0, le=100)]] | None = None
+    peer_groups: dict[Annotated[str, msgspec.Meta(min_length=1, max_length=16)],
+                      Annotated[str, msgspec.Meta(min_length=1, max_length=20)]] | None = None
+
+
 class ConfigFile(msgspec.Struct, forbid_unknown_fields=True):
     """Every key `config.toml` may hold, with its type and range: a misspelt key is an error."""
 
@@ -49,11 +59,12 @@ class ConfigFile(msgspec.Struct, forbid_unknown_fields=True):
     limits: dict[str, Limits] | None = None
     keys: dict[str, Annotated[str, msgspec.Meta(min_length=1, max_length=40)]] | None = None
     scorecard: dict[str, Annotated[int, msgspec.Meta(ge=0, le=100)]] | None = None
+    ranking: Ranking | None = None
 
 
 # The rule parameters a centre publishes (`hotline centre rules publish`): a seat given them by
 # its centre uses them instead of its own config.toml's.
-RULE_KEYS = ("cutoff_mode", "max_extension_days", "callback_days", "limits", "scorecard")
+RULE_KEYS = ("cutoff_mode", "max_extension_days", "callback_days", "limits", "scorecard", "ranking")
 
 
 def read_config(data_dir: Path) -> dict[str, Any]:
@@ -162,4 +173,28 @@ def rules_from_config(config: dict[str, Any], natures: tuple[str, ...] | None = 
         changes["scorecard"] = dict(config["scorecard"])
     if changes.get("cutoff_mode", "daily") not in ("daily", "12h"):
         raise ConfigError("cutoff_mode must be 'daily' or '12h'")
+    changes["ranking_weights"], changes["peer_groups"] = _ranking(config.get("ranking"))
     return replace(rules, **changes)
+
+
+def _ranking(given: object) -> tuple[dict[str, float], dict[str, str]]:
+    """The ranking's weights and peer groups: the shipped ones, each table replaced by the one
+    config.toml or the centre's published rules give (checked here too: a published document is
+    read without read_settings)."""
+    from console.domain.ranking import FIGURE_KEYS
+    from console.ranking_source import load_ranking
+
+    weights, groups = load_ranking()
+    if given is None:
+        return weights, groups
+    try:
+        ranking = msgspec.convert(given, Ranking, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"bad ranking: {exc}") from None
+    if ranking.weights is not None:
+        weights = {k: float(v) for k, v in ranking.weights.items() if k in FIGURE_KEYS}
+        if not any(w > 0 for w in weights.values()):
+            raise ConfigError("bad ranking: at least one weight must be above 0")
+    if ranking.peer_groups is not None:
+        groups = dict(ranking.peer_groups)
+    return weights, groups

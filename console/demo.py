@@ -131,6 +131,8 @@ class _Demo:
         }
         if payload["reply_wanted"]:
             payload["reply_method"] = rng.choice(["电话", "短信"])
+        if nature == "投诉" and str(payload["phone"]).endswith("7"):  # M-04; no extra draw: a seed's demo stays
+            payload["staff_complaint"] = True
         if target == "answered":
             hit = self.kb_hit(description)
             rng.random()  # keeps a seed's demo the same with and without a knowledge base

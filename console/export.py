@@ -8,12 +8,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from console.stats import FIGURE_HEADINGS, UNIT_HEADINGS, Tables
+from console.stats import FIGURE_HEADINGS, TYPICAL_HEADINGS, UNIT_HEADINGS, Tables
 
 DETAIL_HEADINGS = {"number": "工单编号", "status": "状态", "created_at": "受理时间", "lead_unit": "承办单位",
                    "unit_due": "办结时限", "nature": "性质", "content_class": "内容分类", "description": "诉求"}
 CLASS_HEADINGS = {"class": "一级分类", "nature": "性质", "orders": "工单数"}
-SHEETS = ("总体指标", "各单位", "分类统计", "超期明细", "退回明细")
+SHEETS = ("总体指标", "各单位", "分类统计", "超期明细", "退回明细", "典型工单")
 
 
 def sheets_of(tables: Tables) -> list[tuple[str, Mapping[str, str], list[dict[str, Any]]]]:
@@ -25,6 +25,7 @@ def sheets_of(tables: Tables) -> list[tuple[str, Mapping[str, str], list[dict[st
         ("分类统计", CLASS_HEADINGS, tables.classes),
         ("超期明细", DETAIL_HEADINGS, tables.overdue),
         ("退回明细", DETAIL_HEADINGS, tables.returns),
+        ("典型工单", TYPICAL_HEADINGS, tables.typical),
     ]
 
 

@@ -29,9 +29,11 @@ def _at(value: datetime | None) -> str:
 
 
 def form_fields(form: str, state: OrderState, unit_name: Callable[[str], str], hotline: str,
-                unit_due: str = "", dispatched_by: str = "") -> list[Field]:
-    """The labelled lines of one document for one order, in the order the document prints them."""
-    name, phone = _caller(state)
+                unit_due: str = "", dispatched_by: str = "", caller: tuple[str, str] | None = None) -> list[Field]:
+    """The labelled lines of one document for one order, in the order the document prints them.
+    `caller` (name, phone) as the printing role sees them (the console's screens pass them masked
+    where the role sees them masked); a confidential caller is never printed whatever is passed."""
+    name, phone = _caller(state) if caller is None or state.confidential else caller
     matter = state.description
     if form == "工单":
         return [("受理编号", state.number), ("来电时间", _at(state.call_time)), ("受理座席", state.seat),
@@ -53,6 +55,37 @@ def form_fields(form: str, state: OrderState, unit_name: Callable[[str], str], h
                 ("办理情况", state.reply or STATUS_LABELS[state.status]),
                 ("领导批示", state.leader_instruction), ("呈报单位", hotline)]
     raise ValueError(f"unknown form {form!r}: expected one of {', '.join(FORMS)}")
+
+
+def document(store, number: str, form: str, caller: tuple[str, str] | None = None) -> tuple[str, list[Field]] | None:
+    """(title, fields) of one document of an order the store holds, or None for an unknown order."""
+    state = store.get(number)
+    if state is None:
+        return None
+    row = store.order_row(number) or {}
+    names = {u.code: u.name for u in store.unit_directory()}
+    return TITLES[form], form_fields(form, state, lambda code: names.get(code, code), store.rules.hotline_name,
+                                     unit_due=(row.get("unit_due") or "")[:16].replace("T", " "), caller=caller)
+
+
+def print_dir(store) -> Path:
+    """Where the console writes the documents it prints: <data dir>/print/."""
+    return Path(store.data_dir) / "print"
+
+
+def print_all(store, number: str, caller: tuple[str, str] | None = None) -> list[Path]:
+    """The 工单, 承办单 and 呈阅件 of one order as PDF files in print_dir: <number>-<form>.pdf."""
+    out = print_dir(store)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for form in FORMS:
+        doc = document(store, number, form, caller)
+        if doc is None:
+            raise LookupError(f"no order {number}")
+        path = out / f"{number}-{form}.pdf"
+        write_pdf(path, *doc)
+        paths.append(path)
+    return paths
 
 
 def write_xlsx(path: Path, title: str, fields: Sequence[Field]) -> None:

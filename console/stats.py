@@ -4,11 +4,12 @@ exports. The definitions live in console.domain.figures; this module only reads 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from console.domain.figures import FIGURES, Report, call_figures, compute
+from console.domain.figures import FIGURES, Report, call_figures, complaint_figure, compute
+from console.domain.settings import Rules
 
 FIGURE_COLUMNS = ("code", "name", "numerator", "denominator", "ratio", "target", "met")
 UNIT_COLUMNS = ("unit", "handed_over", "closed", "close_rate", "callbacks", "satisfied", "satisfaction",
@@ -43,13 +44,14 @@ def period_of_days(start: date, end: date) -> tuple[datetime, datetime]:
 
 def report(store, start: datetime, end: datetime, now: datetime, unit: str | None = None) -> Report:
     """Every figure: M-06..M-11 from the orders; M-01, M-02, M-03, M-05 from the call and SMS
-    records (not per unit: a unit takes no calls)."""
+    records, M-04 from both (not per unit: a unit takes no calls)."""
     from console.store.call_records import calls_between, sms_between
 
     rep = compute(store.histories(), store.calendar, store.rules, start, end, now, unit)
     if unit is None:
-        rep.figures.update(call_figures(calls_between(store, start, end), sms_between(store, start, end),
-                                        start, end, now))
+        calls = list(calls_between(store, start, end))
+        rep.figures.update(call_figures(calls, sms_between(store, start, end), start, end, now))
+        rep.figures["M-04"] = complaint_figure(rep.staff_complaints, calls, start, end)
     rep.figures = dict(sorted(rep.figures.items()))
     return rep
 
@@ -64,13 +66,12 @@ def figure_rows(rep: Report) -> list[dict[str, Any]]:
     return rows
 
 
-def unit_rows(rep: Report, kind_of: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """One row per unit with its score and place in its peer group (console/kb_data/ranking.toml)."""
+def unit_rows(rep: Report, kind_of: dict[str, str], rules: Rules) -> list[dict[str, Any]]:
+    """One row per unit with its score and place in its peer group, by the ranking's weights and
+    groups in `rules` (the centre's published ones, else console/kb_data/ranking.toml)."""
     from console.domain.ranking import rank
-    from console.ranking_source import load_ranking
 
-    weights, groups = load_ranking()
-    places = {r.unit: r for r in rank(rep.units, kind_of or {}, weights, groups)}
+    places = {r.unit: r for r in rank(rep.units, kind_of, rules.ranking_weights, rules.peer_groups)}
     rows = []
     for code in sorted(rep.units):
         m = rep.units[code]
@@ -106,6 +107,39 @@ def class_rows(store, start: datetime, end: datetime) -> list[dict[str, Any]]:
     return [{"class": c, "nature": n, "orders": k} for (c, n), k in sorted(counts.items(), key=lambda x: -x[1])]
 
 
+TYPICAL_HEADINGS = {"number": "工单编号", "marked_at": "列为典型时间", "note": "典型说明", "status": "状态",
+                    "created_at": "受理时间", "lead_unit": "承办单位", "content_class": "内容分类",
+                    "description": "诉求", "history": "办理经过"}
+
+
+def typical_rows(store, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """每月典型工单: the orders the supervision office listed as typical in the period (and has not
+    taken off), each with its history, one line per event (no caller field)."""
+    from console.domain.kinds import Kind
+
+    out = []
+    for number in store.orders_with(Kind.TYPICAL_MARKED, start, end):
+        state, row = store.get(number), store.order_row(number)
+        if state is None or row is None or not state.typical or state.typical_at is None \
+                or not start <= state.typical_at < end:
+            continue
+        history = [history_line(e) for e in store.events_of(number) if e.get("sync_status") != "rejected"]
+        out.append({"number": number, "marked_at": state.typical_at.isoformat(), "note": state.typical_note,
+                    "status": row["status"], "created_at": row["created_at"], "lead_unit": row["lead_unit"],
+                    "content_class": row["content_class"], "description": row["description"],
+                    "history": "\n".join(history)})
+    return out
+
+
+def history_line(event: dict[str, Any]) -> str:
+    """One event as the order view lists it: time, what happened, who, its gist."""
+    from console.domain.kinds import KIND_LABELS, event_brief
+
+    at = (event.get("at") or "")[:16].replace("T", " ")
+    return f"{at} {KIND_LABELS.get(event['kind'], '其他记录')} {event.get('operator') or ''} " \
+           f"{event_brief(event.get('payload'))}".rstrip()
+
+
 @dataclass(frozen=True)
 class Tables:
     figures: list[dict[str, Any]]
@@ -113,12 +147,14 @@ class Tables:
     classes: list[dict[str, Any]]
     overdue: list[dict[str, Any]]
     returns: list[dict[str, Any]]
+    typical: list[dict[str, Any]] = field(default_factory=list)
 
 
 def tables(store, start: datetime, end: datetime, now: datetime) -> Tables:
     rep = report(store, start, end, now)
-    return Tables(figure_rows(rep), unit_rows(rep, unit_kinds(store)), class_rows(store, start, end),
-                  detail_rows(store, rep.figures["M-07"].missed), detail_rows(store, rep.returned))
+    return Tables(figure_rows(rep), unit_rows(rep, unit_kinds(store), store.rules), class_rows(store, start, end),
+                  detail_rows(store, rep.figures["M-07"].missed), detail_rows(store, rep.returned),
+                  typical_rows(store, start, end))
 
 
 def _round(value: float | None) -> float | None:
@@ -128,3 +164,44 @@ def _round(value: float | None) -> float | None:
 def unit_kinds(store) -> dict[str, str]:
     """Each unit's kind (bureau, district, street, company): its peer group for the ranking."""
     return {u.code: u.kind for u in store.unit_directory()}
+
+
+@dataclass(frozen=True)
+class Charts:
+    """What the statistics desk's charts draw over a period, day by day."""
+
+    days: list[date]
+    by_nature: dict[str, list[int]]  # nature -> orders taken each day (每日受理量, by 性质)
+    top_classes: list[tuple[str, int]]  # content class -> orders taken in the period, the most first
+    trend: dict[str, list[float | None]]  # figure code -> its ratio each day (None: no case that day)
+
+
+def charts(store, start: datetime, end: datetime, now: datetime, top: int = 10) -> Charts:
+    """The charts' data from the same definitions as the figures: each day's tally of the facts
+    (console/domain/figures.py) and of the call records."""
+    from console.domain.figures import count_facts, order_facts, tally
+    from console.store.call_records import calls_between, sms_between
+
+    days = [start.date() + timedelta(days=i) for i in range(max(1, (end.date() - start.date()).days))]
+    index = {d: i for i, d in enumerate(days)}
+    by_nature: dict[str, list[int]] = {}
+    classes: Counter[str] = Counter()
+    for r in store.list_orders(limit=None, order_by="number"):
+        if not start.isoformat() <= r["created_at"] < end.isoformat():
+            continue
+        day = datetime.fromisoformat(r["created_at"]).date()
+        by_nature.setdefault(r["nature"] or "（未分类）", [0] * len(days))[index[day]] += 1
+        classes[r["content_class"] or "（未分类）"] += 1
+    facts = [f for number, events in store.histories()
+             for f in order_facts(number, events, store.calendar, store.rules)]
+    calls, sms = calls_between(store, start, end), sms_between(store, start, end)
+    trend: dict[str, list[float | None]] = {code: [] for code in FIGURES}
+    for day in days:
+        lo, hi = datetime.combine(day, time()), datetime.combine(day + timedelta(days=1), time())
+        counts, listed = count_facts(facts, lo, hi, now)
+        rep = tally(counts, listed, lo, hi, now)
+        rep.figures.update(call_figures(calls, sms, lo, hi, now))
+        rep.figures["M-04"] = complaint_figure(rep.staff_complaints, calls, lo, hi)
+        for code in FIGURES:
+            trend[code].append(rep.figures[code].ratio)
+    return Charts(days, dict(sorted(by_nature.items())), classes.most_common(top), trend)

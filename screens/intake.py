@@ -232,6 +232,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                 with Horizontal(classes="row"):
                     yield Checkbox("紧急诉求", id="urgent", compact=True)
                     yield Checkbox("来电人信息保密", id="confidential", compact=True)
+                    yield Checkbox("投诉话务员", id="staff_complaint", compact=True)
                 yield Label("处置方式", classes="field-label")
                 with RadioSet(id="disposition", compact=True):
                     for value, label in intake_check.DISPOSITIONS:
@@ -307,6 +308,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             "reply_method": q("#reply_method", Picker).value or "",
             "urgent": q("#urgent", Checkbox).value,
             "confidential": q("#confidential", Checkbox).value,
+            "staff_complaint": q("#staff_complaint", Checkbox).value,
             "disposition": disposition.id.removeprefix("disp-") if disposition else "",
             "reason": q("#reason", Input).value,
             "answer": q("#answer", Input).value,
@@ -336,6 +338,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         q("#reply_method", Picker).choose(Choice(method, method) if method else None)
         q("#urgent", Checkbox).value = bool(f.get("urgent"))
         q("#confidential", Checkbox).value = bool(f.get("confidential"))
+        q("#staff_complaint", Checkbox).value = bool(f.get("staff_complaint"))
         codes = [value for value, _label in intake_check.DISPOSITIONS]
         disposition = f.get("disposition") if f.get("disposition") in codes else PRESET_DISPOSITION
         set_pressed(q("#disposition", RadioSet), f"disp-{disposition}")

@@ -52,6 +52,8 @@ def payload(f: dict, call_time: str = "", trainee_no: str = "") -> dict:
         p["channel_message_id"] = str(f["channel_message_id"])
     if f.get("channel_text"):
         p["channel_text"] = str(f["channel_text"])
+    if f.get("staff_complaint"):
+        p["staff_complaint"] = True
     if f.get("nature"):
         p["nature"] = f["nature"]
     if f.get("content_path"):

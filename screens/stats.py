@@ -1,6 +1,7 @@
 """Alt+S — the statistics desk: the figures against their targets (red where missed) and the
 month per undertaking unit, for today, this week, this month, last month; Enter on a figure lists
-the orders it missed, Enter on one of those opens it. Computed in a worker over this seat's store
+the orders it missed, Enter on one of those opens it; c shows the period's charts
+(screens/stats_charts.py). Computed in a worker over this seat's store
 (docs/figures.md); the header says the history is this seat's."""
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class StatsScreen(Screen):
         Binding("enter", "details", "明细/打开", id="stats.details"),
         Binding("f5", "reload", "刷新", id="stats.reload"),
         Binding("b", "wallboard", "大屏", id="stats.wallboard"),
+        Binding("c", "charts", "图表", id="stats.charts"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -109,14 +111,15 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
     def _load(self, period: str) -> None:
-        from console.stats import figure_rows, report, unit_rows
+        from console.stats import figure_rows, report, unit_kinds, unit_rows
 
         now = getattr(self.app, "wallclock", clock.now)()
         start, end = period_range(period, now.date())
         rep = report(self.app.store, start, end, now)
         missed = {code: list(f.missed) for code, f in rep.figures.items()}
         label = f"{PERIODS[period]} {start:%Y-%m-%d} 至 {(end - timedelta(days=1)):%Y-%m-%d}（本坐席所存）"
-        self.post_message(StatsLoaded(figure_rows(rep), unit_rows(rep), missed, label))
+        rows = unit_rows(rep, unit_kinds(self.app.store), self.app.store.rules)
+        self.post_message(StatsLoaded(figure_rows(rep), rows, missed, label))
 
     @on(StatsLoaded)
     def _loaded(self, message: StatsLoaded) -> None:
@@ -132,7 +135,8 @@ class StatsScreen(Screen):
                           plain({True: "达标", False: "未达标", None: "无数据"}[r["met"]], style), key=r["code"])
         self.units, self.missed = message.units, message.missed
         self._show_units()
-        self.query_one("#desk-status", Static).update(content("回车：列出未达标的工单；t/w/m/l 切换期间；s 单位排序"))
+        self.query_one("#desk-status", Static).update(
+            content("回车：列出未达标的工单；t/w/m/l 切换期间；s 单位排序；c 图表"))
 
     def _show_units(self) -> None:
         table = self.query_one("#stats-units", DataTable)
@@ -160,6 +164,19 @@ class StatsScreen(Screen):
         from screens.wallboard import WallboardScreen
 
         self.app.push_screen(WallboardScreen())
+
+    def action_charts(self) -> None:
+        """The period's charts; the trend is of the figure under the cursor."""
+        from screens.stats_charts import ChartsScreen
+
+        now = getattr(self.app, "wallclock", clock.now)()
+        start, end = period_range(self.period, now.date())
+        figures = self.query_one("#stats-figures", DataTable)
+        code = "M-06"
+        if figures.row_count:
+            code = str(figures.coordinate_to_cell_key(figures.cursor_coordinate).row_key.value)
+        label = f"{PERIODS[self.period]} {start:%Y-%m-%d} 至 {(end - timedelta(days=1)):%Y-%m-%d}（本坐席所存）"
+        self.app.push_screen(ChartsScreen(start, end, label, code))
 
     def action_sort_units(self) -> None:
         self.sort_key = UNIT_SORTS[(UNIT_SORTS.index(self.sort_key) + 1) % len(UNIT_SORTS)]

@@ -1,6 +1,6 @@
 """F7 — supervision (R-31): overdue, leader-instructed, media-exposed, hot and bounced orders, with
-how late they are and who holds them; the office marks an order as supervised and issues the
-notice a second extension needs (R-25)."""
+how late they are and who holds them; the office marks an order as supervised, issues the notice a
+second extension needs (R-25), and lists an order among the month's typical cases (x)."""
 
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ class SupervisionScreen(DeskScreen):
         Binding("m", "supervise", "督办", id="supervision.supervise"),
         Binding("t", "notice", "延期通知", id="supervision.notice"),
         Binding("l", "reveals", "查看记录", id="supervision.reveals"),
+        Binding("x", "typical", "典型工单", id="supervision.typical"),
     ]
 
     def action_reveals(self) -> None:
@@ -136,6 +137,29 @@ class SupervisionScreen(DeskScreen):
                                f"{number} 已列入督办：{queues.SUPERVISION_LABELS.get(code, code)}")
 
         self.app.push_screen(ReasonModal(f"督办 {number}（R-31）", labels, submit, value=labels[0]))
+
+    def action_typical(self) -> None:
+        """每月典型工单: list the order with why, or (listed already) take it off."""
+        from screens.widgets.order_view import TYPICAL_REASONS
+
+        row = self.current_row()
+        if row is None:
+            return
+        number = row["number"]
+        state = self.store.get(number)
+        if state is not None and state.typical:
+            self.app.push_screen(ConfirmModal(
+                f"取消典型工单 {number}", f"典型说明：{state.typical_note}\n\n回车确认从本月典型工单中取消，Esc 返回",
+                lambda: self.record([NewEvent(Kind.TYPICAL_MARKED, {"typical": False}, self.actor, number)],
+                                    f"{number} 已从典型工单中取消")))
+            return
+
+        def submit(note: str):
+            return self.record([NewEvent(Kind.TYPICAL_MARKED, {"note": note.strip(), "typical": True}, self.actor,
+                                         number)], f"{number} 已列为本月典型工单：{note.strip()}")
+
+        self.app.push_screen(ReasonModal(f"列为典型工单 {number}（每月典型工单处置总结）", TYPICAL_REASONS, submit,
+                                         placeholder="写明典型在哪里，或用↑↓选择后回车"))
 
     def action_notice(self) -> None:
         row = self.current_row()

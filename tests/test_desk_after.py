@@ -171,6 +171,29 @@ async def test_supervision_list_says_how_late_and_whose(data):
     assert state.supervised and state.supervision_reasons == ["overdue"]
 
 
+async def test_supervision_lists_a_typical_case_and_takes_it_off(data):
+    """每月典型工单 from the supervision desk: x, Enter on the first standard reason lists the order
+    (a typical_marked event with why); x again, Enter confirms taking it off."""
+    from screens.widgets.order_view import TYPICAL_REASONS
+
+    number = add_order(data, at=NOW - timedelta(days=12))
+    record(data, number, Kind.DISPATCHED, {"lead_unit": "U003"}, Role.DISPATCHER, at=NOW - timedelta(days=12))
+    app = DeskApp(data, SupervisionScreen, role=Role.SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await put_cursor_on(pilot, number)
+        await pilot.press("x", "enter")
+        await settle(pilot)
+        assert screen_text(app.screen, "#desk-status") == f"{number} 已列为本月典型工单：{TYPICAL_REASONS[0]}"
+        state = stored(data, number)
+        assert state.typical and state.typical_note == TYPICAL_REASONS[0]
+        await put_cursor_on(pilot, number)
+        await pilot.press("x", "enter")
+        await settle(pilot)
+        assert screen_text(app.screen, "#desk-status") == f"{number} 已从典型工单中取消"
+    assert not stored(data, number).typical
+
+
 async def test_inbox_refuses_an_unfixed_order_then_amends_and_resubmits_in_one_flow(data):
     number = add_order(data, description="停水了", address="", at=datetime(2026, 11, 27, 9, 0))
     record(data, number, Kind.RETURNED_TO_INTAKE, {"reason": "问题描述不清，请补充具体诉求"}, Role.DISPATCHER)

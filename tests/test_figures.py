@@ -136,7 +136,7 @@ def test_the_xlsx_holds_every_number_of_the_json(store, tmp_path, capsys):
     out = tmp_path / "月报.xlsx"
     assert main(["stats", "export", "--month", "2026-12", "--out", str(out), "--data-dir", data]) == 0
     book = openpyxl.load_workbook(out, read_only=True)
-    assert book.sheetnames == ["总体指标", "各单位", "分类统计", "超期明细", "退回明细"]
+    assert book.sheetnames == ["总体指标", "各单位", "分类统计", "超期明细", "退回明细", "典型工单"]
 
     def table(name: str) -> list[tuple]:
         rows = list(book[name].iter_rows(values_only=True))
@@ -198,6 +198,29 @@ def test_call_and_sms_records_import_by_id_and_give_M01_M02_M03_M05(store, tmp_p
     assert (f["M-05"].numerator, f["M-05"].denominator) == (1, 2)
     assert (f["M-03"].numerator, f["M-03"].denominator, f["M-03"].missed) == (1, 2, ["M2"])
     assert list(f) == sorted(f)  # M-01 .. M-11 in order
+
+
+def test_M04_complaints_about_hotline_staff_over_the_valid_calls(store, tmp_path, capsys):
+    """M-04 投诉率 (DOMAIN.md §7, ≤ 2 %): orders flagged 投诉话务员 taken in the period / calls
+    answered by an agent then. An unflagged order, and a flagged one taken before the period, do
+    not count; the flag is in the stored payload and the order's state; a unit's figures have no M-04."""
+    calls = tmp_path / "calls.csv"
+    calls.write_text(CALLS_CSV, encoding="utf-8")
+    data = str(store.data_dir)
+    assert main(["calls", "import", str(calls), "--data-dir", data]) == 1  # two bad rows, as above
+    capsys.readouterr()
+    flagged = created(store, "2026-11-23 09:01", nature="投诉", staff_complaint=True)
+    created(store, "2026-11-23 09:11", nature="投诉")
+    created(store, "2026-10-30 09:00", nature="投诉", staff_complaint=True)
+    state = store.get(flagged)
+    assert state is not None and state.staff_complaint is True
+    assert store.events_of(flagged)[0]["payload"]["staff_complaint"] is True
+    assert main(["stats", "figures", "--from", "2026-11-01", "--to", "2027-01-01", "--json", "--data-dir", data]) == 0
+    m04 = next(f for f in json.loads(capsys.readouterr().out)["figures"] if f["code"] == "M-04")
+    assert (m04["name"], m04["numerator"], m04["denominator"], m04["ratio"]) == ("投诉率", 1, 2, 0.5)
+    assert m04["met"] is False and m04["target"] == 0.02 and m04["at_least"] is False
+    assert report(store, NOV, DEC, NOW).figures["M-04"].missed == [flagged]
+    assert "M-04" not in report(store, NOV, DEC, NOW, unit="U001").figures
 
 
 @pytest.mark.parametrize("db_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -296,6 +319,26 @@ def test_the_documents_print_an_order_and_never_a_confidential_caller(store, tmp
         assert body.startswith(b"%PDF-") and b"STSong-Light" in body
     assert main(["orders", "print", "20260101-S07-9999", "--form", "工单", "--out", str(pdf), "--data-dir", data]) == 1
     assert "no order 20260101-S07-9999" in capsys.readouterr().err
+
+
+def test_the_documents_print_the_caller_as_the_printing_role_sees_them(store):
+    """The console prints with the caller as its role sees them (a supervisor: 138****5678, the
+    privacy policy's mask); a confidential caller (R-02) stays unprinted whatever is passed."""
+    from console.domain.privacy import CallerField, shown
+    from console.domain.roles import Role
+    from console.forms import document
+
+    plain_no = created(store, "2026-11-23 09:00")
+    secret = created(store, "2026-11-23 09:05", confidential=True)
+    state = store.get(plain_no)
+    assert state is not None
+    masked = shown(Role.SUPERVISOR, CallerField.PHONE, state.phone, False)
+    assert masked != state.phone and "*" in masked
+    doc = document(store, plain_no, "工单", caller=("张明先生", masked))
+    assert doc is not None and dict(doc[1])["联系电话"] == masked
+    doc = document(store, secret, "工单", caller=("张明先生", "13812345678"))
+    assert doc is not None and dict(doc[1])["联系电话"] == dict(doc[1])["来电人"] == "（来电人要求保密）"
+    assert document(store, "20260101-S07-9999", "工单") is None
 
 
 def test_units_are_ranked_within_their_peer_group_by_the_weighted_score():

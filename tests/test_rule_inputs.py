@@ -158,3 +158,50 @@ def test_a_calendar_year_added_at_the_centre_moves_every_seats_deadlines_at_its_
     seat = json.loads(capsys.readouterr().out)
     assert main(["centre", "orders", "show", number, "--json", "--db", url]) == 0
     assert json.loads(capsys.readouterr().out)["deadlines"] == seat["deadlines"]
+
+
+RANKING = ('[ranking.weights]\nsatisfaction = 1\nclose_rate = 0\n\n'
+           '[ranking.peer_groups]\nbureau = "委办局"\ndistrict = "区县"\n')
+
+
+def test_the_ranking_the_centre_publishes_ranks_the_units_on_every_seat(served_centre, tmp_path, capsys):
+    """The ranking's weights and peer groups (docs/figures.md, 考核) are rules the centre publishes:
+    a seat uses them after its next pull, and so does `hotline centre stats units`. Weighted on
+    满意率 alone, U001 (one callback, 满意) scores 100 and U002 (no callback) has no score; both
+    bureaus rank in the published group 委办局. A bad ranking table is refused in one line."""
+    from factories import CALLBACK
+
+    centre, server, url = served_centre
+    rules_file = tmp_path / "rules.toml"
+    rules_file.write_text(RANKING, encoding="utf-8")
+    assert main(["centre", "rules", "publish", str(rules_file), "--db", url]) == 0
+    assert "ranking" in capsys.readouterr().out
+    assert main(["centre", "rules", "show", "--db", url]) == 0
+    assert json.loads(capsys.readouterr().out)["ranking"]["peer_groups"]["bureau"] == "委办局"
+    store = make_seat(tmp_path, "S01", centre, server.url)
+    a, b = create_order(store, 1), create_order(store, 2)
+    at = BASE_TIME + timedelta(hours=1)
+    steps = [("dispatched", {"lead_unit": "U001"}, DISPATCHER, a, at), ("dispatched", {"lead_unit": "U002"}, DISPATCHER, b, at),
+             ("unit_replied", {"reply": "已修复"}, DISPATCHER, a, at + timedelta(hours=2)),
+             ("callback_attempted", {"outcome": "reached"}, CALLBACK, a, at + timedelta(hours=3)),
+             ("callback_done", {"result": "满意"}, CALLBACK, a, at + timedelta(hours=3, minutes=1))]
+    for kind, payload, actor, number, when in steps:
+        done = store.record([NewEvent(kind, payload, actor, number, at=when)])
+        assert done.ok, done.reason
+    assert sync_once(store, client(store)).rejected == 0
+    assert store.rules.ranking_weights == {"satisfaction": 1.0, "close_rate": 0.0}
+    data = str(store.data_dir)
+    store.close()
+    tables = []
+    for args in (["stats", "units", "--month", "2026-11", "--json", "--data-dir", data],
+                 ["centre", "stats", "units", "--month", "2026-11", "--json", "--db", url, "--data-dir", data]):
+        assert main(args) == 0
+        rows = {r["unit"]: r for r in json.loads(capsys.readouterr().out)["units"]}
+        assert (rows["U001"]["group"], rows["U001"]["score"], rows["U001"]["rank"]) == ("委办局", 100.0, 1)
+        assert (rows["U002"]["group"], rows["U002"]["score"], rows["U002"]["rank"]) == ("委办局", None, None)
+        tables.append(rows)
+    assert tables[0] == tables[1]
+    rules_file.write_text('[ranking.weights]\nspeed = 1\n', encoding="utf-8")
+    assert main(["centre", "rules", "publish", str(rules_file), "--db", url]) != 0
+    err = capsys.readouterr().err
+    assert "ranking" in err and "speed" in err and len(err.strip().splitlines()) == 1

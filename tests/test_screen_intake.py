@@ -395,3 +395,33 @@ async def test_holiday_greeting(data_dir):
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await ready(pilot)
         assert screen.query_one(PhrasingPanel).line() == "节日好，市民热线，请问有什么可以帮您？"
+
+
+async def test_the_staff_complaint_box_flags_the_order_for_M04(data_dir):
+    """M-04 投诉率: 投诉话务员, reached by Tab after 来电人信息保密 and ticked with the space bar, is
+    recorded in the order (its created payload and state); an order saved without it is not flagged."""
+    from textual.widgets import Checkbox
+
+    app = make_app(data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        await fill_caller(pilot)
+        await fill_matter(pilot)
+        screen.query_one("#confidential", Checkbox).focus()
+        await pilot.press("tab")
+        assert app.focused.id == "staff_complaint" and "投诉话务员" in str(app.focused.label)
+        await pilot.press("space")
+        assert screen.query_one("#staff_complaint", Checkbox).value is True
+        await pilot.press("f5")
+        await settle(pilot)
+        flagged = screen.saved_number
+        assert flagged and app.store.get(flagged).staff_complaint is True
+        assert app.store.events_of(flagged)[0]["payload"]["staff_complaint"] is True
+        await pilot.press("f8")
+        assert screen.query_one("#staff_complaint", Checkbox).value is False
+        await fill_caller(pilot)
+        await fill_matter(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        plain = screen.saved_number
+        assert plain and plain != flagged and app.store.get(plain).staff_complaint is False

@@ -17,7 +17,7 @@ from screens.widgets.picker import Picker
 
 # docs/keyboard.md, 受理: "Tab / Shift+Tab move through the fields in this order"
 DOC_TAB_ORDER = ["caller_name", "caller_title", "phone", "address", "description", "nature", "content",
-                 "reply_wanted", "reply_method", "urgent", "confidential", "disposition"]
+                 "reply_wanted", "reply_method", "urgent", "confidential", "staff_complaint", "disposition"]
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from console.centre import channels_api, cti_api, open311
 from console.centre.body_limit import BodyLimit
 from console.centre.model import Forbidden
+from console.centre.rollups import RollupWorker
 from console.centre.service import Centre, CentreError, SeatInfo
 from console.domain.limits import ID_MAX, OPERATOR_MAX, ORDER_MAX
 from console.wire.events import storable
@@ -89,7 +90,9 @@ def create_app(centre: Centre, docs: bool = False) -> FastAPI:
     async def lifespan(app: FastAPI):
         app.state.waker = _Waker(asyncio.get_running_loop())
         centre.on_commit(app.state.waker.poke)
+        rollups = RollupWorker(centre).start()  # the figures kept current off the push path (issue 15)
         yield
+        rollups.stop()
 
     app = FastAPI(title="12345 hotline centre", version=str(PROTOCOL_VERSION), lifespan=lifespan,
                   docs_url="/docs" if docs else None, redoc_url=None,

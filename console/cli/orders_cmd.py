@@ -144,23 +144,19 @@ def print_order(view: dict) -> None:
 def cmd_print(args) -> int:
     from pathlib import Path
 
-    from console.forms import TITLES, form_fields, write_pdf, write_xlsx
+    from console.forms import document, write_pdf, write_xlsx
 
     out = Path(args.out)
     if out.suffix.lower() not in (".pdf", ".xlsx"):
         raise CliError(f"--out must end in .pdf or .xlsx, got {out.name!r}")
     store = _open(args)
     try:
-        state = store.get(args.number)
-        if state is None:
-            raise CliError(f"no order {args.number}", 1)
-        row = store.order_row(args.number) or {}
-        names = {u.code: u.name for u in store.unit_directory()}
-        fields = form_fields(args.form, state, lambda code: names.get(code, code), store.rules.hotline_name,
-                             unit_due=(row.get("unit_due") or "")[:16].replace("T", " "))
+        doc = document(store, args.number, args.form)
     finally:
         store.close()
-    title = TITLES[args.form]
+    if doc is None:
+        raise CliError(f"no order {args.number}", 1)
+    title, fields = doc
     try:
         (write_pdf if out.suffix.lower() == ".pdf" else write_xlsx)(out, title, fields)
     except OSError as exc:

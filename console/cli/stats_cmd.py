@@ -22,7 +22,8 @@ def register(sub) -> None:
     p = ssub.add_parser("export", help="the monthly report: FILE.xlsx (every sheet) or FILE.csv (--table)")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="FILE", help="a .xlsx or .csv path")
-    p.add_argument("--table", choices=("总体指标", "各单位", "分类统计", "超期明细", "退回明细"), default="各单位",
+    p.add_argument("--table", choices=("总体指标", "各单位", "分类统计", "超期明细", "退回明细", "典型工单"),
+                   default="各单位",
                    help="with a .csv file: which table (default 各单位)")
     add_data_dir(p)
     p.set_defaults(func=cmd_export)
@@ -102,21 +103,21 @@ def _pct(ratio: float | None) -> str:
 
 
 def _report(args, start: datetime, end: datetime, unit: str | None):
-    """(report, partial, unit kinds): from the centre's log with `hotline centre stats`, else this
-    seat's store."""
+    """(report, partial, unit kinds, rules): from the centre's log with `hotline centre stats`, else
+    this seat's store."""
     if getattr(args, "from_centre", False):
+        from console.centre.rollups import current_report
         from console.cli.centre_cmd import open_centre
-        from console.domain.figures import compute
 
         centre = open_centre(args)
-        rep = compute(centre.histories(), centre.calendar, centre.rules, start, end, clock.now(), unit)
+        rep = current_report(centre, start, end, clock.now(), unit, listed=False)  # the CLI prints the numbers
         rep.figures = dict(sorted(rep.figures.items()))
-        return rep, False, centre.unit_kinds()
+        return rep, False, centre.unit_kinds(), centre.rules
     from console.stats import report, unit_kinds
 
     store = _open(args)
     try:
-        return report(store, start, end, clock.now(), unit), True, unit_kinds(store)
+        return report(store, start, end, clock.now(), unit), True, unit_kinds(store), store.rules
     finally:
         store.close()
 
@@ -128,7 +129,7 @@ def cmd_figures(args) -> int:
         start, end = period_of_days(args.start, args.end)
     except ValueError as exc:
         raise CliError(str(exc))
-    rep, partial, _kinds = _report(args, start, end, args.unit)
+    rep, partial, _kinds, _rules = _report(args, start, end, args.unit)
     rows = figure_rows(rep)
     if args.json:
         print_json({"from": start.isoformat(), "to": end.isoformat(), "unit": args.unit, "partial": partial,
@@ -151,8 +152,8 @@ def cmd_units(args) -> int:
         start, end = period_of_month(args.month)
     except ValueError as exc:
         raise CliError(str(exc))
-    rep, partial, kinds = _report(args, start, end, None)
-    rows = unit_rows(rep, kinds)
+    rep, partial, kinds, rules = _report(args, start, end, None)
+    rows = unit_rows(rep, kinds, rules)
     if args.json:
         print_json({"month": args.month, "partial": partial, "units": rows})
         return 0
@@ -220,7 +221,7 @@ def cmd_export(args) -> int:
     try:
         if out.suffix.lower() == ".xlsx":
             title = [f"{name} 月报", f"统计期间：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}（不含）",
-                     f"生成时间：{datetime.now():%Y-%m-%d %H:%M}", "（本坐席所存历史，非全量）"]
+                     f"生成时间：{clock.now():%Y-%m-%d %H:%M}", "（本坐席所存历史，非全量）"]
             n = write_xlsx(out, data, title)
         else:
             sheet = next(s for s in sheets_of(data) if s[0] == args.table)

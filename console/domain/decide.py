@@ -63,6 +63,7 @@ ALLOWED_ROLES: dict[str, frozenset[Role]] = {
     Kind.REVEALED: frozenset({D, L, C, S}),
     Kind.CLOSED: frozenset({L, S}),
     Kind.IMPORTED: frozenset({L, SYS}),  # `hotline orders import`: history, not an intake
+    Kind.TYPICAL_MARKED: frozenset({S, L}),
 }
 
 
@@ -457,6 +458,16 @@ def _closed(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
     return _open(s) or _nonblank(e.payload.reason, "办结须写明原因") or ACCEPT
 
 
+def _typical_marked(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    """每月典型工单: any order, open or closed, with why it is typical; taking it off needs it on."""
+    p = e.payload
+    if not p.typical:
+        return ACCEPT if s.typical else reject("state", "此单未列为典型工单")
+    if s.typical:
+        return reject("state", f"此单已列为典型工单：{s.typical_note}")
+    return _nonblank(p.note, "列为典型工单须写明典型在哪里") or ACCEPT
+
+
 # -- small checks ------------------------------------------------------------------------------
 
 
@@ -507,6 +518,7 @@ _HANDLERS: dict[str, Callable[[OrderState, Event, Actor, Context], Decision]] = 
     Kind.NOTE: _note,
     Kind.REVEALED: _revealed,
     Kind.CLOSED: _closed,
+    Kind.TYPICAL_MARKED: _typical_marked,
 }
 
 

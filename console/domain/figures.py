@@ -36,6 +36,7 @@ FIGURES: dict[str, FigureDef] = {f.code: f for f in (
     FigureDef("M-01", "人工接通率", 0.95, True),
     FigureDef("M-02", "人工应答及时率", 0.80, True),
     FigureDef("M-03", "短信回复率", 1.00, True),
+    FigureDef("M-04", "投诉率", 0.02, False),
     FigureDef("M-05", "服务过程满意率", 0.98, True),
     FigureDef("M-06", "转办及时率", 0.90, True),
     FigureDef("M-07", "按期回复率", 0.95, True),
@@ -118,10 +119,11 @@ class Report:
     figures: dict[str, Figure]
     units: dict[str, UnitMonth]
     returned: list[str] = field(default_factory=list)  # orders a unit sent back in the period (退回明细)
+    staff_complaints: list[str] = field(default_factory=list)  # M-04's numerator: orders taken in the period
 
 
 ANSWER_IN_TIME_SECONDS = 15  # M-02
-_CALL_FIGURES = frozenset({"M-01", "M-02", "M-03", "M-05"})  # from call and SMS records, not orders
+_CALL_FIGURES = frozenset({"M-01", "M-02", "M-03", "M-04", "M-05"})  # need call or SMS records
 
 
 @dataclass(frozen=True)
@@ -167,121 +169,236 @@ def call_figures(calls: Iterable[CallRecord], sms: Iterable[SmsRecord], start: d
     return out
 
 
+def complaint_figure(staff_complaints: list[str], calls: Iterable[CallRecord], start: datetime,
+                     end: datetime) -> Figure:
+    """M-04: orders flagged as complaints about hotline staff, taken in [start, end) (from the
+    orders' facts: Report.staff_complaints) / valid calls, those answered by an agent then."""
+    fig = Figure("M-04", numerator=len(staff_complaints), missed=list(staff_complaints))
+    fig.denominator = sum(1 for c in calls if _in(c.offered_at, start, end) and c.answered_at is not None)
+    return fig
+
+
 def _in(at: datetime | None, start: datetime, end: datetime) -> bool:
     return at is not None and start <= at < end
+
+
+STAFF_COMPLAINT = "M-04/complaint"  # M-04's numerator: an order flagged as a complaint about hotline staff
+REWORKED = "M-10/reworked"  # M-10's numerator: a rework after an unsatisfied callback (R-33)
+RETURNED = "returned"  # 退回明细: a unit sent the order back
+UNIT_FIELD = "unit/"  # "unit/handed_over": one increment of that UnitMonth field
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing an order's history contributes to the figures, independent of the period asked:
+    a figure's case (hit or missed), one increment of a unit's month, a return. `at` is the time
+    that decides which period it falls in. A pending fact is a case still undecided (its deadline
+    has no deciding event yet): it counts, as missed, once `at` (the deadline) has passed."""
+
+    order: str
+    name: str  # a figure code, REWORKED, RETURNED, or UNIT_FIELD + a UnitMonth field
+    at: datetime
+    unit: str  # the lead unit the case belongs to (what `unit=` filters on)
+    hit: bool = True
+    pending: bool = False
+
+    def counts(self, start: datetime, end: datetime, now: datetime) -> bool:
+        return _in(self.at, start, end) and (not self.pending or self.at <= now)
+
+
+def order_facts(number: str, events: list[Event], calendar: WorkCalendar, rules: Rules) -> list[Fact]:
+    """Every fact of one order's history (its events in fold order): the one definition of what
+    each figure counts. `compute` tallies them over a period; the centre stores them per order
+    as events arrive (console/centre/rollups.py) and tallies the stored ones."""
+    out: list[Fact] = []
+    ctx = Context(rules=rules, calendar=calendar)
+
+    def add(name: str, at: datetime, unit: str, hit: bool = True, pending: bool = False) -> None:
+        out.append(Fact(number, name, at, unit or "", hit, pending))
+
+    state: OrderState | None = None
+    for event in events:
+        before = state
+        state = apply(state, event, rules)
+        at, kind = event.at, event.kind
+        if kind in (Kind.DISPATCHED, Kind.REDISPATCHED):
+            add(UNIT_FIELD + "handed_over", at, state.lead_unit)
+            if kind == Kind.REDISPATCHED and before is not None and before.unit_returns:
+                add(UNIT_FIELD + "redispatched", at, before.unit_returns[-1]["unit"])
+        elif kind == Kind.UNIT_RETURNED and before is not None:
+            add(UNIT_FIELD + "returns", at, before.lead_unit)
+            add(RETURNED, at, before.lead_unit, hit=False)
+        elif kind == Kind.EXTENSION_REQUESTED and before is not None:
+            add(UNIT_FIELD + "extensions", at, before.lead_unit)
+        elif kind == Kind.REPLY_REVIEWED and not event.payload.accept and before is not None:
+            add(UNIT_FIELD + "sent_back", at, before.lead_unit)
+        elif kind == Kind.UNIT_REPLIED and before is not None and not _sent_back(events, event):
+            replied_unit = before.lead_unit
+            due = unit_deadline(before, ctx)
+            if due is not None:
+                in_time = at <= due.at
+                add("M-07", due.at, replied_unit, in_time)
+                add(UNIT_FIELD + "replies_due", due.at, replied_unit)
+                add(UNIT_FIELD + ("replies_in_time" if in_time else "overdue"), due.at, replied_unit)
+            add("M-10", at, replied_unit)
+            reached = _reply_case(state, events, event)
+            if reached is not None:
+                add("M-09", at, replied_unit, reached)
+        elif kind == Kind.CALLBACK_DONE:
+            satisfied = event.payload.result in SATISFIED
+            add("M-08", at, state.lead_unit, satisfied)
+            add(UNIT_FIELD + "callbacks", at, state.lead_unit)
+            if satisfied:
+                add(UNIT_FIELD + "satisfied", at, state.lead_unit)
+        elif kind == Kind.REWORK:
+            add(REWORKED, at, state.lead_unit, hit=False)
+        if (before is None or before.status != Status.CLOSED) and state.status == Status.CLOSED \
+                and state.replied_at is not None and state.lead_unit:
+            closed_when = state.closed_at if kind == Kind.IMPORTED and state.closed_at else at  # history: when it closed there
+            add(UNIT_FIELD + "closed", closed_when, state.lead_unit)
+    if state is None:
+        return out
+    if state.staff_complaint:  # counted when the call was taken; not a unit's case
+        add(STAFF_COMPLAINT, state.created_at, "", hit=False)
+    _dispatch_case(add, state, calendar, rules)
+    _open_reply_case(add, state, ctx)
+    _callback_cases(add, events, rules)
+    return out
+
+
+Count = tuple[str, str, bool, int]  # (fact name, unit, hit, how many)
+Listed = tuple[str, str, str, bool]  # (order, fact name, unit, hit)
+
+
+def tally(counts: Iterable[Count], listed: Iterable[Listed], start: datetime, end: datetime, now: datetime,
+          unit: str | None = None) -> Report:
+    """The report from the facts that count in the period: `counts` gives the numbers, `listed`
+    the orders behind them in history order (at least every fact with hit False: the missed
+    cases and the returns; every fact when the denominators' orders are wanted too)."""
+    figures = {code: Figure(code) for code in FIGURES if code not in _CALL_FIGURES}
+    units: dict[str, UnitMonth] = {}
+    returned: list[str] = []
+    staff_complaints: list[str] = []
+    for name, code, hit, n in counts:
+        if unit is not None and code != unit:
+            continue
+        if name == "M-10":
+            figures[name].denominator += n
+        elif name == REWORKED:
+            figures["M-10"].numerator += n
+        elif name in figures:
+            figures[name].denominator += n
+            figures[name].numerator += n if hit else 0
+        elif name.startswith(UNIT_FIELD):
+            month = units.setdefault(code, UnitMonth(code))
+            attr = name[len(UNIT_FIELD):]
+            setattr(month, attr, getattr(month, attr) + n)
+    for number, name, code, hit in listed:
+        if unit is not None and code != unit:
+            continue
+        if name == RETURNED:
+            returned.append(number)
+        elif name == STAFF_COMPLAINT:
+            staff_complaints.append(number)
+        elif name == REWORKED:
+            figures["M-10"].missed.append(number)
+        elif name in figures:
+            figures[name].orders.append(number)
+            if not hit and name != "M-10":
+                figures[name].missed.append(number)
+    return Report(start, end, now, unit, figures, units, returned, staff_complaints)
+
+
+def count_facts(facts: Iterable[Fact], start: datetime, end: datetime, now: datetime) -> tuple[list[Count], list[Listed]]:
+    """The facts that count in [start, end) at `now`, grouped as `tally` takes them."""
+    grouped: dict[tuple[str, str, bool], int] = {}
+    listed: list[Listed] = []
+    for f in facts:
+        if f.counts(start, end, now):
+            key = (f.name, f.unit, f.hit)
+            grouped[key] = grouped.get(key, 0) + 1
+            listed.append((f.order, f.name, f.unit, f.hit))
+    return [(*k, n) for k, n in grouped.items()], listed
 
 
 def compute(histories: Iterable[tuple[str, list[Event]]], calendar: WorkCalendar, rules: Rules,
             start: datetime, end: datetime, now: datetime, unit: str | None = None) -> Report:
     """M-06..M-11 over [start, end) and the per-unit statistics, from each order's events in
     fold order. `unit` keeps only the cases of that lead unit (the unit's own figures)."""
-    figures = {code: Figure(code) for code in FIGURES if code not in _CALL_FIGURES}
-    units: dict[str, UnitMonth] = {}
-    returned: list[str] = []
-    ctx = Context(rules=rules, calendar=calendar)
-
-    def month(code: str) -> UnitMonth:
-        return units.setdefault(code, UnitMonth(code))
-
-    for number, events in histories:
-        state: OrderState | None = None
-        replied_unit = ""
-        for event in events:
-            before = state
-            state = apply(state, event, rules)
-            at, kind = event.at, event.kind
-            if kind in (Kind.DISPATCHED, Kind.REDISPATCHED) and _in(at, start, end):
-                month(state.lead_unit).handed_over += 1
-                if kind == Kind.REDISPATCHED and before is not None and before.unit_returns:
-                    month(before.unit_returns[-1]["unit"]).redispatched += 1
-            elif kind == Kind.UNIT_RETURNED and before is not None and _in(at, start, end):
-                month(before.lead_unit).returns += 1
-                if unit in (None, before.lead_unit):
-                    returned.append(number)
-            elif kind == Kind.EXTENSION_REQUESTED and before is not None and _in(at, start, end):
-                month(before.lead_unit).extensions += 1
-            elif kind == Kind.REPLY_REVIEWED and not event.payload.accept and before is not None \
-                    and _in(at, start, end):
-                month(before.lead_unit).sent_back += 1
-            elif kind == Kind.UNIT_REPLIED and before is not None and not _sent_back(events, event):
-                replied_unit = before.lead_unit
-                due = unit_deadline(before, ctx)
-                if due is not None and _in(due.at, start, end) and unit in (None, replied_unit):
-                    in_time = at <= due.at
-                    figures["M-07"].count(number, in_time)
-                    m = month(replied_unit)
-                    m.replies_due += 1
-                    m.replies_in_time += in_time
-                    m.overdue += not in_time
-                if _in(at, start, end) and unit in (None, replied_unit):
-                    figures["M-10"].denominator += 1
-                    figures["M-10"].orders.append(number)
-                    _reply_case(figures["M-09"], number, state, events, event)
-            elif kind == Kind.CALLBACK_DONE and _in(at, start, end) and unit in (None, state.lead_unit):
-                figures["M-08"].count(number, event.payload.result in SATISFIED)
-                m = month(state.lead_unit)
-                m.callbacks += 1
-                m.satisfied += event.payload.result in SATISFIED
-            elif kind == Kind.REWORK and _in(at, start, end) and unit in (None, state.lead_unit):
-                figures["M-10"].numerator += 1
-                figures["M-10"].missed.append(number)
-            closed_when = state.closed_at if kind == Kind.IMPORTED else at  # history: when it closed there
-            if (before is None or before.status != Status.CLOSED) and state.status == Status.CLOSED \
-                    and state.replied_at is not None and _in(closed_when, start, end) and state.lead_unit:
-                month(state.lead_unit).closed += 1
-        if state is None:
-            continue
-        _dispatch_case(figures["M-06"], number, state, events, calendar, rules, start, end, now, unit)
-        _open_reply_case(figures["M-07"], number, state, ctx, start, end, now, unit, month)
-        _callback_cases(figures["M-11"], number, events, rules, start, end, now, unit)
-    if unit is not None:
-        units = {code: m for code, m in units.items() if code == unit}
-    return Report(start, end, now, unit, figures, units, returned)
+    facts = (f for number, events in histories for f in order_facts(number, events, calendar, rules))
+    counts, listed = count_facts(facts, start, end, now)
+    return tally(counts, listed, start, end, now, unit)
 
 
-def _dispatch_case(fig: Figure, number: str, state: OrderState, events: list[Event], calendar: WorkCalendar,
-                   rules: Rules, start: datetime, end: datetime, now: datetime, unit: str | None) -> None:
-    """M-06: due to be forwarded by its cutoff (R-23) in the period; forwarded on or before it."""
+Add = Callable[..., None]
+
+
+def _dispatch_case(add: Add, state: OrderState, calendar: WorkCalendar, rules: Rules) -> None:
+    """M-06: due to be forwarded by its cutoff (R-23); forwarded on or before it. Undecided
+    (pending) while never forwarded: late once the cutoff has passed."""
     due = order_deadlines(state, calendar, rules).dispatch_due
-    if due is None or not _in(due, start, end):
+    if due is None:
         return
     never_dispatched = state.dispatch_count == 0
     if never_dispatched and state.status in (Status.MERGED, Status.ANSWERED, Status.NOT_ACCEPTED):
         return  # merged into another, or answered at intake after a return: not due to be forwarded
-    if unit is not None and state.lead_unit != unit:
-        return
     first = state.first_dispatched_at
-    if first is None and due > now:
-        return  # not yet decided
-    fig.count(number, first is not None and first <= due)
+    add("M-06", due, state.lead_unit, first is not None and first <= due, first is None)
 
 
-def _open_reply_case(fig: Figure, number: str, state: OrderState, ctx: Context, start: datetime,
-                     end: datetime, now: datetime, unit: str | None, month: Callable[[str], UnitMonth]) -> None:
-    """M-07's open case: still with the unit, its deadline in the period and already past."""
-    if state.status != Status.DISPATCHED or (unit is not None and state.lead_unit != unit):
+def _open_reply_case(add: Add, state: OrderState, ctx: Context) -> None:
+    """M-07's open case: still with the unit; late once its deadline has passed."""
+    if state.status != Status.DISPATCHED:
         return
     due = unit_deadline(state, ctx)
-    if due is None or not _in(due.at, start, end) or due.at > now:
+    if due is None:
         return
-    fig.count(number, False)
-    m = month(state.lead_unit)
-    m.replies_due += 1
-    m.overdue += 1
+    add("M-07", due.at, state.lead_unit, False, True)
+    add(UNIT_FIELD + "replies_due", due.at, state.lead_unit, True, True)
+    add(UNIT_FIELD + "overdue", due.at, state.lead_unit, True, True)
 
 
-def _reply_case(fig: Figure, number: str, state: OrderState, events: list[Event], reply: Event) -> None:
-    """M-09: a reply in the period opens a callback case; answered when the caller was reached
-    afterwards. Confidential orders (R-02) and those closed as unreachable are not counted."""
+def _reply_case(state: OrderState, events: list[Event], reply: Event) -> bool | None:
+    """M-09: a reply opens a callback case; answered (True) when the caller was reached
+    afterwards. Confidential orders (R-02) and those closed as unreachable are not counted (None)."""
     if state.confidential:
-        return
+        return None
     after = events[events.index(reply) + 1:]
     reached = any(e.kind == Kind.CALLBACK_DONE for e in after)
     unreachable = any(e.kind == Kind.CALLBACK_ATTEMPTED and e.payload.outcome != "reached" for e in after) and \
         not reached and _closed_unreachable(after)
     if unreachable:
-        return
-    fig.count(number, reached)
+        return None
+    return reached
+
+
+def _closed_unreachable(events: list[Event]) -> bool:
+    failures = 0
+    for e in events:
+        if e.kind == Kind.CALLBACK_ATTEMPTED and e.payload.outcome != "reached":
+            failures += 1
+        if e.kind in (Kind.REWORK, Kind.UNIT_REPLIED):
+            failures = 0
+    return failures >= 2
+
+
+def _callback_cases(add: Add, events: list[Event], rules: Rules) -> None:
+    """M-11: each reply's callback deadline (R-32); done on or before it. Twice unreachable and
+    confidential cases are left out; one not done yet is late once the deadline has passed."""
+    state: OrderState | None = None
+    for i, event in enumerate(events):
+        state = apply(state, event, rules)
+        # the reply reaches the callback desk: at once (a v1 reply) or when it is accepted
+        if event.kind not in (Kind.UNIT_REPLIED, Kind.REPLY_REVIEWED) or state.status != Status.REPLIED:
+            continue
+        if state.callback_from is None:
+            continue
+        due = callback_due(state.callback_from, rules.callback_days)
+        rest = events[i + 1:]
+        done_at = next((e.at for e in rest if e.kind == Kind.CALLBACK_DONE), None)
+        if done_at is None and _closed_unreachable(_until_next_reply(rest)):
+            continue
+        add("M-11", due, state.lead_unit, done_at is not None and done_at <= due, done_at is None)
 
 
 def _sent_back(events: list[Event], reply: Event) -> bool:
@@ -295,42 +412,6 @@ def _sent_back(events: list[Event], reply: Event) -> bool:
     return False
 
 
-def _closed_unreachable(events: list[Event]) -> bool:
-    failures = 0
-    for e in events:
-        if e.kind == Kind.CALLBACK_ATTEMPTED and e.payload.outcome != "reached":
-            failures += 1
-        if e.kind in (Kind.REWORK, Kind.UNIT_REPLIED):
-            failures = 0
-    return failures >= 2
-
-
-def _callback_cases(fig: Figure, number: str, events: list[Event], rules: Rules, start: datetime,
-                    end: datetime, now: datetime, unit: str | None) -> None:
-    """M-11: each reply's callback deadline (R-32) in the period; done on or before it. Twice
-    unreachable and confidential cases are left out."""
-    state: OrderState | None = None
-    for i, event in enumerate(events):
-        state = apply(state, event, rules)
-        # the reply reaches the callback desk: at once (a v1 reply) or when it is accepted
-        if event.kind not in (Kind.UNIT_REPLIED, Kind.REPLY_REVIEWED) or state.status != Status.REPLIED:
-            continue
-        if unit is not None and state.lead_unit != unit:
-            continue
-        if state.callback_from is None:
-            continue
-        due = callback_due(state.callback_from, rules.callback_days)
-        if not _in(due, start, end):
-            continue
-        rest = events[i + 1:]
-        done_at = next((e.at for e in rest if e.kind == Kind.CALLBACK_DONE), None)
-        if done_at is None and _closed_unreachable(_until_next_reply(rest)):
-            continue
-        if done_at is None and due > now:
-            continue
-        fig.count(number, done_at is not None and done_at <= due)
-
-
 def _until_next_reply(events: list[Event]) -> list[Event]:
     out = []
     for e in events:
@@ -340,4 +421,5 @@ def _until_next_reply(events: list[Event]) -> list[Event]:
     return out
 
 
-__all__ = ["FIGURES", "SATISFIED", "CallRecord", "Figure", "SmsRecord", "call_figures", "FigureDef", "Report", "UnitMonth", "compute"]
+__all__ = ["FIGURES", "RETURNED", "REWORKED", "SATISFIED", "STAFF_COMPLAINT", "UNIT_FIELD", "CallRecord", "Count", "Fact", "Figure", "FigureDef",
+           "Listed", "Report", "SmsRecord", "UnitMonth", "call_figures", "complaint_figure", "compute", "count_facts", "order_facts", "tally"]

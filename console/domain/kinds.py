@@ -92,6 +92,7 @@ class Kind(StrEnum):
     UNMERGED = "unmerged"
     NOTE = "note"
     REVEALED = "revealed"  # a masked caller field shown, with the reason (the audit of who saw it)
+    TYPICAL_MARKED = "typical_marked"  # the month's typical cases (每月典型工单), or taken off that list
     CLOSED = "closed"
     IMPORTED = "imported"  # an order brought in from another system's history, as it was (issue 14)
 
@@ -107,7 +108,20 @@ KIND_LABELS: dict[str, str] = {
     Kind.CALLBACK_DONE: "回访结果", Kind.CALLBACK_UNDONE: "撤销回访结果", Kind.REWORK: "退回重办",
     Kind.SUPERVISED: "列入督办", Kind.PROGRESS_INQUIRY: "进度查询", Kind.MERGED_INTO: "并单",
     Kind.UNMERGED: "撤销并单", Kind.NOTE: "备注", Kind.CLOSED: "办结", Kind.IMPORTED: "历史导入",
+    Kind.TYPICAL_MARKED: "典型工单",
 }
 CALLBACK_OUTCOME_LABELS: dict[str, str] = {
     "reached": "接通", "no_answer": "无人接听", "busy": "占线", "off": "关机", "wrong_number": "号码错误",
 }
+
+
+def event_brief(payload: object) -> str:
+    """An event's gist in a history line (40 characters): its reply, answer, reason, unit or result,
+    never a caller field."""
+    if not isinstance(payload, dict):
+        return ""
+    for key in ("reply", "answer", "reason", "note", "notes", "lead_unit", "target", "result", "text", "outcome"):
+        if payload.get(key):
+            value = str(payload[key])
+            return CALLBACK_OUTCOME_LABELS.get(value, value)[:40] if key == "outcome" else value[:40]
+    return ""

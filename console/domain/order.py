@@ -109,6 +109,10 @@ class OrderState:
     # replies the county office sent back to the unit: [{"unit", "ground", "reason", "reply", "at"}]
     replies_sent_back: list[dict[str, str]] = field(default_factory=list)
     phrasing_warnings: list[str] = field(default_factory=list)  # R-44, warned about at intake
+    staff_complaint: bool = False  # M-04: a complaint about hotline staff, flagged at intake
+    typical: bool = False  # one of the month's typical cases (每月典型工单)
+    typical_note: str = ""
+    typical_at: datetime | None = None
     callback_failures: int = 0
     callback_failed_at: datetime | None = None  # the last failed try that counted
     # what each callback result since the last other event changed, newest last: callback_undone
@@ -201,6 +205,7 @@ def _created(event: Event) -> OrderState:
     s.disposition = p.disposition
     s.channel, s.channel_message_id, s.channel_text = p.channel, p.channel_message_id, p.channel_text
     s.phrasing_warnings = list(p.phrasing_warnings)
+    s.staff_complaint = p.staff_complaint
     d = s.disposition
     if d == Disposition.NOT_ACCEPTED:
         s.status, s.not_accepted_reason, s.closed_at = Status.NOT_ACCEPTED, p.reason, at
@@ -275,7 +280,8 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
     elif kind == Kind.CALLBACK_UNDONE:
         _callback_restore(s, s.callback_undo.pop())
         return s
-    elif kind != Kind.CALLBACK_ATTEMPTED:  # anything else happened to the order: its results stand
+    elif kind not in (Kind.CALLBACK_ATTEMPTED, Kind.TYPICAL_MARKED):  # anything else happened to the order:
+        # its results stand (listing it as a typical case is not something happening to it)
         s.callback_undo = []
     if kind == Kind.AMENDED:
         for key, value in p.given().items():
@@ -380,6 +386,8 @@ def apply(state: OrderState | None, event: Event, rules: Any = None) -> OrderSta
         s.status, s.merged_into, s.status_before_merge = Status(s.status_before_merge), "", ""
     elif kind == Kind.CLOSED:
         s.status, s.closed_at, s.close_reason = Status.CLOSED, at, p.reason
+    elif kind == Kind.TYPICAL_MARKED:
+        s.typical, s.typical_note, s.typical_at = p.typical, p.note if p.typical else "", at if p.typical else None
     return s
 
 

@@ -59,6 +59,9 @@ class Created:
     # what the console saw of the call: panel lines shown, holds, hold phrases confirmed
     # (console/domain/call_log.py); read by the quality inspection, not folded into the order
     call_log: list[dict[str, Any]] = field(default_factory=list)
+    # M-04: the caller complained about hotline staff (the form's 投诉话务员). Added without a
+    # version bump: absent means false, and an older reader ignores it and keeps it in the JSON.
+    staff_complaint: bool = False
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,15 @@ class Note:
 
 
 @dataclass(frozen=True)
+class TypicalMarked:
+    """The supervision office marks an order as one of the month's typical cases (with why), or
+    takes it off the list (typical false)."""
+
+    note: str = ""
+    typical: bool = True
+
+
+@dataclass(frozen=True)
 class Revealed:
     field: str  # a console.domain.privacy.CallerField value
     reason: str
@@ -280,7 +292,7 @@ Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
     Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
     ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
     UnitReplied, ReplyReviewed, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry,
-    MergedInto, Unmerged, Note, Revealed, Closed, Imported,
+    MergedInto, Unmerged, Note, Revealed, Closed, Imported, TypicalMarked,
 ]
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
@@ -312,6 +324,7 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
     Kind.REVEALED: Revealed,
     Kind.CLOSED: Closed,
     Kind.IMPORTED: Imported,
+    Kind.TYPICAL_MARKED: TypicalMarked,
 }
 
 # -- versions ---------------------------------------------------------------------------------

@@ -24,6 +24,11 @@ class Rules:
     callback_min_gap_minutes: int = 30
     # the call-takers' monthly scorecard: component -> points out of 100 (console/domain/scorecard.py)
     scorecard: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SCORECARD))
+    # The monthly ranking (考核, console/domain/ranking.py): weight per figure, unit kind -> peer
+    # group. Empty here; console/config.py fills them from console/kb_data/ranking.toml or from
+    # the `ranking` table the centre publishes.
+    ranking_weights: dict[str, float] = field(default_factory=dict)
+    peer_groups: dict[str, str] = field(default_factory=dict)
 
     def limit_days(self, nature: str, complexity: str) -> int:
         per_nature = self.limits.get(nature) or self.limits["default"]

@@ -392,6 +392,14 @@ class Store:
             ).mappings()
             return [dict(r, payload=json.loads(r["payload"])) for r in rows]
 
+    def orders_with(self, kind: str, start: datetime, end: datetime) -> list[str]:
+        """The orders with a foldable event of this kind at a time in [start, end), by number."""
+        with read_transaction(self.engine) as conn:
+            return list(conn.execute(text(
+                "SELECT DISTINCT order_no FROM events WHERE kind = :k AND at >= :s AND at < :e"
+                " AND sync_status != 'rejected' ORDER BY order_no"),
+                {"k": kind, "s": start.isoformat(), "e": end.isoformat()}).scalars())
+
     def list_orders(self, status: str | None = None, limit: int | None = 200, offset: int = 0,
                     order_by: str = "created_at DESC") -> list[dict]:
         params: dict[str, object] = {"s": status} if status else {}
