@@ -31,7 +31,7 @@ def test_the_recorded_call_pre_fills_findings_with_their_evidence():
     """R-42 (hold), R-44 (a forbidden phrase the form warned about), R-41 (no surname on the order),
     M-02 (the form started 20 s after the call was offered)."""
     checklist = load_checklist()
-    created = Created(disposition="transfer", caller_name="", call_time="2026-11-26T10:00:20",
+    created = Created(disposition="transfer", channel="电话", caller_name="", call_time="2026-11-26T10:00:20",
                       phrasing_warnings=["不清楚"],
                       call_log=[{"t": 0, "what": "shown", "key": "greeting"}, {"t": 5, "what": "shown", "key": "ask_surname"},
                                 {"t": 60, "what": "hold_on"}, {"t": 100, "what": "hold_off"}])
@@ -41,7 +41,7 @@ def test_the_recorded_call_pre_fills_findings_with_their_evidence():
     assert found["dont_know"] == "受理时输入了“不清楚”，系统已提示（R-44）"
     assert found["surname"] == "工单未记录来电人姓氏（界面已提示询问）"
     assert found["late_answer"] == "来电 10:00:00 呼入，20 秒后才开始受理（M-02：15 秒）"
-    good = Created(disposition="transfer", caller_name="王", call_time="2026-11-26T10:00:05",
+    good = Created(disposition="transfer", channel="电话", caller_name="王", call_time="2026-11-26T10:00:05",
                    call_log=[{"t": 60, "what": "hold_on"}, {"t": 85, "what": "hold_said"}, {"t": 100, "what": "hold_off"}])
     assert scan_recorded(checklist, good, call) == []
 

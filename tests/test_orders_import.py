@@ -113,6 +113,9 @@ def test_an_open_imported_order_worked_here_gets_this_consoles_deadlines(tmp_pat
     unit = Actor("U001-1", Role.UNIT, unit="U001")
     rec = store.record([NewEvent(Kind.UNIT_REPLIED, {"reply": "已处理。"}, unit, order=number)])
     assert rec.ok, rec.reason
+    assert store.order_row(number)["callback_due"] is None  # the reply waits for the county office's review
+    rec = store.record([NewEvent(Kind.REPLY_REVIEWED, {"accept": True}, dispatcher, order=number)])
+    assert rec.ok, rec.reason
     assert store.order_row(number)["callback_due"] is not None
     store.close()
 

@@ -183,6 +183,7 @@ def test_the_ranking_the_centre_publishes_ranks_the_units_on_every_seat(served_c
     at = BASE_TIME + timedelta(hours=1)
     steps = [("dispatched", {"lead_unit": "U001"}, DISPATCHER, a, at), ("dispatched", {"lead_unit": "U002"}, DISPATCHER, b, at),
              ("unit_replied", {"reply": "已修复"}, DISPATCHER, a, at + timedelta(hours=2)),
+             ("reply_reviewed", {"accept": True}, DISPATCHER, a, at + timedelta(hours=2, minutes=30)),
              ("callback_attempted", {"outcome": "reached"}, CALLBACK, a, at + timedelta(hours=3)),
              ("callback_done", {"result": "满意"}, CALLBACK, a, at + timedelta(hours=3, minutes=1))]
     for kind, payload, actor, number, when in steps:
