@@ -69,9 +69,11 @@ def create_kb_tables(conn) -> None:
 
 def _register() -> None:
     from console.kb.order_index import index_order, rebuild_order_index
+    from console.kb.vectors import create_vector_table
     from console.store.components import Component, register
 
-    register(Component("kb", migrations={2: create_kb_tables}, on_order_written=index_order,
+    # v8: article vectors for the semantic stage (console.kb.vectors)
+    register(Component("kb", migrations={2: create_kb_tables, 8: create_vector_table}, on_order_written=index_order,
                        on_projection_rebuilt=rebuild_order_index))
 
 
