@@ -68,12 +68,16 @@ def create_kb_tables(conn) -> None:
 
 
 def _register() -> None:
-    from console.kb.order_index import index_order, rebuild_order_index
+    from console.kb.order_index import create_places_table, index_order, rebuild_order_index
     from console.kb.vectors import create_vector_table
     from console.store.components import Component, register
 
-    # v8: article vectors for the semantic stage (console.kb.vectors)
-    register(Component("kb", migrations={2: create_kb_tables, 8: create_vector_table}, on_order_written=index_order,
+    def v8(conn) -> None:
+        """Article vectors for the semantic stage (console.kb.vectors), the dictionary of places."""
+        create_vector_table(conn)
+        create_places_table(conn)
+
+    register(Component("kb", migrations={2: create_kb_tables, 8: v8}, on_order_written=index_order,
                        on_projection_rebuilt=rebuild_order_index))
 
 
