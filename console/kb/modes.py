@@ -24,6 +24,10 @@ from console.kb.search import _ARTICLE_COLS, SearchResult, _filters, _hit, searc
 MODES = ("lexical", "semantic", "fused")
 FUSE_K = 5
 LEXICAL_WEIGHT = 0.7
+# A lexical hit with every query word in its title or keywords (stage "title") is the agent's own
+# wording of an article: it weighs more than a neighbour by meaning (the Taipei control lost one
+# such title at 0.7; the policy set has none, so its figure is unchanged).
+TITLE_WEIGHT = 1.5
 FUSE_DEPTH = 30
 SEMANTIC_DEPTH = 100  # nearest vectors read before the validity and filter checks
 # e5 scores unrelated text at cosine 0.80-0.86 and a question's own article at 0.87-0.93 (held-out
@@ -117,7 +121,8 @@ def fuse(lexical: list, semantic: list) -> list:
     best: dict[str, object] = {}
     for ranking, weight in ((lexical, LEXICAL_WEIGHT), (semantic, 1.0)):
         for rank, hit in enumerate(ranking[:FUSE_DEPTH]):
-            scores[hit.id] = scores.get(hit.id, 0.0) + weight / (FUSE_K + rank + 1)
+            w = TITLE_WEIGHT if ranking is lexical and hit.stage == "title" else weight
+            scores[hit.id] = scores.get(hit.id, 0.0) + w / (FUSE_K + rank + 1)
             best.setdefault(hit.id, hit)
     out = []
     for hid in sorted(scores, key=lambda h: -scores[h]):
