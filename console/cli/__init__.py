@@ -14,6 +14,7 @@ from console.errors import HotlineError
 COMMAND_MODULES = [
     "console.cli.store_cmd",
     "console.cli.orders_cmd",
+    "console.cli.orders_match_cmd",  # adds `orders similar|suggest` to the group above
     "console.cli.events_cmd",
     "console.cli.calendar_cmd",
     "console.cli.taxonomy_cmd",

