@@ -50,8 +50,8 @@ async def test_sign_in_takes_an_agent_to_the_form(data_dir):
         await ready(pilot)
         assert type(app.screen).__name__ == "SignInScreen"
         await pilot.press(*"A01", "tab", *TEST_PASSWORD, "tab", "tab", *"07", "enter")
-        await settle(pilot)
-        assert type(app.screen).__name__ == "IntakeScreen"
+        assert await until(pilot, lambda: type(app.screen).__name__ == "IntakeScreen"
+                           and "A01（受理坐席）" in text_of(app.screen, "#hdr-operator"))
         assert app.actor.operator == "A01" and app.actor.seat == "S01"
         assert "A01（受理坐席）" in text_of(app.screen, "#hdr-operator")
         assert "坐席 S01" in text_of(app.screen, "#hdr-operator")
