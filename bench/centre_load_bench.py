@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing as mp
 import os
 import signal
@@ -63,27 +64,68 @@ class SeatRecord:
         self.requests = 0
 
 
-async def seat_loop(http: httpx.AsyncClient, token: str, rec: SeatRecord, stop: asyncio.Event) -> None:
+class Connection:
+    """A seat's HTTP/1.1 keep-alive connection on asyncio streams: a real client, but one that costs
+    the simulating machine little per request (httpx costs ~1 ms, which on 2 shared cores would be
+    measured as the centre's fan-out). Sends what CentreClient sends; reads status, headers, body."""
+
+    def __init__(self, host: str, port: int, token: str):
+        self.host, self.port = host, port
+        self.head = (f"Host: {host}:{port}\r\n{PROTOCOL_HEADER}: {PROTOCOL_VERSION}\r\n"
+                     f"Authorization: Bearer {token}\r\n\r\n").encode()
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        try:
+            self.writer.write(f"GET {path} HTTP/1.1\r\n".encode() + self.head)
+            status_line = await self.reader.readline()
+            if not status_line:
+                raise ConnectionError("closed by the centre")
+            status = int(status_line.split()[1])
+            fields: dict[str, str] = {}
+            while True:
+                line = await self.reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.decode("latin-1").partition(":")
+                fields[name.strip().lower()] = value.strip()
+            body = await self.reader.readexactly(int(fields.get("content-length", "0")))
+            if fields.get("connection", "").lower() == "close":
+                self.close()
+            return status, fields, body
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def seat_loop(conn: Connection, rec: SeatRecord, stop: asyncio.Event) -> None:
     backoff = Backoff(base=0.5, cap=10.0)
     while not stop.is_set():
         rec.requests += 1
         try:
-            resp = await http.get("/v1/sync/pull", params={"after": rec.cursor, "wait": WAIT},
-                                  headers=headers(token), timeout=WAIT + 60)
-        except httpx.HTTPError:
+            status, fields, body = await conn.get(f"/v1/sync/pull?after={rec.cursor}&wait={WAIT:g}")
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
             rec.errors += 1
             await asyncio.sleep(backoff.next())
             continue
-        if resp.status_code != 200:
+        if status != 200:
             rec.errors += 1
-            rec.shed += resp.status_code == 503
-            hint = retry_after(resp)
-            await asyncio.sleep(backoff.next() + (hint or 0))
+            rec.shed += status == 503
+            raw = fields.get("retry-after", "")
+            await asyncio.sleep(backoff.next() + (float(raw) if raw.isdigit() else 0))
             continue
         backoff.reset()
         now = time.monotonic()
-        body = resp.json()
-        seqs = [e["seq"] for e in body["events"]]
+        seqs = [e["seq"] for e in json.loads(body)["events"]]
         if seqs:
             if seqs != list(range(rec.cursor + 1, rec.cursor + 1 + len(seqs))):
                 rec.violations += 1
@@ -94,28 +136,30 @@ async def seat_loop(http: httpx.AsyncClient, token: str, rec: SeatRecord, stop: 
 def seat_process(url: str, tokens: list[str], start: int, commands, results) -> None:
     async def main() -> None:
         stop = asyncio.Event()
-        limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-        async with httpx.AsyncClient(base_url=url, limits=limits) as http:
-            recs = [SeatRecord() for _ in tokens]
-            for r in recs:
-                r.cursor = start
-            tasks = []
-            for token, rec in zip(tokens, recs, strict=True):
-                tasks.append(asyncio.create_task(seat_loop(http, token, rec, stop)))
-                await asyncio.sleep(0)  # spread the first requests a little
-            results.put(("ready", len(tokens)))
-            loop = asyncio.get_running_loop()
-            while True:
-                cmd = await loop.run_in_executor(None, commands.get)
-                if cmd == "cursors":
-                    results.put(("cursors", [r.cursor for r in recs]))
-                elif cmd == "stop":
-                    break
-            stop.set()
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            results.put(("done", [(r.arrivals, r.cursor, r.violations, r.errors, r.shed, r.requests) for r in recs]))
+        host, port = url.split("//", 1)[1].rsplit(":", 1)
+        conns = [Connection(host, int(port), token) for token in tokens]
+        recs = [SeatRecord() for _ in tokens]
+        for r in recs:
+            r.cursor = start
+        tasks = []
+        for conn, rec in zip(conns, recs, strict=True):
+            tasks.append(asyncio.create_task(seat_loop(conn, rec, stop)))
+            await asyncio.sleep(0)  # spread the first requests a little
+        results.put(("ready", len(tokens)))
+        loop = asyncio.get_running_loop()
+        while True:
+            cmd = await loop.run_in_executor(None, commands.get)
+            if cmd == "cursors":
+                results.put(("cursors", [r.cursor for r in recs]))
+            elif cmd == "stop":
+                break
+        stop.set()
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for conn in conns:
+            conn.close()
+        results.put(("done", [(r.arrivals, r.cursor, r.violations, r.errors, r.shed, r.requests) for r in recs]))
 
     asyncio.run(main())
 
@@ -353,15 +397,17 @@ def scenario_fanout(centre: Centre, tokens: list[str], pusher: tuple[str, list[l
                     seconds: float, procs: int) -> None:
     seats = Seats(centre.url, tokens[:n], head_of(centre.url), min(procs, n))
     time.sleep(2.0)  # every seat parked in its long poll
+    c0, t0 = centre.cpu_seconds(), time.monotonic()
     pushes = push_for(centre.url, [pusher], 0.5, seconds)
+    cpu = 100 * (centre.cpu_seconds() - c0) / (time.monotonic() - t0)
     time.sleep(3.0)  # let the last fan-out land
     got = seats.stop()
     lasts, never = fan_out(pushes, got)
     answered = [t1 - t0 for t0, t1, _ in pushes.sent]
     errors = sum(g[3] for g in got)
     print(f"| fanout | {n:,} | {len(pushes.sent)} | {ms(answered)} | {ms(lasts)} | "
-          f"{never} never reached all; {errors} seat errors; {sum(g[2] for g in got)} order violations | {load()} |",
-          flush=True)
+          f"{never} never reached all; {errors} seat errors; {sum(g[2] for g in got)} order violations; "
+          f"centre CPU {cpu:.0f} % of a core | {load()} |", flush=True)
 
 
 def scenario_idle(centre: Centre, tokens: list[str], n: int, seconds: float, procs: int) -> None:

@@ -28,7 +28,7 @@ metadata = MetaData()
 
 counters = Table(
     "c_counter", metadata,
-    Column("name", String(32), primary_key=True),  # seq | fence | reference
+    Column("name", String(32), primary_key=True),  # seq | fence | reference | seats (enrolments)
     Column("value", BigInteger, nullable=False),
 )
 
@@ -158,6 +158,17 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+CHANNEL = "hotline_centre"  # NOTIFY channel: a counter the seats follow moved (console/centre/listen.py)
+FOLLOWED = ("seq", "reference", "seats")  # the counters a centre process's tail follows
+
+
+def announce(conn) -> None:
+    """Tell the other centre processes, at commit, that this transaction moved a followed counter
+    (PostgreSQL NOTIFY, delivered in commit order; SQLite has one process and its timer)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_notify('{CHANNEL}', '')")
+
+
 def create_all(engine: Engine) -> None:
     """Create what is missing: also brings a database from an older release up to date."""
     from sqlalchemy import inspect
@@ -170,6 +181,6 @@ def create_all(engine: Engine) -> None:
             conn.exec_driver_sql("ALTER TABLE c_units ADD COLUMN short_initials VARCHAR(100) NOT NULL DEFAULT ''")
             for code, short in conn.execute(units.select().with_only_columns(units.c.code, units.c.short)).all():
                 conn.execute(units.update().where(units.c.code == code).values(short_initials=initials(short)))
-        for name in ("seq", "fence", "reference"):
+        for name in ("seq", "fence", "reference", "seats"):
             if conn.execute(counters.select().where(counters.c.name == name)).first() is None:
                 conn.execute(counters.insert().values(name=name, value=0))

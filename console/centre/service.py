@@ -92,7 +92,7 @@ def _refused_payload(payload: object) -> str:
     return storable(text, len(text))
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -143,8 +143,13 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         return self._unit_codes
 
     def on_commit(self, callback) -> None:
-        """Called with the new head seq after every commit that added events (wakes long polls)."""
+        """Called after every commit that moved what the seats follow (events, reference data,
+        enrolments), in the committing thread, before it answers: the tail reads it then."""
         self._listeners.append(callback)
+
+    def off_commit(self, callback) -> None:
+        if callback in self._listeners:
+            self._listeners.remove(callback)
 
     def _notify(self, head: int) -> None:
         for callback in list(self._listeners):
@@ -165,6 +170,13 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
 
     def _set_counter(self, conn: Connection, name: str, value: int) -> None:
         conn.execute(update(db.counters).where(db.counters.c.name == name).values(value=value))
+        if name in db.FOLLOWED:
+            db.announce(conn)
+
+    def _bump_counter(self, conn: Connection, name: str) -> None:
+        """Move a followed counter without reading it (enrolments: the tails reload the tokens)."""
+        conn.execute(update(db.counters).where(db.counters.c.name == name).values(value=db.counters.c.value + 1))
+        db.announce(conn)
 
     # -- seats ---------------------------------------------------------------------------
 
@@ -200,16 +212,20 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         now = clock.iso(clock.now())
         with self._write() as conn, conn.begin():
             row = conn.execute(select(db.seats).where(db.seats.c.seat == seat)).first()
-            values = dict(roles=",".join(sorted(parsed)), unit=unit, token_hash=_hash(token), revoked=False)
+            values = dict(roles=",".join(sorted(parsed)), unit=unit, token_hash=token_hash(token), revoked=False)
             if row is None:
                 conn.execute(db.seats.insert().values(seat=seat, next_seat_seq=1, enrolled_at=now, **values))
             else:
                 conn.execute(update(db.seats).where(db.seats.c.seat == seat).values(**values))
+            self._bump_counter(conn, "seats")
+        self._notify(0)
         return token
 
     def revoke(self, seat: str) -> bool:
         with self._write() as conn, conn.begin():
             n = conn.execute(update(db.seats).where(db.seats.c.seat == seat).values(revoked=True)).rowcount
+            self._bump_counter(conn, "seats")
+        self._notify(0)
         return bool(n)
 
     def seats(self) -> list[dict]:
@@ -222,7 +238,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         if not token:
             raise Unauthorized("missing seat token")
         with self.engine.connect() as conn:
-            row = conn.execute(select(db.seats).where(db.seats.c.token_hash == _hash(token))).first()
+            row = conn.execute(select(db.seats).where(db.seats.c.token_hash == token_hash(token))).first()
         if row is None:
             raise Unauthorized("unknown seat token")
         if row.revoked:
@@ -273,9 +289,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
                     outcome.results.append({"id": ev["id"], "status": status, "seq": seq, "reason": reason,
                                             "code": code})
                 if rows:
-                    conn.execute(db.events.insert(), rows)
-                    self._save_states(conn, states, seq)
-                    self._set_counter(conn, "seq", seq)
+                    self.commit_events(conn, rows, states, seq)
                 conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)
                              .values(next_seat_seq=expected, last_seen=now))
                 fault_point("centre.push.before_commit")
@@ -286,6 +300,15 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         if seq != start_seq:
             self._notify(seq)
         return outcome
+
+    def commit_events(self, conn: Connection, rows: list[dict[str, Any]], states: _Batch, head: int) -> None:
+        """Everything a batch of new log rows writes, inside the transaction that holds the seq
+        counter: the rows, the orders they changed, the new head (and the NOTIFY other processes
+        get at commit). Pushes and the units' actions both come here; what must stay current with
+        the log in the same transaction (rollups, say) belongs here too."""
+        conn.execute(db.events.insert(), rows)
+        self._save_states(conn, states, head)
+        self._set_counter(conn, "seq", head)
 
     def _known(self, conn: Connection, ids: list[str]) -> dict[str, dict]:
         found = {}

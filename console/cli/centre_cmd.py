@@ -27,6 +27,9 @@ def register(sub) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=number_in(1, 65535), default=8345)
     p.add_argument("--docs", action="store_true", help="also serve the API's /docs and /openapi.json (off by default)")
+    p.add_argument("--workers", type=number_in(1, 64), default=1,
+                   help="centre processes on this port (PostgreSQL only; they learn of each other's commits by "
+                        "LISTEN/NOTIFY); default 1")
     p.set_defaults(func=cmd_serve)
 
     p = with_db(cmds.add_parser("enroll", help="enrol a seat (or a unit) and print its token"))
@@ -157,13 +160,48 @@ def cmd_serve(args) -> int:
 
     from console import paths
     from console.centre.app import create_app
+    from console.centre.db import is_sqlite
     from console.log import setup_logging
 
     centre = open_centre(args)  # first: a centre that cannot open is the one line to say
+    if args.workers > 1 and is_sqlite(centre.engine):
+        raise CliError("--workers needs a PostgreSQL database: SQLite serves one centre process", 2)
     setup_logging(paths.data_dir(getattr(args, "data_dir", None)), "centre")
-    print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run(create_app(centre, docs=args.docs), host=args.host, port=args.port, log_level="warning")
+    _raise_open_files()
+    print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}"
+          + (f" with {args.workers} processes" if args.workers > 1 else ""), flush=True)
+    # Long polls are cut after 2 s on a stop: the seats reconnect (with jitter) to the next centre.
+    options = dict(host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2,
+                   backlog=4096)
+    if args.workers > 1:
+        centre.engine.dispose()
+        os.environ[SERVE_DB_ENV] = db_url(args)
+        os.environ[SERVE_DOCS_ENV] = "1" if args.docs else ""
+        uvicorn.run("console.cli.centre_cmd:app_from_env", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(create_app(centre, docs=args.docs), **options)
     return 0
+
+
+SERVE_DB_ENV, SERVE_DOCS_ENV = "HOTLINE_CENTRE_SERVE_DB", "HOTLINE_CENTRE_SERVE_DOCS"
+
+
+def app_from_env():
+    """The app of one of `serve --workers N`'s processes (uvicorn imports it in each)."""
+    from console.centre.app import create_app
+    from console.centre.db import make_engine
+    from console.centre.service import Centre
+
+    return create_app(Centre(make_engine(os.environ[SERVE_DB_ENV])), docs=bool(os.environ.get(SERVE_DOCS_ENV)))
+
+
+def _raise_open_files() -> None:
+    """A long-polling seat holds a socket: allow as many as the system lets this user have."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
 
 
 def cmd_enroll(args) -> int:
