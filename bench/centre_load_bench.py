@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import httpx  # noqa: E402
 
 from console.sync.backoff import Backoff  # noqa: E402
+from console.sync.client import retry_after_seconds  # noqa: E402
 from console.wire.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION  # noqa: E402
 
 WAIT = 25.0  # the seats' long-poll wait
@@ -44,11 +45,6 @@ WAIT = 25.0  # the seats' long-poll wait
 
 def headers(token: str) -> dict[str, str]:
     return {PROTOCOL_HEADER: str(PROTOCOL_VERSION), "Authorization": f"Bearer {token}"}
-
-
-def retry_after(resp: httpx.Response) -> float | None:
-    raw = resp.headers.get("Retry-After", "")
-    return float(raw) if raw.replace(".", "", 1).isdigit() else None
 
 
 # -- the simulated waiting seats (child processes) --------------------------------------------------
@@ -120,8 +116,7 @@ async def seat_loop(conn: Connection, rec: SeatRecord, stop: asyncio.Event) -> N
         if status != 200:
             rec.errors += 1
             rec.shed += status == 503
-            raw = fields.get("retry-after", "")
-            await asyncio.sleep(backoff.next() + (float(raw) if raw.isdigit() else 0))
+            await asyncio.sleep(backoff.next(retry_after_seconds(fields.get("retry-after"))))
             continue
         backoff.reset()
         now = time.monotonic()
@@ -308,7 +303,7 @@ async def push_loop(http: httpx.AsyncClient, token: str, batches: list[list[dict
                 continue
             if resp.status_code == 503:
                 out.retried += 1
-                await asyncio.sleep(backoff.next() + (retry_after(resp) or 0))
+                await asyncio.sleep(backoff.next(retry_after_seconds(resp.headers.get("Retry-After"))))
                 continue
             break
         t1 = time.monotonic()
@@ -518,7 +513,7 @@ def main() -> None:
             service = CentreService(make_engine(db))
             service.init()
             t = time.monotonic()
-            tokens = [service.enroll(f"W{i:04d}", "all") for i in range(max(counts))]
+            tokens = list(service.enroll_many([f"W{i:04d}" for i in range(max(counts))], "all").values())
             sustained_events = int(args.rate * args.duration / args.pushers) + 20
             plans = [(service.enroll(f"P{i:03d}", "all"),
                       pusher_batches(tmp, f"P{i:03d}", sustained_events if "sustained" in scenarios else 0))

@@ -200,26 +200,42 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
 
     def enroll(self, seat: str, roles: str, unit: str | None = None) -> str:
         """A new token for the seat (replacing an old one); the seat keeps its seat_seq."""
+        return self.enroll_many([seat], roles, unit)[seat]
+
+    def enroll_many(self, seats: list[str], roles: str, unit: str | None = None) -> dict[str, str]:
+        """New tokens for many seats in one transaction ({seat: token}, in the order given): all
+        are checked first, so a bad code enrols none. Each keeps its seat_seq if enrolled before."""
         parsed = parse_roles(roles)
         if unit and parsed != {Role.UNIT.value}:
             raise CentreError("--unit goes with --role unit only")
         if parsed == {Role.UNIT.value} and not unit:
             raise CentreError("--role unit needs --unit CODE: the unit the token speaks for")
-        for name, value, limit in (("seat", seat, SEAT_MAX), ("unit", unit or "", UNIT_MAX)):
+        if not seats:
+            raise CentreError("no seat given")
+        if len(set(seats)) != len(seats):
+            raise CentreError(f"seat {next(x for x in seats if seats.count(x) > 1)!r} given twice")
+        for name, value, limit in [("unit", unit or "", UNIT_MAX)] + [("seat", x, SEAT_MAX) for x in seats]:
             if not value.isascii() or text_problem(name, value, limit) or (name == "seat" and not value.strip()):
                 raise CentreError(f"bad {name} {value!r}: printable ASCII, 1 to {limit} characters")
-        token = f"hl1_{secrets.token_urlsafe(24)}"
+        tokens = {x: f"hl1_{secrets.token_urlsafe(24)}" for x in seats}
         now = clock.iso(clock.now())
+        values = dict(roles=",".join(sorted(parsed)), unit=unit, revoked=False)
         with self._write() as conn, conn.begin():
-            row = conn.execute(select(db.seats).where(db.seats.c.seat == seat)).first()
-            values = dict(roles=",".join(sorted(parsed)), unit=unit, token_hash=token_hash(token), revoked=False)
-            if row is None:
-                conn.execute(db.seats.insert().values(seat=seat, next_seat_seq=1, enrolled_at=now, **values))
-            else:
-                conn.execute(update(db.seats).where(db.seats.c.seat == seat).values(**values))
+            known: set[str] = set()
+            for i in range(0, len(seats), 500):
+                known.update(r[0] for r in conn.execute(select(db.seats.c.seat).where(
+                    db.seats.c.seat.in_(seats[i:i + 500]))))
+            new = [dict(seat=x, next_seat_seq=1, enrolled_at=now, token_hash=token_hash(tokens[x]), **values)
+                   for x in seats if x not in known]
+            if new:
+                conn.execute(db.seats.insert(), new)
+            again = [{"b_seat": x, "b_token_hash": token_hash(tokens[x])} for x in seats if x in known]
+            if again:
+                conn.execute(update(db.seats).where(db.seats.c.seat == bindparam("b_seat")).values(
+                    token_hash=bindparam("b_token_hash"), **values), again)
             self._bump_counter(conn, "seats")
         self._notify(0)
-        return token
+        return tokens
 
     def revoke(self, seat: str) -> bool:
         with self._write() as conn, conn.begin():

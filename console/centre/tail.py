@@ -196,6 +196,11 @@ class Tail:
             self._bodies[key] = (body, len(chunk))
             return body, len(chunk)
 
+    def forget(self) -> None:
+        """Hold nothing older than the head (as a freshly started process): older pulls read the database."""
+        with self._lock:
+            self._events, self.floor, self._bodies = [], self.head, {}
+
     def seat(self, token_hash: str) -> tuple[SeatInfo, bool] | None:
         """(seat, revoked) for a token known at the last read, else None (ask the database)."""
         with self._lock:

@@ -32,12 +32,14 @@ def register(sub) -> None:
                         "LISTEN/NOTIFY); default 1")
     p.set_defaults(func=cmd_serve)
 
-    p = with_db(cmds.add_parser("enroll", help="enrol a seat (or a unit) and print its token"))
-    p.add_argument("seat", metavar="SEAT", help="seat code, e.g. S07 (a unit: any name, e.g. UNIT-U001)")
+    p = with_db(cmds.add_parser("enroll", help="enrol seats (or a unit) and print their tokens"))
+    p.add_argument("seats", metavar="SEAT", nargs="+",
+                   help="seat codes, e.g. S07 S08 (a unit: any name, e.g. UNIT-U001); all in one transaction")
     p.add_argument("--role", required=True,
                    help="roles its operators may act in, comma-separated: agent, dispatcher, lead, callback, "
                         "supervisor, unit, system; 'all' = every seat role")
     p.add_argument("--unit", help="for --role unit: the unit code it speaks for")
+    p.add_argument("--json", action="store_true", help="one JSON object per seat: seat, roles, unit, token")
     p.set_defaults(func=cmd_enroll)
 
     op = cmds.add_parser("operator", help="operator accounts: add, reset, disable, list")
@@ -164,6 +166,7 @@ def cmd_serve(args) -> int:
     from console.log import setup_logging
 
     centre = open_centre(args)  # first: a centre that cannot open is the one line to say
+    tail_poll()  # a bad setting is one line now, not one per worker
     if args.workers > 1 and is_sqlite(centre.engine):
         raise CliError("--workers needs a PostgreSQL database: SQLite serves one centre process", 2)
     setup_logging(paths.data_dir(getattr(args, "data_dir", None)), "centre")
@@ -179,7 +182,7 @@ def cmd_serve(args) -> int:
         os.environ[SERVE_DOCS_ENV] = "1" if args.docs else ""
         uvicorn.run("console.cli.centre_cmd:app_from_env", factory=True, workers=args.workers, **options)
     else:
-        uvicorn.run(create_app(centre, docs=args.docs), **options)
+        uvicorn.run(create_app(centre, docs=args.docs, tail_poll=tail_poll()), **options)
     return 0
 
 
@@ -192,7 +195,21 @@ def app_from_env():
     from console.centre.db import make_engine
     from console.centre.service import Centre
 
-    return create_app(Centre(make_engine(os.environ[SERVE_DB_ENV])), docs=bool(os.environ.get(SERVE_DOCS_ENV)))
+    return create_app(Centre(make_engine(os.environ[SERVE_DB_ENV])), docs=bool(os.environ.get(SERVE_DOCS_ENV)),
+                      tail_poll=tail_poll())
+
+
+def tail_poll() -> float | None:
+    """$HOTLINE_CENTRE_TAIL_POLL: seconds between the tail's timed reads of the log (default 1 s on
+    SQLite, 5 s on PostgreSQL, where NOTIFY wakes it); docs/operations.md."""
+    raw = os.environ.get("HOTLINE_CENTRE_TAIL_POLL", "")
+    try:
+        value = float(raw) if raw else None
+    except ValueError:
+        raise CliError(f"HOTLINE_CENTRE_TAIL_POLL={raw!r}: expected seconds, e.g. 5", 2)
+    if value is not None and not 0.05 <= value <= 3600:
+        raise CliError(f"HOTLINE_CENTRE_TAIL_POLL={raw!r}: expected 0.05 to 3600 seconds", 2)
+    return value
 
 
 def _raise_open_files() -> None:
@@ -205,14 +222,22 @@ def _raise_open_files() -> None:
 
 
 def cmd_enroll(args) -> int:
-    from console.centre.service import CentreError
+    """One seat without --json: its token alone (as before). Several: `SEAT TOKEN` per line."""
+    import json
+
+    from console.centre.service import CentreError, parse_roles
 
     centre = open_centre(args)
     try:
-        token = centre.enroll(args.seat, args.role, args.unit)
+        tokens = centre.enroll_many(args.seats, args.role, args.unit)
+        roles = sorted(parse_roles(args.role))
     except (CentreError, ValueError) as exc:
         raise CliError(str(exc))
-    print(token)
+    for seat, token in tokens.items():
+        if args.json:
+            print(json.dumps({"seat": seat, "roles": roles, "unit": args.unit, "token": token}))
+        else:
+            print(token if len(tokens) == 1 else f"{seat} {token}")
     return 0
 
 
