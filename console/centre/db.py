@@ -170,17 +170,7 @@ def announce(conn) -> None:
 
 
 def create_all(engine: Engine) -> None:
-    """Create what is missing: also brings a database from an older release up to date."""
-    from sqlalchemy import inspect
+    """Create the schema, or bring an older one up to date in place (Alembic: console/centre/schema.py)."""
+    from console.centre.schema import migrate
 
-    with engine.begin() as conn:
-        metadata.create_all(conn)
-        if "short_initials" not in {c["name"] for c in inspect(conn).get_columns("c_units")}:
-            from console.pinyin import initials
-
-            conn.exec_driver_sql("ALTER TABLE c_units ADD COLUMN short_initials VARCHAR(100) NOT NULL DEFAULT ''")
-            for code, short in conn.execute(units.select().with_only_columns(units.c.code, units.c.short)).all():
-                conn.execute(units.update().where(units.c.code == code).values(short_initials=initials(short)))
-        for name in ("seq", "fence", "reference", "seats"):
-            if conn.execute(counters.select().where(counters.c.name == name)).first() is None:
-                conn.execute(counters.insert().values(name=name, value=0))
+    migrate(engine)

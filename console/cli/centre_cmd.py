@@ -23,6 +23,10 @@ def register(sub) -> None:
     p = with_db(cmds.add_parser("init", help="create the centre's tables and load the unit directory"))
     p.set_defaults(func=cmd_init)
 
+    p = with_db(cmds.add_parser("migrate", help="bring the centre database's schema to this release, in place "
+                                                "(stop the centre processes first)"))
+    p.set_defaults(func=cmd_migrate)
+
     p = with_db(cmds.add_parser("serve", help="run the centre's HTTP API"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=number_in(1, 65535), default=8345)
@@ -115,11 +119,15 @@ def db_url(args) -> str:
                                                                  / "centre.db")
 
 
-def open_centre(args, create: bool = False):
+def open_centre(args, create: bool = False, migrate: bool = False):
+    """`create`: make the database (init); `migrate`: bring its schema to this release's head;
+    otherwise a database behind this release is refused with the command that upgrades it."""
     from sqlalchemy import inspect
     from sqlalchemy.exc import DBAPIError
 
-    from console.centre.db import create_all, make_engine, normalise_url
+    from console.centre.db import make_engine, normalise_url
+    from console.centre.schema import SchemaBehind, require_current
+    from console.centre.schema import migrate as upgrade
     from console.centre.service import Centre
 
     url = db_url(args)
@@ -143,7 +151,13 @@ def open_centre(args, create: bool = False):
             return centre
         if not inspect(engine).has_table("c_counter"):
             raise CliError(f"no centre database at {url}: run `hotline centre init --db {url}` first", 1)
-        create_all(engine)  # a database from an older release gets its new tables and columns
+        if migrate:
+            before, after = upgrade(engine)
+            print(f"centre database {url}: schema {before or 'before migrations'} -> {after}")
+        else:
+            require_current(engine)
+    except SchemaBehind as exc:
+        raise CliError(f"{exc.args[0].replace('centre migrate', f'centre migrate --db {url}')}", 1)
     except DBAPIError as exc:
         raise CliError(f"cannot open centre database {url}: {str(exc.orig).strip().splitlines()[0]}", 1)
     except ModuleNotFoundError as exc:
@@ -154,6 +168,11 @@ def open_centre(args, create: bool = False):
 def cmd_init(args) -> int:
     centre = open_centre(args, create=True)
     print(f"centre database ready at {db_url(args)} (head seq {centre.head()})")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    open_centre(args, migrate=True)
     return 0
 
 
