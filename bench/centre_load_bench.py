@@ -322,9 +322,13 @@ def push_for(url: str, plans: list[tuple[str, list[list[dict]]]], every: float, 
     async def main() -> Pushes:
         out = Pushes()
         until = time.monotonic() + seconds
-        async with httpx.AsyncClient(base_url=url) as http:
+        clients = [httpx.AsyncClient(base_url=url, limits=httpx.Limits(max_connections=1)) for _ in plans]
+        try:  # one client per pusher, as for the waiting seats: httpx's shared pool is slow with many
             await asyncio.gather(*(push_loop(http, token, batches, every, until, out, offset=every * i / len(plans))
-                                   for i, (token, batches) in enumerate(plans)))
+                                   for i, (http, (token, batches)) in enumerate(zip(clients, plans, strict=True))))
+        finally:
+            for http in clients:
+                await http.aclose()
         return out
 
     return asyncio.run(main())
@@ -436,7 +440,9 @@ def scenario_sustained(centre: Centre, tokens: list[str], plans: list[tuple[str,
     seats = Seats(centre.url, tokens[:n], start, min(procs, n))
     time.sleep(2.0)
     every = 10 * len(plans) / rate  # each pusher sends 10 events per `every` seconds
+    c0, t0 = centre.cpu_seconds(), time.monotonic()
     pushes = push_for(centre.url, plans, every, seconds)
+    cpu = 100 * (centre.cpu_seconds() - c0) / (time.monotonic() - t0)
     head = head_of(centre.url)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and min(seats.cursors()) < head:
@@ -448,7 +454,8 @@ def scenario_sustained(centre: Centre, tokens: list[str], plans: list[tuple[str,
     print(f"| sustained | {n:,} | {len(plans)} pushers, {events:,} events in {seconds:.0f} s "
           f"({events / seconds:,.0f}/s) | {ms([t1 - t0 for t0, t1, _ in pushes.sent])} | {ms(lasts)} | "
           f"{behind} seats short of head {head}, {sum(g[2] for g in got)} order violations, {never} pushes never "
-          f"reached all, {pushes.refused} rejected, {pushes.retried} push retries | {load()} |", flush=True)
+          f"reached all, {pushes.refused} rejected, {pushes.retried} push retries; centre CPU {cpu:.0f} % of a core | "
+          f"{load()} |", flush=True)
 
 
 def scenario_restart(centre: Centre, tokens: list[str], pusher: tuple[str, list[list[dict]]], n: int,

@@ -230,10 +230,13 @@ def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = Non
                 body, count = answer
                 if count or deadline <= time.monotonic():
                     return Response(body, media_type="application/json")
+            tail.park()
             try:
                 await asyncio.wait_for(changed.wait(), timeout=deadline - time.monotonic())
             except TimeoutError:
                 pass
+            finally:
+                tail.unpark()
 
     @app.post("/v1/leases")
     def take_lease(body: LeaseRequest, seat: SeatInfo = Depends(seat_not_unit)):

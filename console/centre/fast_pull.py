@@ -43,10 +43,13 @@ class FastPull:
                     if count or remaining <= 0:
                         await _send(send, body)
                         return
+                    tail.park()
                     try:
                         await asyncio.wait_for(changed.wait(), timeout=remaining)
                     except TimeoutError:
                         pass
+                    finally:
+                        tail.unpark()
         await self.app(scope, receive, send)
 
 

@@ -41,9 +41,20 @@ class _Token:
 
 
 class Tail:
-    def __init__(self, engine, keep: int = 20000, poll: float = 1.0):
+    def __init__(self, engine, keep: int = 20000, poll: float = 1.0, share: float = 3.0):
         self.engine = engine
         self.keep, self.poll = keep, poll
+        # Waking N waiters costs N answers and N new requests. Under a stream of commits a round
+        # of wakes starts no sooner than `share` times the last round took (until the woken came
+        # back to wait) after the one before, each time with all that came since: the answers
+        # then take at most about 1/share of the process, and the pushes keep the rest.
+        self.share = share
+        self.waiting = 0  # long polls waiting now (park/unpark)
+        self._last_wake = 0.0
+        self._wake_due: asyncio.TimerHandle | None = None
+        self._round_start: float | None = None
+        self._round_size = 0
+        self.round_cost = 0.0  # seconds the last round of wakes took
         self.ready = False
         self.floor = 0  # events with seq > floor are held
         self.head = 0
@@ -168,9 +179,37 @@ class Tail:
             loop.call_soon_threadsafe(self._set_changed)
 
     def _set_changed(self) -> None:
-        assert self._changed is not None
+        """On the loop: wake the waiters now, or at the end of the interval since the last wake."""
+        loop = self._loop
+        assert loop is not None and self._changed is not None
+        due = self._last_wake + self.share * self.round_cost
+        if loop.time() < due:
+            if self._wake_due is None:
+                self._wake_due = loop.call_at(due, self._wake_all)
+            return
+        self._wake_all()
+
+    def _wake_all(self) -> None:
+        assert self._loop is not None and self._changed is not None
+        if self._wake_due is not None:
+            self._wake_due.cancel()
+            self._wake_due = None
+        self._last_wake = self._loop.time()
+        self._round_start, self._round_size = (self._last_wake, self.waiting) if self.waiting else (None, 0)
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
+
+    def park(self) -> None:
+        """On the loop: a long poll starts waiting (when most of a round's seats are back, the
+        round's cost is known)."""
+        self.waiting += 1
+        if self._round_start is not None and self.waiting >= 0.9 * self._round_size:
+            assert self._loop is not None
+            self.round_cost = self._loop.time() - self._round_start
+            self._round_start = None
+
+    def unpark(self) -> None:
+        self.waiting -= 1
 
     # -- answering (on the event loop) -----------------------------------------------------------------
 
