@@ -9,6 +9,8 @@
              waiting seat has every event, fan-out p95 (budget <= 2 s)
   restart    the centre is stopped and started under N connected seats: time until every seat
              has an event pushed after the restart (budget <= 30 s)
+  seqrate    8 threads push straight into Centre.push (no HTTP), batches of 10 and of 100: the
+             highest push rate the commit-ordered seq (one counter row) allows
 
 Run (the lead's quiet-machine command is in bench/README.md):
   .venv/bin/python bench/centre_load_bench.py --db postgres --seats 10,1000 --duration 20
@@ -40,7 +42,7 @@ from console.sync.backoff import Backoff  # noqa: E402
 from console.sync.client import retry_after_seconds  # noqa: E402
 from console.wire.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION  # noqa: E402
 
-WAIT = 25.0  # the seats' long-poll wait
+WAIT = 10.0  # the seats' long-poll wait (SyncWorker's pull_wait)
 
 
 def headers(token: str) -> dict[str, str]:
@@ -482,6 +484,48 @@ def scenario_restart(centre: Centre, tokens: list[str], pusher: tuple[str, list[
           f"{sum(g[3] for g in got)} seat errors | {load()} |", flush=True)
 
 
+def scenario_seqrate(db: str, tmp: Path, threads: int, batch: int, seconds: float) -> None:
+    """The ceiling the commit-ordered seq sets: `threads` seats push `batch`-event batches straight
+    into Centre.push (no HTTP), every transaction holding the counter row until it commits."""
+    import threading
+
+    from console.centre.db import make_engine
+    from console.centre.model import SeatInfo
+    from console.centre.service import SEAT_ROLES
+    from console.centre.service import Centre as CentreService
+
+    service = CentreService(make_engine(db))
+    roles = frozenset(r.value for r in SEAT_ROLES)
+    plans = []
+    for i in range(threads):
+        code = f"Q{batch:03d}{i:02d}"
+        service.enroll(code, "all")
+        plans.append((SeatInfo(code, roles, None), pusher_batches(tmp, code, int(seconds * 2000 / threads) + batch,
+                                                                   batch)))
+    times: list[float] = []
+    until = time.monotonic() + seconds
+
+    def run(seat, batches) -> None:
+        for b in batches:
+            if time.monotonic() >= until:
+                return
+            t0 = time.perf_counter()
+            service.push(seat, b)
+            times.append(time.perf_counter() - t0)
+
+    workers = [threading.Thread(target=run, args=plan) for plan in plans]
+    t0 = time.monotonic()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    took = time.monotonic() - t0
+    service.engine.dispose()
+    print(f"| seqrate | — | {len(times):,} pushes of {batch} by {threads} threads, no HTTP: {len(times) / took:,.0f} "
+          f"pushes/s, {len(times) * batch / took:,.0f} events/s | {ms(times)} | — | the counter row's ceiling in one "
+          f"process | {load()} |", flush=True)
+
+
 # -- set-up --------------------------------------------------------------------------------------------
 
 
@@ -498,7 +542,7 @@ def main() -> None:
     ap.add_argument("--db", default="postgres", help="postgres | sqlite | a SQLAlchemy URL (default postgres: a "
                                                      "fresh schema in the local `test` database)")
     ap.add_argument("--seats", default="10,100", help="waiting seat counts, comma-separated (default 10,100)")
-    ap.add_argument("--scenarios", default="fanout,idle,sustained,restart")
+    ap.add_argument("--scenarios", default="fanout,idle,sustained,restart,seqrate")
     ap.add_argument("--duration", type=float, default=20.0, help="seconds of pushing per fanout/sustained run")
     ap.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measurement")
     ap.add_argument("--pushers", type=int, default=50, help="sustained: pushing seats")
@@ -547,6 +591,9 @@ def main() -> None:
                     scenario_restart(centre, tokens, (fan_token, fan_batches), max(counts), args.clients)
             finally:
                 centre.stop()
+            if "seqrate" in scenarios:
+                for size in (10, 100):
+                    scenario_seqrate(db, tmp, 8, size, min(args.duration, 10.0))
         finally:
             drop()
 
