@@ -61,7 +61,11 @@ def test_waiting_seats_cost_no_query_each_and_all_get_the_event(served_centre, t
     threads = [threading.Thread(target=wait_for_event, args=(i,)) for i in range(len(tokens))]
     for t in threads:
         t.start()
-    time.sleep(2.5)  # every seat waits, through the tail's timed reads (1 s on SQLite, 5 s on PostgreSQL)
+    tail = _app(server).state.tail
+    deadline = time.monotonic() + 20
+    while tail.waiting < len(tokens) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert tail.waiting == len(tokens), "the seats' long polls did not all start waiting"
     event.listen(centre.engine, "before_cursor_execute", count)
     try:
         time.sleep(2.0)
