@@ -158,15 +158,27 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-CHANNEL = "hotline_centre"  # NOTIFY channel: a counter the seats follow moved (console/centre/listen.py)
 FOLLOWED = ("seq", "reference", "seats")  # the counters a centre process's tail follows
+_channels: dict[str, str] = {}
+
+
+def channel(conn) -> str:
+    """The NOTIFY channel of this centre: one per PostgreSQL schema, since channels are per database
+    and several centres (or test runs) may keep their tables in schemas of one database."""
+    import hashlib
+
+    key = str(conn.engine.url)
+    if key not in _channels:
+        schema = conn.exec_driver_sql("SELECT current_schema()").scalar() or "public"
+        _channels[key] = "hotline_" + hashlib.sha256(schema.encode()).hexdigest()[:16]
+    return _channels[key]
 
 
 def announce(conn) -> None:
     """Tell the other centre processes, at commit, that this transaction moved a followed counter
     (PostgreSQL NOTIFY, delivered in commit order; SQLite has one process and its timer)."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"SELECT pg_notify('{CHANNEL}', '')")
+        conn.exec_driver_sql(f"SELECT pg_notify('{channel(conn)}', '')")
 
 
 def create_all(engine: Engine) -> None:

@@ -1,5 +1,5 @@
 """Other centre processes' commits, learnt from PostgreSQL LISTEN/NOTIFY: every transaction that
-moves a counter the seats follow sends NOTIFY on CHANNEL (db.announce); PostgreSQL delivers it at
+moves a counter the seats follow sends NOTIFY on the centre's channel (db.announce, db.channel); PostgreSQL delivers it at
 commit, and this thread pokes the process's tail, which then reads the log once for all its seats.
 
 A lost connection is retried with backoff; meanwhile the tail's timer still reads once a second.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
-from console.centre.db import CHANNEL
+from console.centre.db import channel
 from console.log import log
 
 
@@ -41,7 +41,7 @@ class Listener:
             except Exception as exc:  # noqa: BLE001 - database away: the tail's timer covers; retried
                 self.listening.clear()
                 failures += 1
-                log("centre").warning("LISTEN %s lost (%s: %s); retrying", CHANNEL, type(exc).__name__, exc)
+                log("centre").warning("LISTEN lost (%s: %s); retrying", type(exc).__name__, exc)
                 self._stop.wait(random.uniform(0, min(10.0, 0.5 * 2 ** min(failures, 8))))  # jittered
 
     def _listen(self) -> None:
@@ -53,8 +53,10 @@ class Listener:
         conninfo = url.set(query={}).render_as_string(hide_password=False)
         if isinstance(options, str):
             conninfo = make_conninfo(conninfo, options=options)
+        with self.engine.connect() as sa_conn:
+            name = channel(sa_conn)  # the one this centre's transactions notify on
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f"LISTEN {CHANNEL}")
+            conn.execute(f"LISTEN {name}")
             self.listening.set()
             self.on_notice()  # anything committed before LISTEN took effect
             while not self._stop.is_set():
