@@ -115,16 +115,20 @@ class CentreThread(LocalCentre):
 class CentreProcess:
     """`hotline centre serve` as a subprocess, so it can be killed with SIGKILL."""
 
-    def __init__(self, db: str, port: int | None = None, faults: str = ""):
+    def __init__(self, db: str, port: int | None = None, faults: str = "", args: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None):
         self.db, self.port = db, port or free_port()
+        self.args, self.env = args, env or {}
         self.url = f"http://127.0.0.1:{self.port}"
         self.faults = faults
         self.proc: subprocess.Popen | None = None
 
     def start(self, faults: str | None = None) -> CentreProcess:
-        env = dict(os.environ, HOTLINE_FAULTS=self.faults if faults is None else faults, PYTHONPATH=str(ROOT))
+        env = dict(os.environ, HOTLINE_FAULTS=self.faults if faults is None else faults, PYTHONPATH=str(ROOT),
+                   **self.env)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "console", "centre", "serve", "--db", self.db, "--port", str(self.port)],
+            [sys.executable, "-m", "console", "centre", "serve", "--db", self.db, "--port", str(self.port),
+             *self.args],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

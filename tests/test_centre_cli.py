@@ -38,8 +38,8 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path, capsys):
 
 
 def test_a_centre_database_from_an_older_release_is_brought_up_to_date(tmp_path, capsys):
-    """c_units.short_initials came later: any command on an older database adds and fills it, and
-    the published directory carries it (住建局 types ahead as zjj on every seat)."""
+    """c_units.short_initials came later: `hotline centre migrate` adds and fills it on an older
+    database, and the published directory carries it (住建局 types ahead as zjj on every seat)."""
     import sqlite3
 
     from console.centre.db import make_engine
@@ -49,7 +49,10 @@ def test_a_centre_database_from_an_older_release_is_brought_up_to_date(tmp_path,
     assert main(["centre", "init", "--db", db]) == 0
     with sqlite3.connect(db) as conn:
         conn.execute("ALTER TABLE c_units DROP COLUMN short_initials")
-    assert main(["centre", "seats", "--db", db]) == 0
+        conn.execute("DROP TABLE c_alembic_version")  # as that release left it: before migrations
+    assert main(["centre", "seats", "--db", db]) == 1
+    assert "hotline centre migrate" in capsys.readouterr().err
+    assert main(["centre", "migrate", "--db", db]) == 0
     with sqlite3.connect(db) as conn:
         assert "short_initials" in {r[1] for r in conn.execute("PRAGMA table_info(c_units)")}
     units = Centre(make_engine(db)).reference(0)["units"]

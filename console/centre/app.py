@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from contextlib import asynccontextmanager
 
@@ -14,12 +15,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
+from starlette.background import BackgroundTask
 
 from console.centre import channels_api, cti_api, open311
 from console.centre.body_limit import BodyLimit
-from console.centre.model import Forbidden
+from console.centre.db import is_sqlite
+from console.centre.fast_pull import FastPull
+from console.centre.listen import Listener
+from console.centre.model import Forbidden, Unauthorized
 from console.centre.rollups import RollupWorker
-from console.centre.service import Centre, CentreError, SeatInfo
+from console.centre.service import Centre, CentreError, SeatInfo, token_hash
+from console.centre.shed import Gate
+from console.centre.tail import Tail
 from console.domain.limits import ID_MAX, OPERATOR_MAX, ORDER_MAX
 from console.wire.events import storable
 from console.wire.protocol import (
@@ -68,71 +75,113 @@ class UnitExtension(BaseModel):
     operator: str = "unit"
 
 
-class _Waker:
-    """Wakes long polls when a push commits; created on the server's loop, poked from threads."""
+class ProtocolAndClock:
+    """Pure ASGI (cheap on the long-poll path): refuses a /v1/ call in a protocol this centre does
+    not speak with 426, and stamps every answer with the centre's clock."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop):
-        self.loop = loop
-        self.event = asyncio.Event()
+    def __init__(self, app):
+        self.app = app
 
-    def poke(self, _head: int) -> None:
-        self.loop.call_soon_threadsafe(self._wake)
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
 
-    def _wake(self) -> None:
-        self.event.set()
-        self.event = asyncio.Event()
+        async def stamped(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()),
+                                      (TIME_HEADER.lower().encode(), str(int(time.time() * 1000)).encode())]
+            await send(message)
+
+        if scope["path"].startswith("/v1/"):
+            raw = dict(scope.get("headers") or []).get(PROTOCOL_HEADER.lower().encode(), b"").decode("latin-1")
+            version = int(raw) if raw and raw.isascii() and raw.isdigit() else 0
+            if version < MIN_PROTOCOL or version > PROTOCOL_VERSION:
+                refusal = JSONResponse(status_code=426, content={
+                    "error": "upgrade",
+                    "message": (f"protocol {raw or 'missing'} not supported: this centre speaks "
+                                f"{MIN_PROTOCOL}..{PROTOCOL_VERSION}; upgrade the seat (its outbox is kept)"),
+                    "protocol": PROTOCOL_VERSION})
+                await refusal(scope, receive, stamped)
+                return
+        await self.app(scope, receive, stamped)
 
 
-def create_app(centre: Centre, docs: bool = False) -> FastAPI:
+class Gates:
+    """What is bounded per process (console/centre/shed.py): pushes (each holds a database
+    connection while it waits for the seq counter) and reads of the database on a seat's behalf
+    (a pull older than the tail, a token the tail does not know)."""
+
+    def __init__(self) -> None:
+        self.push = Gate("pushes", size=8, queue=200)
+        self.read = Gate("database reads", size=8, queue=200)
+
+
+def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = None) -> FastAPI:
     """`docs`: serve /docs and /openapi.json (`hotline centre serve --docs`); off by default, the
-    API's map is not for whoever reaches the port."""
+    API's map is not for whoever reaches the port. `tail_poll`: seconds between the tail's timed
+    reads (default 1 s on SQLite; 5 s on PostgreSQL, where NOTIFY says when to read)."""
+    sqlite = is_sqlite(centre.engine)
+    poll = tail_poll if tail_poll is not None else (1.0 if sqlite else 5.0)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.waker = _Waker(asyncio.get_running_loop())
-        centre.on_commit(app.state.waker.poke)
+        tail = Tail(centre.engine, poll=poll)
+        app.state.tail = tail
+        app.state.gates = Gates()
+        tail.start(asyncio.get_running_loop())
+        centre.on_commit(tail.catch_up)
+        listener = None if sqlite else Listener(centre.engine, tail.poke).start()
+        app.state.listener = listener
         rollups = RollupWorker(centre).start()  # the figures kept current off the push path (issue 15)
-        yield
-        rollups.stop()
+        try:
+            yield
+        finally:
+            rollups.stop()
+            centre.off_commit(tail.catch_up)
+            if listener:
+                listener.stop()
+            tail.stop()
 
     app = FastAPI(title="12345 hotline centre", version=str(PROTOCOL_VERSION), lifespan=lifespan,
                   docs_url="/docs" if docs else None, redoc_url=None,
                   openapi_url="/openapi.json" if docs else None)
     app.state.centre = centre
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
-
-    @app.middleware("http")
-    async def protocol_and_clock(request: Request, call_next):
-        if request.url.path.startswith("/v1/"):
-            raw = request.headers.get(PROTOCOL_HEADER)
-            version = int(raw) if raw and raw.isascii() and raw.isdigit() else 0
-            if version < MIN_PROTOCOL or version > PROTOCOL_VERSION:
-                return _stamp(JSONResponse(status_code=426, content={
-                    "error": "upgrade",
-                    "message": (f"protocol {raw or 'missing'} not supported: this centre speaks "
-                                f"{MIN_PROTOCOL}..{PROTOCOL_VERSION}; upgrade the seat (its outbox is kept)"),
-                    "protocol": PROTOCOL_VERSION}))
-        return _stamp(await call_next(request))
+    app.add_middleware(ProtocolAndClock)
+    app.add_middleware(FastPull, tail_of=lambda: getattr(app.state, "tail", None))  # outermost
 
     @app.exception_handler(DBAPIError)
     async def unavailable(_request: Request, exc: DBAPIError):
         # Temporary trouble (database locked, restarting, unreachable): the transaction rolled
         # back, nothing was advanced; the seat retries with backoff.
-        return _stamp(JSONResponse(status_code=503, content={"error": "unavailable", "message": str(exc)[:200]}))
+        return JSONResponse(status_code=503, content={"error": "unavailable", "message": str(exc)[:200]},
+                            headers={"Retry-After": str(random.randint(1, 5))})
 
     @app.exception_handler(RequestValidationError)
     async def malformed(_request: Request, exc: RequestValidationError):
         # Named by place and problem only: the input as sent may hold what JSON cannot encode.
         where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()[:5])
-        return _stamp(JSONResponse(status_code=422, content={"error": "malformed", "message": storable(where, 500)}))
+        return JSONResponse(status_code=422, content={"error": "malformed", "message": storable(where, 500)})
 
     @app.exception_handler(CentreError)
     async def centre_error(_request: Request, exc: CentreError):
-        return _stamp(JSONResponse(status_code=exc.status, content={
-            "error": type(exc).__name__.lower(), "message": str(exc), **exc.extra}))
+        retry = getattr(exc, "retry_after", None)
+        return JSONResponse(status_code=exc.status, content={
+            "error": type(exc).__name__.lower(), "message": str(exc), **exc.extra},
+            headers={"Retry-After": str(retry)} if retry else None)
 
-    async def seat_of(authorization: str | None = Header(default=None)) -> SeatInfo:
+    async def seat_of(request: Request, authorization: str | None = Header(default=None)) -> SeatInfo:
         token = authorization[7:] if authorization and authorization.startswith("Bearer ") else None
-        return await run_in_threadpool(centre.authenticate, token)
+        if token:
+            known = request.app.state.tail.seat(token_hash(token))  # no query per request
+            if known is not None:
+                seat, revoked = known
+                if revoked:
+                    raise Unauthorized(f"seat {seat.seat} has been revoked")
+                return seat
+        async with request.app.state.gates.read.enter():  # enrolled since the tail's last read, or unknown
+            return await run_in_threadpool(centre.authenticate, token)
 
     async def seat_not_unit(seat: SeatInfo = Depends(seat_of)) -> SeatInfo:
         """The seats' log (every unit's orders, every caller) is for seats: a unit has its own feed."""
@@ -140,38 +189,58 @@ def create_app(centre: Centre, docs: bool = False) -> FastAPI:
             raise Forbidden(f"{seat.seat} is a unit token: use /v1/unit/orders")
         return seat
 
+    async def head_of(request: Request) -> int:
+        tail: Tail = request.app.state.tail
+        return tail.head if tail.ready else await run_in_threadpool(centre.head)
+
     @app.get("/healthz")
-    def healthz():
-        return {"ok": True, "head": centre.head(), "protocol": PROTOCOL_VERSION}
+    async def healthz(request: Request):
+        return {"ok": True, "head": await head_of(request), "protocol": PROTOCOL_VERSION}
 
     @app.get("/v1/hello")
-    def hello(seat: SeatInfo = Depends(seat_of)):
+    async def hello(request: Request, seat: SeatInfo = Depends(seat_of)):
         return {"seat": seat.seat, "roles": sorted(seat.roles), "unit": seat.unit, "protocol": PROTOCOL_VERSION,
-                "head": centre.head()}
+                "head": await head_of(request)}
 
     @app.post("/v1/sync/push")
-    def push(body: PushRequest, seat: SeatInfo = Depends(seat_not_unit)):
-        outcome = centre.push(seat, [e.model_dump() for e in body.events])
-        return _json({"results": outcome.results, "head": outcome.head})
+    async def push(request: Request, body: PushRequest, seat: SeatInfo = Depends(seat_not_unit)):
+        tail: Tail = request.app.state.tail
+        async with request.app.state.gates.push.enter():
+            outcome = await run_in_threadpool(tail.run_deferring_wake, centre.push, seat,
+                                              [e.model_dump() for e in body.events])
+        answer = _json({"results": outcome.results, "head": outcome.head})
+        answer.background = BackgroundTask(tail.wake)  # after the answer is sent: then the fan-out
+        return answer
 
     @app.get("/v1/sync/pull")
-    async def pull(after: int = Query(0, ge=0), wait: float = Query(0, ge=0, le=60),
+    async def pull(request: Request, after: int = Query(0, ge=0), wait: float = Query(0, ge=0, le=60),
                    limit: int = Query(PULL_LIMIT, ge=1, le=5000), seat: SeatInfo = Depends(seat_not_unit)):
+        """Answered from the tail when it holds `after`; a seat further behind reads the database
+        (bounded: beyond the gate's queue, 503 + Retry-After). Waiting costs nothing: the tail's
+        one reader wakes every waiter when something is committed."""
+        tail: Tail = request.app.state.tail
         deadline = time.monotonic() + wait
-        waker: _Waker = app.state.waker
         while True:
-            pending = waker.event  # taken before reading: a commit in between still wakes us
-            events = await run_in_threadpool(centre.pull, after, limit)
-            remaining = deadline - time.monotonic()
-            if events or remaining <= 0:
-                head = events[-1]["seq"] if events else after
-                reference = await run_in_threadpool(centre.reference_version)
-                return _json({"events": events, "head": head, "reference": reference})
-            # Poll at least once a second too: another centre process may have committed.
+            changed = tail.changed()  # taken before looking: a change in between still wakes us
+            answer = tail.answer(after, limit)
+            if answer is None:
+                async with request.app.state.gates.read.enter():
+                    events = await run_in_threadpool(centre.pull, after, limit)
+                    reference = tail.reference if tail.ready else await run_in_threadpool(centre.reference_version)
+                if events or deadline <= time.monotonic():
+                    return _json({"events": events, "head": events[-1]["seq"] if events else after,
+                                  "reference": reference})
+            else:
+                body, count = answer
+                if count or deadline <= time.monotonic():
+                    return Response(body, media_type="application/json")
+            tail.park()
             try:
-                await asyncio.wait_for(pending.wait(), timeout=min(remaining, 1.0))
+                await asyncio.wait_for(changed.wait(), timeout=deadline - time.monotonic())
             except TimeoutError:
                 pass
+            finally:
+                tail.unpark()
 
     @app.post("/v1/leases")
     def take_lease(body: LeaseRequest, seat: SeatInfo = Depends(seat_not_unit)):
@@ -214,7 +283,3 @@ def _json(content: dict) -> Response:
     """Plain JSON values: skip FastAPI's generic encoder, which dominates a 1,000-event pull."""
     return Response(json.dumps(content, ensure_ascii=False, separators=(",", ":")), media_type="application/json")
 
-
-def _stamp(response):
-    response.headers[TIME_HEADER] = str(int(time.time() * 1000))
-    return response

@@ -28,7 +28,7 @@ metadata = MetaData()
 
 counters = Table(
     "c_counter", metadata,
-    Column("name", String(32), primary_key=True),  # seq | fence | reference
+    Column("name", String(32), primary_key=True),  # seq | fence | reference | seats (enrolments)
     Column("value", BigInteger, nullable=False),
 )
 
@@ -158,21 +158,31 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+FOLLOWED = ("seq", "reference", "seats")  # the counters a centre process's tail follows
+_channels: dict[str, str] = {}
+
+
+def channel(conn) -> str:
+    """The NOTIFY channel of this centre: one per PostgreSQL schema, since channels are per database
+    and several centres (or test runs) may keep their tables in schemas of one database."""
+    import hashlib
+
+    key = str(conn.engine.url)
+    if key not in _channels:
+        schema = conn.exec_driver_sql("SELECT current_schema()").scalar() or "public"
+        _channels[key] = "hotline_" + hashlib.sha256(schema.encode()).hexdigest()[:16]
+    return _channels[key]
+
+
+def announce(conn) -> None:
+    """Tell the other centre processes, at commit, that this transaction moved a followed counter
+    (PostgreSQL NOTIFY, delivered in commit order; SQLite has one process and its timer)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_notify('{channel(conn)}', '')")
+
+
 def create_all(engine: Engine) -> None:
-    """Create what is missing: also brings a database from an older release up to date."""
-    from sqlalchemy import inspect
+    """Create the schema, or bring an older one up to date in place (Alembic: console/centre/schema.py)."""
+    from console.centre.schema import migrate
 
-    with engine.begin() as conn:
-        metadata.create_all(conn)
-        from console.centre.client_tables import create_client_tables  # issue 14: gateways, CTI, Open311
-
-        create_client_tables(conn)
-        if "short_initials" not in {c["name"] for c in inspect(conn).get_columns("c_units")}:
-            from console.pinyin import initials
-
-            conn.exec_driver_sql("ALTER TABLE c_units ADD COLUMN short_initials VARCHAR(100) NOT NULL DEFAULT ''")
-            for code, short in conn.execute(units.select().with_only_columns(units.c.code, units.c.short)).all():
-                conn.execute(units.update().where(units.c.code == code).values(short_initials=initials(short)))
-        for name in ("seq", "fence", "reference"):
-            if conn.execute(counters.select().where(counters.c.name == name)).first() is None:
-                conn.execute(counters.insert().values(name=name, value=0))
+    migrate(engine)

@@ -36,6 +36,7 @@ class Reference:
                 else:
                     conn.execute(db.units.insert().values(code=u.code, **values))
         self._unit_codes = None
+        self._notify(0)
         return version
 
     def publish_kb(self: CentreCore, articles=(), announcements=()) -> int:
@@ -50,6 +51,7 @@ class Reference:
                         conn.execute(table.insert().values(id=item.id, data=data, version=version))
                     else:
                         conn.execute(update(table).where(table.c.id == item.id).values(data=data, version=version))
+        self._notify(0)
         return version
 
     def publish_taxonomy(self: CentreCore, taxonomy: dict) -> int:
@@ -135,6 +137,7 @@ def publish_doc(centre: CentreCore, name: str, make: Callable[[Any], Any]) -> in
             conn.execute(table.insert().values(name=name, data=data, version=version))
         else:
             conn.execute(update(table).where(table.c.name == name).values(data=data, version=version))
+    centre._notify(0)
     return version
 
 

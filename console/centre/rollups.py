@@ -358,6 +358,7 @@ class RollupWorker:
         self._wake.set()
 
     def stop(self) -> None:
+        self.centre.off_commit(self.poke)
         self._stop.set()
         self._wake.set()
         self._thread.join(5)

@@ -92,7 +92,7 @@ def _refused_payload(payload: object) -> str:
     return storable(text, len(text))
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -143,8 +143,13 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         return self._unit_codes
 
     def on_commit(self, callback) -> None:
-        """Called with the new head seq after every commit that added events (wakes long polls)."""
+        """Called after every commit that moved what the seats follow (events, reference data,
+        enrolments), in the committing thread, before it answers: the tail reads it then."""
         self._listeners.append(callback)
+
+    def off_commit(self, callback) -> None:
+        if callback in self._listeners:
+            self._listeners.remove(callback)
 
     def _notify(self, head: int) -> None:
         for callback in list(self._listeners):
@@ -165,6 +170,13 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
 
     def _set_counter(self, conn: Connection, name: str, value: int) -> None:
         conn.execute(update(db.counters).where(db.counters.c.name == name).values(value=value))
+        if name in db.FOLLOWED:
+            db.announce(conn)
+
+    def _bump_counter(self, conn: Connection, name: str) -> None:
+        """Move a followed counter without reading it (enrolments: the tails reload the tokens)."""
+        conn.execute(update(db.counters).where(db.counters.c.name == name).values(value=db.counters.c.value + 1))
+        db.announce(conn)
 
     # -- seats ---------------------------------------------------------------------------
 
@@ -188,28 +200,48 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
 
     def enroll(self, seat: str, roles: str, unit: str | None = None) -> str:
         """A new token for the seat (replacing an old one); the seat keeps its seat_seq."""
+        return self.enroll_many([seat], roles, unit)[seat]
+
+    def enroll_many(self, seats: list[str], roles: str, unit: str | None = None) -> dict[str, str]:
+        """New tokens for many seats in one transaction ({seat: token}, in the order given): all
+        are checked first, so a bad code enrols none. Each keeps its seat_seq if enrolled before."""
         parsed = parse_roles(roles)
         if unit and parsed != {Role.UNIT.value}:
             raise CentreError("--unit goes with --role unit only")
         if parsed == {Role.UNIT.value} and not unit:
             raise CentreError("--role unit needs --unit CODE: the unit the token speaks for")
-        for name, value, limit in (("seat", seat, SEAT_MAX), ("unit", unit or "", UNIT_MAX)):
+        if not seats:
+            raise CentreError("no seat given")
+        if len(set(seats)) != len(seats):
+            raise CentreError(f"seat {next(x for x in seats if seats.count(x) > 1)!r} given twice")
+        for name, value, limit in [("unit", unit or "", UNIT_MAX)] + [("seat", x, SEAT_MAX) for x in seats]:
             if not value.isascii() or text_problem(name, value, limit) or (name == "seat" and not value.strip()):
                 raise CentreError(f"bad {name} {value!r}: printable ASCII, 1 to {limit} characters")
-        token = f"hl1_{secrets.token_urlsafe(24)}"
+        tokens = {x: f"hl1_{secrets.token_urlsafe(24)}" for x in seats}
         now = clock.iso(clock.now())
+        values = dict(roles=",".join(sorted(parsed)), unit=unit, revoked=False)
         with self._write() as conn, conn.begin():
-            row = conn.execute(select(db.seats).where(db.seats.c.seat == seat)).first()
-            values = dict(roles=",".join(sorted(parsed)), unit=unit, token_hash=_hash(token), revoked=False)
-            if row is None:
-                conn.execute(db.seats.insert().values(seat=seat, next_seat_seq=1, enrolled_at=now, **values))
-            else:
-                conn.execute(update(db.seats).where(db.seats.c.seat == seat).values(**values))
-        return token
+            known: set[str] = set()
+            for i in range(0, len(seats), 500):
+                known.update(r[0] for r in conn.execute(select(db.seats.c.seat).where(
+                    db.seats.c.seat.in_(seats[i:i + 500]))))
+            new = [dict(seat=x, next_seat_seq=1, enrolled_at=now, token_hash=token_hash(tokens[x]), **values)
+                   for x in seats if x not in known]
+            if new:
+                conn.execute(db.seats.insert(), new)
+            again = [{"b_seat": x, "b_token_hash": token_hash(tokens[x])} for x in seats if x in known]
+            if again:
+                conn.execute(update(db.seats).where(db.seats.c.seat == bindparam("b_seat")).values(
+                    token_hash=bindparam("b_token_hash"), **values), again)
+            self._bump_counter(conn, "seats")
+        self._notify(0)
+        return tokens
 
     def revoke(self, seat: str) -> bool:
         with self._write() as conn, conn.begin():
             n = conn.execute(update(db.seats).where(db.seats.c.seat == seat).values(revoked=True)).rowcount
+            self._bump_counter(conn, "seats")
+        self._notify(0)
         return bool(n)
 
     def seats(self) -> list[dict]:
@@ -222,7 +254,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         if not token:
             raise Unauthorized("missing seat token")
         with self.engine.connect() as conn:
-            row = conn.execute(select(db.seats).where(db.seats.c.token_hash == _hash(token))).first()
+            row = conn.execute(select(db.seats).where(db.seats.c.token_hash == token_hash(token))).first()
         if row is None:
             raise Unauthorized("unknown seat token")
         if row.revoked:
@@ -273,9 +305,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
                     outcome.results.append({"id": ev["id"], "status": status, "seq": seq, "reason": reason,
                                             "code": code})
                 if rows:
-                    conn.execute(db.events.insert(), rows)
-                    self._save_states(conn, states, seq)
-                    self._set_counter(conn, "seq", seq)
+                    self.commit_events(conn, rows, states, seq)
                 conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)
                              .values(next_seat_seq=expected, last_seen=now))
                 fault_point("centre.push.before_commit")
@@ -286,6 +316,15 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         if seq != start_seq:
             self._notify(seq)
         return outcome
+
+    def commit_events(self, conn: Connection, rows: list[dict[str, Any]], states: _Batch, head: int) -> None:
+        """Everything a batch of new log rows writes, inside the transaction that holds the seq
+        counter: the rows, the orders they changed, the new head (and the NOTIFY other processes
+        get at commit). Pushes and the units' actions both come here; what must stay current with
+        the log in the same transaction (rollups, say) belongs here too."""
+        conn.execute(db.events.insert(), rows)
+        self._save_states(conn, states, head)
+        self._set_counter(conn, "seq", head)
 
     def _known(self, conn: Connection, ids: list[str]) -> dict[str, dict]:
         found = {}

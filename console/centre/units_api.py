@@ -80,10 +80,8 @@ class UnitActions:
                 status, reason, code = self._decide(conn, seat, ev, states, self._context(conn, states))
                 if status != "accepted":
                     raise Refused(reason, code=code)
-                conn.execute(db.events.insert().values(
-                    **row_from_wire(ev), seq=seq, received_at=clock.iso(now), status="accepted"))
-                self._save_states(conn, states, seq)
-                self._set_counter(conn, "seq", seq)
+                self.commit_events(conn, [{**row_from_wire(ev), "seq": seq, "received_at": clock.iso(now),
+                                           "status": "accepted", "reason": None, "code": None}], states, seq)
                 conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)
                              .values(next_seat_seq=seat_row.next_seat_seq + 1, last_seen=clock.iso(now)))
         finally:

@@ -24,18 +24,27 @@ def register(sub) -> None:
     p = with_db(cmds.add_parser("init", help="create the centre's tables and load the unit directory"))
     p.set_defaults(func=cmd_init)
 
+    p = with_db(cmds.add_parser("migrate", help="bring the centre database's schema to this release, in place "
+                                                "(stop the centre processes first)"))
+    p.set_defaults(func=cmd_migrate)
+
     p = with_db(cmds.add_parser("serve", help="run the centre's HTTP API"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=number_in(1, 65535), default=8345)
     p.add_argument("--docs", action="store_true", help="also serve the API's /docs and /openapi.json (off by default)")
+    p.add_argument("--workers", type=number_in(1, 64), default=1,
+                   help="centre processes on this port (PostgreSQL only; they learn of each other's commits by "
+                        "LISTEN/NOTIFY); default 1")
     p.set_defaults(func=cmd_serve)
 
-    p = with_db(cmds.add_parser("enroll", help="enrol a seat (or a unit) and print its token"))
-    p.add_argument("seat", metavar="SEAT", help="seat code, e.g. S07 (a unit: any name, e.g. UNIT-U001)")
+    p = with_db(cmds.add_parser("enroll", help="enrol seats (or a unit) and print their tokens"))
+    p.add_argument("seats", metavar="SEAT", nargs="+",
+                   help="seat codes, e.g. S07 S08 (a unit: any name, e.g. UNIT-U001); all in one transaction")
     p.add_argument("--role", required=True,
                    help="roles its operators may act in, comma-separated: agent, dispatcher, lead, callback, "
                         "supervisor, unit, system; 'all' = every seat role")
     p.add_argument("--unit", help="for --role unit: the unit code it speaks for")
+    p.add_argument("--json", action="store_true", help="one JSON object per seat: seat, roles, unit, token")
     p.set_defaults(func=cmd_enroll)
 
     op = cmds.add_parser("operator", help="operator accounts: add, reset, disable, list")
@@ -112,11 +121,15 @@ def db_url(args) -> str:
                                                                  / "centre.db")
 
 
-def open_centre(args, create: bool = False):
+def open_centre(args, create: bool = False, migrate: bool = False):
+    """`create`: make the database (init); `migrate`: bring its schema to this release's head;
+    otherwise a database behind this release is refused with the command that upgrades it."""
     from sqlalchemy import inspect
     from sqlalchemy.exc import DBAPIError
 
-    from console.centre.db import create_all, make_engine, normalise_url
+    from console.centre.db import make_engine, normalise_url
+    from console.centre.schema import SchemaBehind, require_current
+    from console.centre.schema import migrate as upgrade
     from console.centre.service import Centre
 
     url = db_url(args)
@@ -140,7 +153,13 @@ def open_centre(args, create: bool = False):
             return centre
         if not inspect(engine).has_table("c_counter"):
             raise CliError(f"no centre database at {url}: run `hotline centre init --db {url}` first", 1)
-        create_all(engine)  # a database from an older release gets its new tables and columns
+        if migrate:
+            before, after = upgrade(engine)
+            print(f"centre database {url}: schema {before or 'before migrations'} -> {after}")
+        else:
+            require_current(engine)
+    except SchemaBehind as exc:
+        raise CliError(f"{exc.args[0].replace('centre migrate', f'centre migrate --db {url}')}", 1)
     except DBAPIError as exc:
         raise CliError(f"cannot open centre database {url}: {str(exc.orig).strip().splitlines()[0]}", 1)
     except ModuleNotFoundError as exc:
@@ -154,29 +173,92 @@ def cmd_init(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    open_centre(args, migrate=True)
+    return 0
+
+
 def cmd_serve(args) -> int:
     import uvicorn
 
     from console import paths
     from console.centre.app import create_app
+    from console.centre.db import is_sqlite
     from console.log import setup_logging
 
     centre = open_centre(args)  # first: a centre that cannot open is the one line to say
+    tail_poll()  # a bad setting is one line now, not one per worker
+    if args.workers > 1 and is_sqlite(centre.engine):
+        raise CliError("--workers needs a PostgreSQL database: SQLite serves one centre process", 2)
     setup_logging(paths.data_dir(getattr(args, "data_dir", None)), "centre")
-    print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run(create_app(centre, docs=args.docs), host=args.host, port=args.port, log_level="warning")
+    _raise_open_files()
+    print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}"
+          + (f" with {args.workers} processes" if args.workers > 1 else ""), flush=True)
+    # Long polls are cut after 2 s on a stop: the seats reconnect (with jitter) to the next centre.
+    options = dict(host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2,
+                   backlog=4096)
+    if args.workers > 1:
+        centre.engine.dispose()
+        os.environ[SERVE_DB_ENV] = db_url(args)
+        os.environ[SERVE_DOCS_ENV] = "1" if args.docs else ""
+        uvicorn.run("console.cli.centre_cmd:app_from_env", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(create_app(centre, docs=args.docs, tail_poll=tail_poll()), **options)
     return 0
 
 
+SERVE_DB_ENV, SERVE_DOCS_ENV = "HOTLINE_CENTRE_SERVE_DB", "HOTLINE_CENTRE_SERVE_DOCS"
+
+
+def app_from_env():
+    """The app of one of `serve --workers N`'s processes (uvicorn imports it in each)."""
+    from console.centre.app import create_app
+    from console.centre.db import make_engine
+    from console.centre.service import Centre
+
+    return create_app(Centre(make_engine(os.environ[SERVE_DB_ENV])), docs=bool(os.environ.get(SERVE_DOCS_ENV)),
+                      tail_poll=tail_poll())
+
+
+def tail_poll() -> float | None:
+    """$HOTLINE_CENTRE_TAIL_POLL: seconds between the tail's timed reads of the log (default 1 s on
+    SQLite, 5 s on PostgreSQL, where NOTIFY wakes it); docs/operations.md."""
+    raw = os.environ.get("HOTLINE_CENTRE_TAIL_POLL", "")
+    try:
+        value = float(raw) if raw else None
+    except ValueError:
+        raise CliError(f"HOTLINE_CENTRE_TAIL_POLL={raw!r}: expected seconds, e.g. 5", 2)
+    if value is not None and not 0.05 <= value <= 3600:
+        raise CliError(f"HOTLINE_CENTRE_TAIL_POLL={raw!r}: expected 0.05 to 3600 seconds", 2)
+    return value
+
+
+def _raise_open_files() -> None:
+    """A long-polling seat holds a socket: allow as many as the system lets this user have."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+
+
 def cmd_enroll(args) -> int:
-    from console.centre.service import CentreError
+    """One seat without --json: its token alone (as before). Several: `SEAT TOKEN` per line."""
+    import json
+
+    from console.centre.service import CentreError, parse_roles
 
     centre = open_centre(args)
     try:
-        token = centre.enroll(args.seat, args.role, args.unit)
+        tokens = centre.enroll_many(args.seats, args.role, args.unit)
+        roles = sorted(parse_roles(args.role))
     except (CentreError, ValueError) as exc:
         raise CliError(str(exc))
-    print(token)
+    for seat, token in tokens.items():
+        if args.json:
+            print(json.dumps({"seat": seat, "roles": roles, "unit": args.unit, "token": token}))
+        else:
+            print(token if len(tokens) == 1 else f"{seat} {token}")
     return 0
 
 

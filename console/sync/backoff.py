@@ -12,9 +12,14 @@ class Backoff:
         self.failures = 0
         self.rng = rng or random.Random()
 
-    def next(self) -> float:
-        """Seconds to wait after one more failure."""
+    def next(self, retry_after: float | None = None) -> float:
+        """Seconds to wait after one more failure. When the centre said when to come back
+        (503 + Retry-After), not before then, plus up to as long again at random: seats it sent
+        away together come back spread out, not in step."""
         self.failures += 1
+        if retry_after is not None and retry_after > 0:
+            hint = min(retry_after, self.cap)
+            return hint + self.rng.uniform(0, hint)
         return self.rng.uniform(0, min(self.cap, self.base * 2 ** min(self.failures, 16)))
 
     def reset(self) -> None:

@@ -16,7 +16,19 @@ class SyncError(HotlineError):
 
 
 class Unavailable(SyncError):
-    """Network down, centre down or answering 503: nothing advanced; try again."""
+    """Network down, centre down or answering 503: nothing advanced; try again (not before
+    `retry_after` seconds when the centre said so)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header in seconds (the centre sends whole seconds; a date form is ignored)."""
+    if value and value.strip().isdigit():
+        return min(float(value.strip()), 3600.0)
+    return None
 
 
 class Unauthorized(SyncError):
@@ -83,7 +95,8 @@ class CentreClient:
         if status == 409 and isinstance(body, dict) and "expected" in body:
             raise GapError(message or "seat_seq gap", int(body["expected"]))
         if status >= 500 or status == 429:
-            raise Unavailable(f"centre answered {status}: {message or resp.text[:200]}")
+            raise Unavailable(f"centre answered {status}: {message or resp.text[:200]}",
+                              retry_after_seconds(resp.headers.get("Retry-After")))
         raise Refused(message or f"centre answered {status}", status, body if isinstance(body, dict) else {})
 
     # -- seat ------------------------------------------------------------------------------

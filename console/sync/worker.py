@@ -15,7 +15,7 @@ import time
 from console.log import log
 from console.sync import state as sync_state
 from console.sync.backoff import Backoff
-from console.sync.client import CentreClient, SyncError
+from console.sync.client import CentreClient, SyncError, Unavailable
 from console.sync.session import client_for, pull, push_pending, sync_reference
 from console.sync.status import SyncStatus, read_status
 
@@ -86,7 +86,7 @@ class SyncWorker:
             log("sync").warning("could not record the offline state", exc_info=True)
         if isinstance(exc, SyncError) and not exc.retry:
             return max(self.backoff_cap, 30.0)  # token or version problem: a person must act
-        return backoff.next()
+        return backoff.next(exc.retry_after if isinstance(exc, Unavailable) else None)
 
     def _push_loop(self) -> None:
         backoff = Backoff(cap=self.backoff_cap)

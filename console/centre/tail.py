@@ -1,0 +1,249 @@
+"""The in-memory tail of the centre's log: one reader per process hands what was committed to every
+waiting seat, so a long poll costs no query, however many seats wait.
+
+What it holds: the newest events (seq floor+1 .. head, each already as JSON text), the reference
+version, and the seats' tokens (hash -> seat) for authentication without a query per request.
+
+Who wakes the reader: this process's own commits (Centre.on_commit, read before the push answers,
+so a seat that pulls after another seat's push was answered sees it), PostgreSQL NOTIFY from other
+processes (console/centre/listen.py), and a timer (`poll` seconds) as the safety net for SQLite and
+a lost notification. The reader reads `seq > head` in seq order; commits happen in seq order (the
+counter row, db.py), so what it reads is always a gap-free prefix of the log and nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from console.centre import db
+from console.centre.model import SeatInfo
+from console.log import log
+
+READ_CHUNK = 5000
+
+
+def event_json(row: dict) -> str:
+    """One log row as the pull answer sends it (payload as an object)."""
+    d = dict(row)
+    d["payload"] = json.loads(d["payload"])
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class _Token:
+    seat: SeatInfo
+    revoked: bool
+
+
+class Tail:
+    def __init__(self, engine, keep: int = 20000, poll: float = 1.0, share: float = 3.0):
+        self.engine = engine
+        self.keep, self.poll = keep, poll
+        # Waking N waiters costs N answers and N new requests. Under a stream of commits a round
+        # of wakes starts no sooner than `share` times the last round took (until the woken came
+        # back to wait) after the one before, each time with all that came since: the answers
+        # then take at most about 1/share of the process, and the pushes keep the rest.
+        self.share = share
+        self.waiting = 0  # long polls waiting now (park/unpark)
+        self._last_wake = 0.0
+        self._wake_due: asyncio.TimerHandle | None = None
+        self._round_start: float | None = None
+        self._round_size = 0
+        self.round_cost = 0.0  # seconds the last round of wakes took
+        self.ready = False
+        self.floor = 0  # events with seq > floor are held
+        self.head = 0
+        self.reference = 0
+        self._events: list[str] = []  # JSON text of seq floor+1 .. head
+        self._tokens: dict[str, _Token] = {}
+        self._seats_version: int | None = None
+        self._bodies: dict[tuple[int, int], tuple[bytes, int]] = {}  # (after, limit) -> answer, this head
+        self._lock = threading.Lock()  # the state above, between the reader and the loop
+        self._read_lock = threading.Lock()  # one read at a time
+        self._poke = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._changed: asyncio.Event | None = None
+        self._deferring = threading.local()  # set while a push runs: its answer goes before the fan-out
+        self.reads = 0  # database reads made (for tests: no read per waiting seat)
+
+    # -- life ----------------------------------------------------------------------------------
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> Tail:
+        self._loop = loop
+        self._changed = asyncio.Event()
+        self._thread = threading.Thread(target=self._run, name="centre-tail", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._poke.set()
+        if self._thread:
+            self._thread.join(5)
+
+    def poke(self, _head: int = 0) -> None:
+        """Something was committed elsewhere (NOTIFY): read soon, on the reader thread."""
+        self._poke.set()
+
+    def catch_up(self, _head: int = 0) -> None:
+        """This process committed: read it now, in the committing thread, before it answers."""
+        try:
+            self.refresh()
+        except Exception:  # noqa: BLE001 - the commit stands; the reader thread tries again
+            log("centre").warning("the tail could not read a commit; the reader retries", exc_info=True)
+            self._poke.set()
+
+    def _run(self) -> None:
+        delay = self.poll
+        while not self._stop.is_set():
+            try:
+                self.refresh()
+                delay = self.poll
+            except Exception:  # noqa: BLE001 - database away: long polls fall back to timeouts; retried
+                log("centre").warning("the tail could not read the log; retrying", exc_info=True)
+                delay = min(30.0, delay * 2)
+            self._poke.wait(delay)
+            self._poke.clear()
+
+    # -- reading (one reader at a time, any thread) -----------------------------------------------
+
+    def refresh(self) -> None:
+        with self._read_lock:
+            self.reads += 1
+            with self.engine.connect() as conn:
+                counters = dict(conn.execute(select(db.counters.c.name, db.counters.c.value).where(
+                    db.counters.c.name.in_(("seq", "reference", "seats")))).all())
+                if not self.ready:  # start at the head: older events are read from the database
+                    with self._lock:
+                        self.floor = self.head = int(counters.get("seq", 0))
+                new: list[str] = []
+                after = self.head
+                while True:
+                    rows = conn.execute(select(db.events).where(db.events.c.seq > after)
+                                        .order_by(db.events.c.seq).limit(READ_CHUNK)).mappings().all()
+                    new += [event_json(r) for r in rows]
+                    if len(rows) < READ_CHUNK:
+                        break
+                    after = rows[-1]["seq"]
+                tokens = None
+                seats_version = int(counters.get("seats", 0))
+                if seats_version != self._seats_version:
+                    tokens = {r.token_hash: _Token(SeatInfo(r.seat, frozenset(r.roles.split(",")), r.unit), r.revoked)
+                              for r in conn.execute(select(db.seats.c.seat, db.seats.c.roles, db.seats.c.unit,
+                                                           db.seats.c.token_hash, db.seats.c.revoked))}
+            changed = bool(new) or int(counters.get("reference", 0)) != self.reference or not self.ready
+            with self._lock:
+                if new:
+                    self._events += new
+                    self.head += len(new)
+                    if len(self._events) > self.keep:  # keep the newest; older pulls read the database
+                        cut = len(self._events) - self.keep // 2
+                        del self._events[:cut]
+                        self.floor += cut
+                self.reference = int(counters.get("reference", 0))
+                if tokens is not None:
+                    self._tokens, self._seats_version = tokens, seats_version
+                if changed:
+                    self._bodies = {}
+                self.ready = True
+        if changed and not getattr(self._deferring, "on", False):  # else the pusher wakes them
+            self._wake()
+
+    def run_deferring_wake(self, fn, *args):
+        """Run a push (in a worker thread) whose own commit does not wake the waiters: waking
+        a thousand of them first would queue its answer behind their thousand answers. The
+        caller calls wake() after answering; a backstop wakes them 50 ms later in any case."""
+        self._deferring.on = True
+        try:
+            return fn(*args)
+        finally:
+            self._deferring.on = False
+            loop = self._loop
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(loop.call_later, 0.05, self._set_changed)
+
+    async def wake(self) -> None:
+        """On the loop: wake every waiter now."""
+        self._set_changed()
+
+    def _wake(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._set_changed)
+
+    def _set_changed(self) -> None:
+        """On the loop: wake the waiters now, or at the end of the interval since the last wake."""
+        loop = self._loop
+        assert loop is not None and self._changed is not None
+        due = self._last_wake + self.share * self.round_cost
+        if loop.time() < due:
+            if self._wake_due is None:
+                self._wake_due = loop.call_at(due, self._wake_all)
+            return
+        self._wake_all()
+
+    def _wake_all(self) -> None:
+        assert self._loop is not None and self._changed is not None
+        if self._wake_due is not None:
+            self._wake_due.cancel()
+            self._wake_due = None
+        self._last_wake = self._loop.time()
+        self._round_start, self._round_size = (self._last_wake, self.waiting) if self.waiting else (None, 0)
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    def park(self) -> None:
+        """On the loop: a long poll starts waiting (when most of a round's seats are back, the
+        round's cost is known)."""
+        self.waiting += 1
+        if self._round_start is not None and self.waiting >= 0.9 * self._round_size:
+            assert self._loop is not None
+            self.round_cost = self._loop.time() - self._round_start
+            self._round_start = None
+
+    def unpark(self) -> None:
+        self.waiting -= 1
+
+    # -- answering (on the event loop) -----------------------------------------------------------------
+
+    def changed(self) -> asyncio.Event:
+        """The event the next change sets: take it before looking, then wait on it."""
+        assert self._changed is not None
+        return self._changed
+
+    def answer(self, after: int, limit: int) -> tuple[bytes, int] | None:
+        """The pull answer for `after` (bytes, number of events), or None when those events are
+        older than what is held (read them from the database)."""
+        with self._lock:
+            if not self.ready or after < self.floor:
+                return None
+            key = (after, limit)
+            cached = self._bodies.get(key)
+            if cached is not None:
+                return cached
+            start = after - self.floor
+            chunk = self._events[start:start + limit]
+            head = after + len(chunk) if chunk else after
+            body = ('{"events":[' + ",".join(chunk) + f'],"head":{head},"reference":{self.reference}}}').encode()
+            self._bodies[key] = (body, len(chunk))
+            return body, len(chunk)
+
+    def forget(self) -> None:
+        """Hold nothing older than the head (as a freshly started process): older pulls read the database."""
+        with self._lock:
+            self._events, self.floor, self._bodies = [], self.head, {}
+
+    def seat(self, token_hash: str) -> tuple[SeatInfo, bool] | None:
+        """(seat, revoked) for a token known at the last read, else None (ask the database)."""
+        with self._lock:
+            if self._seats_version is None:
+                return None
+            found = self._tokens.get(token_hash)
+        return (found.seat, found.revoked) if found else None
