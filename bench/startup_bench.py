@@ -8,11 +8,13 @@ focus in its first field:
   - a bare Textual app with one Input, the same way (the yardstick: intake <= 2x bare)
 The three alternate run by run. Prints median and p95 of each and the intake/bare ratio. Usage: .venv/bin/python bench/startup_bench.py [--runs 15] [--data-dir DIR]
 
-Latest (2026-11-30, vm · x86_64 · 2 cores · Python 3.11.7, load 0.9):
-  process start -> sign-in form   n=15  median 358 ms  p95 370 ms   (budget 800)
-  process start -> intake form    n=15  median 687 ms  p95 702 ms   (budget 800)
-Under load ~6, before the StableFooter fix: sign-in median 599 / p95 624 ms; intake median 1378 /
-p95 1685 ms (over budget: a loaded machine roughly doubles every figure).
+Latest (2026-12-01 13:55 UTC, vm · x86_64 · 2 cores · Python 3.11.7, load 0.8, n=11 each, alternating):
+  process start -> bare Textual Input    median 149 ms  p95 159 ms
+  process start -> sign-in form          median 293 ms  p95 312 ms   (1.96x the bare app)
+  signed in -> intake form               median 136 ms  p95 143 ms   (built behind the sign-in form)
+  process start -> intake form (preset)  median 581 ms  p95 595 ms   (3.89x: tests and benches only)
+A started seat shows the sign-in form first; the form an agent takes calls on is built behind it
+while the operator types id and password, and shows 136 ms after the sign-in.
 """
 
 from __future__ import annotations

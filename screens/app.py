@@ -52,17 +52,12 @@ HOME_OF_ROLE = {"agent": "intake", "dispatcher": "dispatch", "lead": "dispatch",
 SYNC_REFRESH_SECONDS = 5
 
 
-def _css_paths() -> list[Path]:
-    extra = sorted(p for p in HERE.glob("*.tcss") if p.name != "hotline.tcss")
-    return [HERE / "hotline.tcss", *extra]  # other engineers' desk styles (desks.tcss …)
-
-
 SIGN_IN_MODE = "signin"  # where a sign-out lands (the first sign-in is the default screen)
 
 
 class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q/ctrl+c defaults
     TITLE = "12345 市民热线"
-    CSS_PATH = _css_paths()
+    CSS_PATH = HERE / "hotline.tcss"  # the sign-in form's; every other screen names its own (desk_style.py)
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "帮助", id="help"),
@@ -101,7 +96,10 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         self._sign_in_mode = False  # the sign-in mode is added at the first sign-out
         self.revealed_phones: set[tuple[str, str]] = set()  # (operator, order) shown whole after a reveal
         self._desks: dict[str, Screen] = {}  # the desks opened so far (F10 asks those with a call on)
-        self._load_reference()
+        self.config: dict = {}
+        if self._preset:  # the form is built at once: it needs the phrasebook, taxonomy and calendar now
+            self._load_reference()
+        # else the sign-in form paints first and they load right after it (_reference_after_paint)
         for mode in DESKS:
             self.add_mode(mode, self._desk_factory(mode))
 
@@ -178,6 +176,23 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         return SignInScreen(id="_default")
 
     def on_mount(self) -> None:
+        if self._preset:  # tests and benches: straight to the desk; the store opens behind it
+            self._apply_config()
+            operator, role, trainee_no = self._preset
+            self._preset = None
+            self.sign_in(operator, role, trainee_no)
+        else:
+            self.call_after_refresh(self._reference_after_paint)
+        self.call_after_refresh(self._open_store)
+        self.set_interval(SYNC_REFRESH_SECONDS, self.refresh_sync)
+
+    def _reference_after_paint(self) -> None:
+        """Config, phrasebook, taxonomy, units and calendar (tens of milliseconds): read once the
+        sign-in form is on screen, before the store opens and the form is built behind it."""
+        self._load_reference()
+        self._apply_config()
+
+    def _apply_config(self) -> None:
         keys = self.config.get("keys") or {}
         if isinstance(keys, dict) and keys:
             self.set_keymap({str(k): str(v) for k, v in keys.items()})
@@ -185,12 +200,6 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
             self.notify(f"配置文件有误，已使用默认设置：{self.config_error}", severity="error", markup=False)
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", markup=False)
-        if self._preset:  # tests and benches: straight to the desk; the store opens behind it
-            operator, role, trainee_no = self._preset
-            self._preset = None
-            self.sign_in(operator, role, trainee_no)
-        self.call_after_refresh(self._open_store)
-        self.set_interval(SYNC_REFRESH_SECONDS, self.refresh_sync)
 
     def _open_store(self) -> None:
         self._store_worker()

@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 from console import clock
 from console.domain.order import OrderState
 from console.store import NewEvent, Recorded
-from screens.desk_style import DESKS_TCSS
+from screens.desk_style import SCREEN_TCSS
 from screens.reveal import ask_reveal, may_reveal_here
 from screens.safe import content
 from screens.widgets.footer import StableFooter
@@ -95,7 +95,7 @@ class StateLoaded(Message):
 
 
 class DeskScreen(Screen):
-    CSS_PATH = DESKS_TCSS
+    CSS_PATH = SCREEN_TCSS
     TITLE_TEXT = ""
     HEADER_IDS: tuple[str, ...] = ()
     COLUMNS: tuple[tuple[str, str, int], ...] = ()  # (key, label, width in cells)

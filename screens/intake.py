@@ -28,6 +28,7 @@ from console.domain.phone import PhoneError, normalise_phone
 from console.drafts import Drafts, draft_name, is_blank
 from console.log import log
 from screens import intake_check
+from screens.desk_style import SCREEN_TCSS
 from screens.safe import content, field
 from screens.widgets.ask import AskModal
 from screens.widgets.choices import (
@@ -149,6 +150,7 @@ class LinkPrepared(Message):
 
 
 class IntakeScreen(ReportsWorkerErrors, Screen):
+    CSS_PATH = SCREEN_TCSS
     BINDINGS = [
         Binding("f5", "save_order", "保存", id="save_order"),
         Binding("f8", "new_call", "新来电", id="new_call"),

@@ -11,12 +11,14 @@ from textual import on
 from textual.screen import Screen
 from textual.widgets import Static
 
+from screens.desk_style import SCREEN_TCSS
 from screens.safe import plain
 from screens.widgets.footer import StableFooter
 from screens.widgets.kb_panel import KBPanel
 
 
 class KBScreen(Screen):
+    CSS_PATH = SCREEN_TCSS
     def __init__(self, address: str = "", query: str = "", pick: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self._pick = pick

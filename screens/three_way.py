@@ -24,6 +24,7 @@ from textual.widgets import Checkbox, Label, RadioButton, RadioSet, Static, Text
 from console.domain.decide import THREE_WAY_TWO_TRIES, ThreeWayOffer, three_way_offer
 from console.domain.units import suggest_units
 from console.drafts import Drafts, draft_name
+from screens.desk_style import SCREEN_TCSS
 from screens.safe import content, field, labelled
 from screens.widgets.choices import unit_choice, unit_source
 from screens.widgets.fields import FieldTextArea
@@ -44,6 +45,7 @@ class ThreeWaySaved(Message):
 
 
 class ThreeWayScreen(ReportsWorkerErrors, Screen):
+    CSS_PATH = SCREEN_TCSS
     BINDINGS = [
         Binding("alt+j", "attempt('connected')", "接通", id="three_way_connected", priority=True),
         Binding("alt+x", "attempt('busy')", "占线", id="three_way_busy", priority=True),
