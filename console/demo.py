@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from console import clock
 from console.domain.order import Kind
 from console.domain.roles import Actor, Role
+from console.kb.segment import clip
 
 SCENARIOS = [
     # (content path, nature, description, complexity)
@@ -210,7 +211,7 @@ class _Demo:
                 return  # still waiting for review: the dispatch desk's 答复审核 view has work
             self.do(Kind.REPLY_REVIEWED, {"accept": False, "ground": "vague"}, self.dispatcher,
                     sent + (t - sent) * 2 / 3, number)
-        matter = payload["description"][:30].rstrip("。！？，,.")
+        matter = clip(payload["description"].split("。")[0], 30).rstrip("。！？，,.")  # never half a word
         how = rr.choice(["经现场核查", "经调查核实", "经与相关社区协调"])
         reply = f"{how}，来电反映的“{matter}”问题已处理完毕，已与来电人沟通。"
         self.do(Kind.UNIT_REPLIED, {"reply": reply}, unit_actor, t, number)

@@ -37,28 +37,9 @@ def field(value: object) -> str:
 
 def clip(value: object, cells: int) -> str:
     """Inert text cut to at most `cells` terminal cells (a Chinese character is two) at a word
-    boundary (the KB's segmenter), with "…" when something was left out: a list or a phrase never
-    shows half a word (无人接|听)."""
+    boundary, with "…" when something was left out (console/kb/segment.py's clip)."""
     from rich.cells import cell_len
 
-    text = inert(value).replace("\n", " ")
-    if cell_len(text) <= cells:
-        return text
-    from console.kb.segment import pieces
+    from console.kb.segment import clip as clip_words
 
-    room = cells - 1  # for the "…"
-    kept, used = [], 0
-    for word in pieces(text):
-        width = cell_len(word)
-        if used + width > room:
-            break
-        kept.append(word)
-        used += width
-    if used < room // 2:  # one very long word: cut it rather than show almost nothing
-        kept, used = [], 0
-        for ch in text:
-            if used + cell_len(ch) > room:
-                break
-            kept.append(ch)
-            used += cell_len(ch)
-    return "".join(kept).rstrip("，。、；： ,.;:") + "…"
+    return clip_words(inert(value).replace("\n", " "), cells, width=cell_len)

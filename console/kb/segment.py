@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from console.paths import KB_DATA
@@ -89,6 +90,30 @@ def pieces(text: str) -> list[str]:
     """`text` split into words with nothing dropped or changed (punctuation is its own piece):
     "".join(pieces(t)) == t, for cutting a display text at a word boundary."""
     return list(_instance().cut(text, False)) if text else []
+
+
+def clip(text: str, limit: int, width: Callable[[str], int] = len, ellipsis: str = "…") -> str:
+    """`text` cut to at most `limit` (counted by `width`: characters, or terminal cells) at a word
+    boundary, with `ellipsis` when something was left out: never half a word (无人接|听). One very
+    long word is cut rather than showing almost nothing."""
+    if width(text) <= limit:
+        return text
+    room = limit - width(ellipsis)
+    kept, used = [], 0
+    for word in pieces(text):
+        w = width(word)
+        if used + w > room:
+            break
+        kept.append(word)
+        used += w
+    if used < room // 2:
+        kept, used = [], 0
+        for ch in text:
+            if used + width(ch) > room:
+                break
+            kept.append(ch)
+            used += width(ch)
+    return "".join(kept).rstrip("，。、；： ,.;:") + ellipsis
 
 
 def sub_word_starts(word: str) -> list[int]:
