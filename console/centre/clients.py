@@ -40,7 +40,7 @@ def enroll_client(engine: Engine, name: str, kind: str, channel: str = "") -> st
     token = TOKEN_PREFIX[kind] + secrets.token_urlsafe(24)
     values = dict(kind=kind, channel=channel, token_hash=_hash(token), revoked=False,
                   enrolled_at=clock.iso(clock.now()))
-    with engine.begin() as conn:
+    with db.writing(engine) as conn:
         if conn.execute(select(clients.c.name).where(clients.c.name == name)).first() is None:
             conn.execute(clients.insert().values(name=name, **values))
         else:
@@ -49,7 +49,7 @@ def enroll_client(engine: Engine, name: str, kind: str, channel: str = "") -> st
 
 
 def revoke_client(engine: Engine, name: str) -> None:
-    with engine.begin() as conn:
+    with db.writing(engine) as conn:
         if not conn.execute(update(clients).where(clients.c.name == name).values(revoked=True)).rowcount:
             raise NotFound(f"no client {name}")
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from console import clock
+from console.centre import db
 from console.centre.client_tables import cti_calls, cti_events
 from console.centre.model import CentreError, Conflict, NotFound
 from console.domain.limits import LINE_TEXT, SEAT_MAX, text_problem
@@ -40,7 +41,7 @@ def apply_event(engine: Engine, system: str, call_id: str, event: str, at: datet
         raise CentreError("call_id is empty")
     when = clock.iso(at or clock.now())
     key = event_id or f"{call_id}:{event}:{when}"
-    with engine.begin() as conn:
+    with db.writing(engine) as conn:
         call = conn.execute(select(cti_calls).where(cti_calls.c.call_id == call_id)).first()
         if conn.execute(select(cti_events.c.call_id).where(cti_events.c.system == system,
                                                            cti_events.c.event_id == key)).first() is not None:

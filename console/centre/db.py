@@ -7,6 +7,8 @@ commits happen in `seq` order and a reader polling `seq > N` never skips a row.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import (
@@ -20,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from console.domain import limits as lim
 
@@ -186,3 +188,14 @@ def create_all(engine: Engine) -> None:
     from console.centre.schema import migrate
 
     migrate(engine)
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE, as every
+    centre writer does): a read-then-write in a deferred transaction fails at once with "database
+    is locked" when another writer holds the lock, without waiting for it."""
+    with engine.connect() as conn:
+        conn.info["immediate"] = True
+        with conn.begin():
+            yield conn

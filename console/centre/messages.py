@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from console import clock
+from console.centre import db
 from console.centre.client_tables import messages
 from console.centre.model import CentreError
 from console.channels_source import shipped_channels
@@ -50,7 +51,7 @@ def receive(engine: Engine, client: str, channel: str, message_id: str, text: st
     for name, value in (("sender_name", sender_name), ("sender_phone", sender_phone), ("address", address)):
         _check(name, value, LINE_TEXT[{"sender_name": "caller_name", "sender_phone": "phone"}.get(name, name)])
     _check("service_code", service_code, 64)
-    with engine.begin() as conn:
+    with db.writing(engine) as conn:
         old = conn.execute(select(messages).where(messages.c.client == client, messages.c.channel == channel,
                                                   messages.c.message_id == message_id)).first()
         if old is not None:
@@ -99,7 +100,7 @@ def _take(engine: Engine, token: str, who: str, change: dict | None) -> dict:
     """Claim (change None) or finish a message; only its claimer may finish it."""
     from console.centre.model import Conflict, NotFound
 
-    with engine.begin() as conn:
+    with db.writing(engine) as conn:
         row = conn.execute(select(messages).where(messages.c.token == token)).first()
         if row is None:
             raise NotFound(f"no message {token[:40]}")

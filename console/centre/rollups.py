@@ -95,7 +95,7 @@ def ensure(engine: Engine) -> None:
     """Create the rollup tables in a centre made before they existed (once per engine, in a
     transaction of its own, before any that reads them)."""
     if engine not in _ready:
-        with engine.begin() as conn:
+        with db.writing(engine) as conn:
             db.metadata.create_all(conn, tables=list(TABLES), checkfirst=True)
         _ready.add(engine)
 
