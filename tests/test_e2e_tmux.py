@@ -22,6 +22,26 @@ HOTLINE = Path(sys.executable).parent / "hotline"
 PASSWORD = "pw-for-tmux"
 
 
+def start_console(session: str, data_dir: Path, cols: int = 160, rows: int = 48) -> None:
+    """`hotline` on `data_dir` in a new tmux session of that size (COLUMNS/LINES unset, so the
+    terminal's own size counts)."""
+    tmux("new-session", "-d", "-s", session, "-x", str(cols), "-y", str(rows),
+         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {data_dir}")
+    tmux("resize-window", "-t", session, "-x", str(cols), "-y", str(rows))
+
+
+def typist(session: str, counted: list[str] | None = None):
+    """A function that presses keys one by one with a person's pause, counting the non-text ones
+    into `counted` when given."""
+    def keys(*items: str) -> None:
+        for item in items:
+            tmux("send-keys", "-t", session, item)
+            if counted is not None and non_text(item):
+                counted.append(item)
+            time.sleep(0.3)
+    return keys
+
+
 def seat_with_agent(path: Path, kb: bool = False) -> None:
     """A new seat whose store holds the centre's account for A07 (a verifier of PASSWORD), and
     the starter knowledge base when `kb`."""
@@ -58,17 +78,12 @@ def wait_for(session: str, text: str, timeout: float = 10.0) -> str:
 def test_record_an_order_with_keystrokes_only(tmp_path):
     seat_with_agent(tmp_path)
     session = f"hotline-e2e-{tmp_path.name}"[:60]
-    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
-         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
-    tmux("resize-window", "-t", session, "-x", "160", "-y", "48")
+    start_console(session, tmp_path)
     try:
         wait_for(session, "上岗登录")
         wait_for(session, "本机坐席：S09")
 
-        def keys(*items: str) -> None:
-            for item in items:
-                tmux("send-keys", "-t", session, item)
-                time.sleep(0.3)
+        keys = typist(session)
 
         keys("A07", "Enter", PASSWORD, "Enter")
         wait_for(session, "A07（受理坐席）")
@@ -109,14 +124,9 @@ def test_keys_never_drop_a_call_at_100_columns(tmp_path):
 
     seat_with_agent(tmp_path)
     session = f"hotline-e2e-keys-{tmp_path.name}"[:60]
-    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
-    tmux("resize-window", "-t", session, "-x", "100", "-y", "30")
+    start_console(session, tmp_path, 100, 30)
 
-    def keys(*items: str) -> None:
-        for item in items:
-            tmux("send-keys", "-t", session, item)
-            time.sleep(0.3)
+    keys = typist(session)
 
     try:
         wait_for(session, "本机坐席：S09")
@@ -159,17 +169,10 @@ def test_a_standard_transfer_order_takes_at_most_ten_non_text_keys(tmp_path):
     pressing only the keys docs/keyboard.md names, in its field order; every key is counted."""
     seat_with_agent(tmp_path)
     session = f"hotline-e2e-count-{tmp_path.name}"[:60]
-    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
-         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
-    tmux("resize-window", "-t", session, "-x", "160", "-y", "48")
+    start_console(session, tmp_path)
     counted: list[str] = []
 
-    def keys(*items: str) -> None:
-        for item in items:
-            tmux("send-keys", "-t", session, item)
-            if non_text(item):
-                counted.append(item)
-            time.sleep(0.3)
+    keys = typist(session, counted)
 
     try:
         wait_for(session, "本机坐席：S09")
@@ -200,15 +203,10 @@ def test_a_kb_direct_answer_takes_at_most_four_keys_after_the_query(tmp_path):
     come with it, R-03/R-10), F5 saves: 3 keys."""
     seat_with_agent(tmp_path, kb=True)
     session = f"hotline-e2e-kb-{tmp_path.name}"[:60]
-    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
-         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
-    tmux("resize-window", "-t", session, "-x", "160", "-y", "48")
+    start_console(session, tmp_path)
     counted: list[str] = []
 
-    def keys(*items: str) -> None:
-        for item in items:
-            tmux("send-keys", "-t", session, item)
-            time.sleep(0.3)
+    keys = typist(session)
 
     try:
         wait_for(session, "本机坐席：S09")
@@ -238,8 +236,7 @@ def test_signing_in_typed_ahead_in_one_burst(tmp_path):
     password lands in its field, not in the id, and the agent is signed in."""
     seat_with_agent(tmp_path)
     session = f"hotline-e2e-burst-{tmp_path.name}"[:60]
-    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48",
-         f"env -u COLUMNS -u LINES {HOTLINE} --data-dir {tmp_path}")
+    start_console(session, tmp_path)
     try:
         wait_for(session, "本机坐席：S09")
         tmux("send-keys", "-t", session, "A07", "Enter", PASSWORD, "Enter")

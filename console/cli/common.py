@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import sys
+from datetime import datetime
 
 from console.domain.inert import inert
 
@@ -47,3 +48,14 @@ def number_in(low: float, high: float, kind: type = int):
         return value
 
     return parse
+
+
+def month_period(month: str) -> tuple[datetime, datetime]:
+    """`--month YYYY-MM` as the period [start, end) the figures take; a bad month is one line."""
+    from console.cli.errors import CliError
+    from console.stats import period_of_month
+
+    try:
+        return period_of_month(month)
+    except ValueError as exc:
+        raise CliError(str(exc))

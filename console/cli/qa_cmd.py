@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from console import clock
-from console.cli.common import add_data_dir, echo, print_json
+from console.cli.common import add_data_dir, echo, month_period, print_json
 from console.cli.errors import CliError
 
 
@@ -217,12 +217,8 @@ def report_rows(store, month: str) -> list[dict[str, Any]]:
 
 def cmd_report(args) -> int:
     from console.domain.scorecard import COMPONENTS
-    from console.stats import period_of_month
 
-    try:
-        period_of_month(args.month)
-    except ValueError as exc:
-        raise CliError(str(exc))
+    month_period(args.month)
     store = _open(args)
     try:
         report = report_rows(store, args.month)
@@ -316,13 +312,9 @@ def cmd_decide(args) -> int:
 
 
 def cmd_contests(args) -> int:
-    from console.stats import period_of_month
     from console.store.quality import reviews
 
-    try:
-        period_of_month(args.month)
-    except ValueError as exc:
-        raise CliError(str(exc))
+    month_period(args.month)
     store = _open(args)
     try:
         rows = reviews(store, args.month)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from console import clock
-from console.cli.common import add_data_dir, print_json
+from console.cli.common import add_data_dir, month_period, print_json
 from console.cli.errors import CliError
 
 
@@ -146,12 +146,9 @@ def cmd_figures(args) -> int:
 
 
 def cmd_units(args) -> int:
-    from console.stats import period_of_month, unit_rows
+    from console.stats import unit_rows
 
-    try:
-        start, end = period_of_month(args.month)
-    except ValueError as exc:
-        raise CliError(str(exc))
+    start, end = month_period(args.month)
     rep, partial, kinds, rules = _report(args, start, end, None)
     rows = unit_rows(rep, kinds, rules)
     if args.json:
@@ -173,13 +170,9 @@ STAFFING_HEADINGS = {"weekday": "星期", "start": "时段", "calls": "平均来
 def cmd_staffing(args) -> int:
     from console.domain.staffing import WEEKDAYS, staffing
     from console.export import write_csv
-    from console.stats import period_of_month
     from console.store.call_records import calls_between
 
-    try:
-        start, end = period_of_month(args.month)
-    except ValueError as exc:
-        raise CliError(str(exc))
+    start, end = month_period(args.month)
     store = _open(args)
     try:
         slots, aht = staffing(calls_between(store, start, end), start, end)
@@ -203,12 +196,9 @@ def cmd_staffing(args) -> int:
 
 def cmd_export(args) -> int:
     from console.export import sheets_of, write_csv, write_xlsx
-    from console.stats import period_of_month, tables
+    from console.stats import tables
 
-    try:
-        start, end = period_of_month(args.month)
-    except ValueError as exc:
-        raise CliError(str(exc))
+    start, end = month_period(args.month)
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".csv"):
         raise CliError(f"--out must end in .xlsx or .csv, got {out.name!r}")
