@@ -85,6 +85,27 @@ def test_waiting_seats_cost_no_query_each_and_all_get_the_event(served_centre, t
         assert [e["order_no"] for e in answer["events"]] == [number] and answer["head"] == head + 1
 
 
+def test_what_the_tail_hands_out_of_a_push_is_what_the_database_holds(served_centre, tmp_path):
+    """R-34 (the seats converge on the centre's log): the tail holds a push's rows as the pusher
+    committed them, without reading them back; a pull answered from that copy carries exactly the
+    events a pull from the database carries."""
+    centre, server, url = served_centre
+    writer = make_seat(tmp_path, "S01", centre, server.url)
+    numbers = [create_order(writer, i) for i in range(3)]
+    push_pending(writer, client(writer))
+    dispatch(writer, numbers[0])
+    push_pending(writer, client(writer))
+    token = centre.enroll("W01", "all")
+    tail = _app(server).state.tail
+    assert tail.taken >= 2, "the pushes' rows were held without a read"
+    held = _pull(server.url, token, 0, 0).json()
+    tail.forget()  # now the same pull reads the database
+    from_db = _pull(server.url, token, 0, 0).json()
+    assert held["head"] == from_db["head"] == centre.head() >= 4
+    assert held["events"] == from_db["events"]
+    assert [e["seq"] for e in held["events"]] == list(range(1, centre.head() + 1))
+
+
 def test_a_revoked_token_is_refused_even_from_the_tails_memory(served_centre):
     """A token the tail holds in memory stops working once revoked, by this process or by
     `hotline centre revoke` in another (which the tail learns at its next read)."""

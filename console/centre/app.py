@@ -117,7 +117,7 @@ class Gates:
         self.read = Gate("database reads", size=8, queue=200)
 
 
-def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = None) -> FastAPI:
+def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = None) -> FastPull:
     """`docs`: serve /docs and /openapi.json (`hotline centre serve --docs`); off by default, the
     API's map is not for whoever reaches the port. `tail_poll`: seconds between the tail's timed
     reads (default 1 s on SQLite; 5 s on PostgreSQL, where NOTIFY says when to read)."""
@@ -130,7 +130,7 @@ def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = Non
         app.state.tail = tail
         app.state.gates = Gates()
         tail.start(asyncio.get_running_loop())
-        centre.on_commit(tail.catch_up)
+        centre.on_commit(tail.catch_up, rows=True)
         listener = None if sqlite else Listener(centre.engine, tail.poke).start()
         app.state.listener = listener
         rollups = RollupWorker(centre).start()  # the figures kept current off the push path (issue 15)
@@ -149,7 +149,6 @@ def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = Non
     app.state.centre = centre
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(ProtocolAndClock)
-    app.add_middleware(FastPull, tail_of=lambda: getattr(app.state, "tail", None))  # outermost
 
     @app.exception_handler(DBAPIError)
     async def unavailable(_request: Request, exc: DBAPIError):
@@ -276,7 +275,9 @@ def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = Non
     app.include_router(channels_api.router(centre))  # issue 14: message gateways
     app.include_router(open311.router(centre))  # issue 14: Open311 GeoReport v2
     app.include_router(cti_api.router(centre))  # issue 14: the telephone system
-    return app
+    # Outside FastAPI, not one of its middlewares: those run inside Starlette's own (errors,
+    # telemetry, body limit), which cost a long poll more than everything it does itself.
+    return FastPull(app, tail_of=lambda: getattr(app.state, "tail", None))
 
 
 def _json(content: dict) -> Response:

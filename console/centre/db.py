@@ -1,8 +1,9 @@
 """The centre's tables (SQLAlchemy Core) and engine: the same code on SQLite and PostgreSQL.
 
-`c_counter` holds the single global `seq` row. A writer locks it first (SELECT ... FOR UPDATE on
-PostgreSQL; BEGIN IMMEDIATE on SQLite locks the whole file) and keeps the lock until commit, so
-commits happen in `seq` order and a reader polling `seq > N` never skips a row.
+`c_counter` holds the single global `seq` row. A writer of the log takes its lock as the last step
+of its transaction (an UPDATE on PostgreSQL, console/centre/append.py; BEGIN IMMEDIATE on SQLite
+holds the whole file from the start) and keeps it until commit, so commits happen in `seq` order
+and a reader polling `seq > N` never skips a row.
 """
 
 from __future__ import annotations
@@ -153,7 +154,11 @@ def make_engine(db: str) -> Engine:
         # Writing transactions ask for conn.info["immediate"]: the write lock up front, and a
         # busy lock waits 10 s, then 503, before the seat gives up.
         return sqlite_engine(url, foreign_keys=False)
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No ping before each use: it is a round trip per push, and a push's round trips are what
+    # its throughput is made of (append.py). A connection the database dropped fails its first
+    # statement instead; SQLAlchemy then discards the pool's connections, the caller answers 503
+    # and the seat retries.
+    return create_engine(url, pool_size=10, max_overflow=20)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -1,4 +1,4 @@
-"""The long poll's hot path as plain ASGI, in front of FastAPI: a pull the tail can answer for a
+"""The long poll's hot path as plain ASGI, wrapped around the FastAPI app: a pull the tail can answer for a
 known seat token costs a dictionary look-up and one write, not FastAPI's routing, dependencies and
 validation (which, per request, would cap the seats a process can wake in a second).
 
@@ -24,6 +24,7 @@ _TIME = TIME_HEADER.lower().encode()
 class FastPull:
     def __init__(self, app: Any, tail_of: Any):
         self.app = app
+        self.state = app.state  # the app's state (its tail, its gates), as the app itself has it
         self.tail_of = tail_of  # () -> the running Tail, or None before the lifespan started
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
@@ -32,25 +33,46 @@ class FastPull:
             params = _params(scope, tail) if tail is not None and tail.ready else None
             if params is not None:
                 after, wait, limit = params
-                deadline = time.monotonic() + wait
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + wait
                 while True:
-                    changed = tail.changed()  # taken before looking: a change in between still wakes us
-                    answer = tail.answer(after, limit)
-                    if answer is None:
-                        break  # behind the tail (it moved on while we waited): the app reads the database
-                    body, count = answer
-                    remaining = deadline - time.monotonic()
-                    if count or remaining <= 0:
-                        await _send(send, body)
-                        return
-                    tail.park()
+                    woken = tail.waiter()  # taken before looking: a change in between still wakes us
                     try:
-                        await asyncio.wait_for(changed.wait(), timeout=remaining)
-                    except TimeoutError:
-                        pass
+                        answer = tail.answer(after, limit)
+                        if answer is None:
+                            break  # behind the tail (it moved on while we waited): the app reads the database
+                        body, count = answer
+                        remaining = deadline - loop.time()
+                        if count or remaining <= 0:
+                            await _send(send, body)
+                            return
+                        tail.park()
+                        timer = loop.call_later(remaining, _expire, woken)
+                        try:
+                            await woken
+                        finally:
+                            timer.cancel()
+                            tail.unpark()
                     finally:
-                        tail.unpark()
+                        tail.drop_waiter(woken)
         await self.app(scope, receive, send)
+
+
+def _expire(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+_hashes: dict[bytes, str] = {}  # a seat's Authorization header -> its token's hash (no sha256 per poll)
+
+
+def _token_hash(auth: bytes) -> str:
+    found = _hashes.get(auth)
+    if found is None:
+        if len(_hashes) > 100_000:  # tokens of seats long gone: start afresh
+            _hashes.clear()
+        found = _hashes[auth] = token_hash(auth[7:].decode("latin-1"))
+    return found
 
 
 def _params(scope: dict, tail: Tail) -> tuple[int, float, int] | None:
@@ -62,7 +84,7 @@ def _params(scope: dict, tail: Tail) -> tuple[int, float, int] | None:
     auth = headers.get(b"authorization", b"")
     if not auth.startswith(b"Bearer "):
         return None
-    known = tail.seat(token_hash(auth[7:].decode("latin-1")))
+    known = tail.seat(_token_hash(auth))
     if known is None or known[1] or known[0].unit:  # unknown, revoked or a unit: the app says so
         return None
     try:

@@ -18,7 +18,7 @@ from console.log import log
 
 
 class Listener:
-    def __init__(self, engine: Engine, on_notice: Callable[[], None]):
+    def __init__(self, engine: Engine, on_notice: Callable[[int], None]):
         self.engine, self.on_notice = engine, on_notice
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="centre-listen", daemon=True)
@@ -58,7 +58,7 @@ class Listener:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f"LISTEN {name}")
             self.listening.set()
-            self.on_notice()  # anything committed before LISTEN took effect
+            self.on_notice(0)  # anything committed before LISTEN took effect
             while not self._stop.is_set():
-                for _notice in conn.notifies(timeout=1.0, stop_after=1):
-                    self.on_notice()
+                for notice in conn.notifies(timeout=1.0, stop_after=1):
+                    self.on_notice(int(notice.payload) if notice.payload.isdigit() else 0)

@@ -75,9 +75,7 @@ class OperatorAccounts:
         if actor.role in (Role.UNIT, Role.SYSTEM):
             return None
         if batch.operators is None:
-            o = db.operators.c
-            batch.operators = {r.operator: (bool(r.active), frozenset(r.roles.split(",")))
-                               for r in conn.execute(select(o.operator, o.active, o.roles))}
+            batch.operators = self._read_operators(conn)
         if not batch.operators:
             return None
         account = batch.operators.get(actor.operator)
@@ -89,6 +87,13 @@ class OperatorAccounts:
         if actor.role.value not in roles:
             return f"操作员 {actor.operator} 没有{ROLE_LABELS[actor.role]}岗位"
         return None
+
+    @staticmethod
+    def _read_operators(conn: Connection) -> dict[str, tuple[bool, frozenset[str]]]:
+        """id -> (active, roles) of every account (the centre keeps it until the next publication)."""
+        o = db.operators.c
+        return {r.operator: (bool(r.active), frozenset(r.roles.split(",")))
+                for r in conn.execute(select(o.operator, o.active, o.roles))}
 
     def operators(self: CentreCore) -> list[dict]:
         """Every account without its verifier."""

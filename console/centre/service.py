@@ -1,8 +1,9 @@
 """The centre's logic, independent of HTTP: enrol seats, accept pushes through decide(), serve
 pulls by global seq, leases with fencing numbers, the units' own actions, reference data.
 
-Every write is one transaction that first locks the `seq` counter row, so the global seq is
-allocated inside the writing transaction and commit order equals seq order (see db.py).
+Every write of the log is one transaction that locks the rows it reads (the seat, its orders),
+decides, and takes the `seq` counter row's lock only as its last step (append_events), so the
+global seq is allocated inside the writing transaction and commit order equals seq order (db.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from console import clock
 from console.centre import db
@@ -43,6 +45,7 @@ from console.log import log
 from console.wire.events import WIRE_FIELDS, by_order, storable, to_domain, wire_problem
 from console.wire.state import state_from_json, state_to_json
 
+_REFERENCE = select(db.counters.c.value).where(db.counters.c.name == "reference").scalar_subquery()
 SEAT_ROLES = (Role.AGENT, Role.DISPATCHER, Role.LEAD, Role.CALLBACK, Role.SUPERVISOR)
 
 
@@ -104,7 +107,9 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         self._taxonomy: Taxonomy | None = taxonomy
         self._unit_codes: frozenset[str] | None = None
         self._listeners: list = []
+        self._row_listeners: list = []
         self._reference_seen: int | None = None  # the reference version the cached settings are from
+        self._operator_table: dict[str, tuple[bool, frozenset[str]]] | None = None  # (operators.py)
         self._given_rules, self._given_taxonomy, self._given_calendar = rules, taxonomy, calendar
 
     # -- settings decide() needs (loaded once: the same sources as the seat) ---------------
@@ -142,18 +147,23 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
             self._unit_codes = codes or None
         return self._unit_codes
 
-    def on_commit(self, callback) -> None:
+    def on_commit(self, callback, rows: bool = False) -> None:
         """Called after every commit that moved what the seats follow (events, reference data,
-        enrolments), in the committing thread, before it answers: the tail reads it then."""
-        self._listeners.append(callback)
+        enrolments), in the committing thread, before it answers: the tail reads it then.
+        `rows`: called as callback(head, rows), with the log rows this commit appended (None
+        when it appended none), so the tail need not read them back."""
+        (self._row_listeners if rows else self._listeners).append(callback)
 
     def off_commit(self, callback) -> None:
-        if callback in self._listeners:
-            self._listeners.remove(callback)
+        for listeners in (self._listeners, self._row_listeners):
+            if callback in listeners:
+                listeners.remove(callback)
 
-    def _notify(self, head: int) -> None:
+    def _notify(self, head: int, rows: list[dict[str, Any]] | None = None) -> None:
         for callback in list(self._listeners):
             callback(head)
+        for with_rows in list(self._row_listeners):
+            with_rows(head, rows)
 
     # -- transactions -------------------------------------------------------------------
 
@@ -272,19 +282,35 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         for ev in batch:
             if ev.get("seat") != seat.seat:
                 raise Forbidden(f"event {ev.get('id')} names seat {ev.get('seat')!r}, token is for {seat.seat}")
+        try:
+            return self._push(seat, batch, look_up_all=False)
+        except IntegrityError:
+            # An id already in the log under a seat_seq still to come (a seat's store made again
+            # from a copy, a hostile seat): the whole batch is looked up this time.
+            return self._push(seat, batch, look_up_all=True)
+
+    def _push(self, seat: SeatInfo, batch: list[dict], look_up_all: bool) -> PushOutcome:
         outcome = PushOutcome()
         conn = self._write()
+        rows: list[dict[str, Any]] = []
         try:
             with conn.begin():
-                seq = self._lock_counter(conn, "seq")
-                start_seq = seq
-                seat_row = conn.execute(select(db.seats).where(db.seats.c.seat == seat.seat)).first()
+                # The seat's row first: one push of a seat at a time (its seat_seq and duplicates);
+                # then its orders' rows; the seq counter only at the end (append_events).
+                seat_row = conn.execute(self._locked(select(db.seats, _REFERENCE.label("reference_version"))
+                                                     .where(db.seats.c.seat == seat.seat), db.seats)).first()
+                if seat_row is None:  # revoked between the token check and this transaction
+                    raise Unauthorized(f"seat {seat.seat} is not enrolled")
                 expected = seat_row.next_seat_seq
-                known = self._known(conn, [ev["id"] for ev in batch])
+                # An event the log holds came with a seat_seq below the seat's next one: only
+                # those can be duplicates (each logged event moved next_seat_seq past its own).
+                known = self._known(conn, [ev["id"] for ev in batch
+                                           if look_up_all or not isinstance(ev["seat_seq"], int)
+                                           or ev["seat_seq"] < expected])
                 states = _Batch()
                 self._prefetch(conn, {str(ev.get("order_no") or "") for ev in batch}, states)
-                ctx = self._context(conn, states)
-                rows: list[dict[str, Any]] = []
+                ctx = self._context(conn, states, reference=seat_row.reference_version)
+                fresh: list[dict[str, Any]] = []  # the results of the new rows: their seqs come at the append
                 now = clock.iso(clock.now())
                 for ev in batch:
                     if ev["id"] in known:
@@ -296,35 +322,66 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
                         if not rows:
                             raise Gap(f"expected seat_seq {expected}, got {ev['seat_seq']}", expected=expected)
                         break  # apply what came before the gap; the seat re-sends the rest
-                    seq += 1
                     expected += 1
                     status, reason, code = self._decide(conn, seat, ev, states, ctx)
-                    rows.append({**_log_fields(ev, status == "accepted"), "seq": seq, "received_at": now,
+                    rows.append({**_log_fields(ev, status == "accepted"), "received_at": now,
                                  "status": status, "reason": storable(reason, REASON_MAX) or None,
                                  "code": storable(code, 32) or None})
-                    outcome.results.append({"id": ev["id"], "status": status, "seq": seq, "reason": reason,
-                                            "code": code})
+                    fresh.append({"id": ev["id"], "status": status, "seq": 0, "reason": reason, "code": code})
+                    outcome.results.append(fresh[-1])
                 if rows:
-                    self.commit_events(conn, rows, states, seq)
-                conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)
-                             .values(next_seat_seq=expected, last_seen=now))
+                    outcome.head = self.append_events(conn, rows, states, (seat.seat, expected, now))
+                    for result, row in zip(fresh, rows, strict=True):
+                        result["seq"] = row["seq"]
+                else:
+                    conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat).values(last_seen=now))
+                    outcome.head = self._counter(conn, "seq")
                 fault_point("centre.push.before_commit")
-            outcome.head = seq
         finally:
             conn.close()
         fault_point("centre.push.after_commit")
-        if seq != start_seq:
-            self._notify(seq)
+        if rows:
+            self._notify(outcome.head, rows)
         return outcome
 
-    def commit_events(self, conn: Connection, rows: list[dict[str, Any]], states: _Batch, head: int) -> None:
-        """Everything a batch of new log rows writes, inside the transaction that holds the seq
-        counter: the rows, the orders they changed, the new head (and the NOTIFY other processes
-        get at commit). Pushes and the units' actions both come here; what must stay current with
-        the log in the same transaction (rollups, say) belongs here too."""
+    def _locked(self, query, *of):
+        """`query` FOR UPDATE (of the tables `of`, else all) on PostgreSQL: row locks held to
+        commit; SQLite's BEGIN IMMEDIATE already holds the whole file."""
+        if db.is_sqlite(self.engine):
+            return query
+        return query.with_for_update(of=list(of)) if of else query.with_for_update()
+
+    @staticmethod
+    def _counter(conn: Connection, name: str) -> int:
+        return int(conn.execute(select(db.counters.c.value).where(db.counters.c.name == name)).scalar_one())
+
+    def append_events(self, conn: Connection, rows: list[dict[str, Any]], states: _Batch,
+                      seat: tuple[str, int, str]) -> int:
+        """Everything a batch of new log rows writes, as the last step of its transaction (after
+        the seat's and the orders' rows were locked and decided): the orders they changed, the
+        seat's next seat_seq and last contact `seat` (seat, next, when), the leases their
+        dispatches ended, the rows with their seqs, the new head and the NOTIFY other processes
+        get at commit; returns the head and sets each row's "seq". Pushes and the units' actions
+        both come here. Only this step holds the seq counter; on PostgreSQL it is one statement
+        (console/centre/append.py)."""
+        name, next_seat_seq, when = seat
+        if not db.is_sqlite(self.engine):
+            from console.centre.append import append_pg
+
+            return append_pg(conn, rows, self._order_rows(states), name, next_seat_seq, when,
+                             sorted(states.leases_ended))
+        if states.leases_ended:
+            conn.execute(db.leases.delete().where(db.leases.c.order_no.in_(sorted(states.leases_ended))))
+        conn.execute(update(db.seats).where(db.seats.c.seat == name)
+                     .values(next_seat_seq=next_seat_seq, last_seen=when))
+        head = self._lock_counter(conn, "seq")
+        for row in rows:
+            head += 1
+            row["seq"] = head
         conn.execute(db.events.insert(), rows)
         self._save_states(conn, states, head)
         self._set_counter(conn, "seq", head)
+        return head
 
     def _known(self, conn: Connection, ids: list[str]) -> dict[str, dict]:
         found = {}
@@ -335,17 +392,25 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
                 found[r.id] = dict(r._mapping)
         return found
 
-    def _context(self, conn: Connection, states: _Batch) -> Context:
-        seen = self._lock_free_reference(conn)
+    def _context(self, conn: Connection, states: _Batch, reference: int | None = None) -> Context:
+        """What decide() needs besides the order. `reference`: the reference version, when the
+        caller read it already (a round trip less)."""
+        seen = self._lock_free_reference(conn) if reference is None else reference
         if seen != self._reference_seen:  # published since (maybe by another process): read afresh
             self._rules, self._taxonomy, self._unit_codes = self._given_rules, self._given_taxonomy, None
             self._calendar = self._given_calendar
+            self._operator_table = None
             self._reference_seen = seen
+        if self._operator_table is None:  # the accounts change only with a publication (operators.py)
+            self._operator_table = self._read_operators(conn)
+        states.operators = self._operator_table
 
         def lookup(number: str):
             return self._state(conn, number, states)
 
         def lease_fence(number: str) -> int | None:
+            if number in states.leases_ended:  # a dispatch earlier in this batch ended it
+                return None
             return conn.execute(select(db.leases.c.fence).where(db.leases.c.order_no == number)).scalar()
 
         return Context(rules=self.rules, calendar=self.calendar, lookup=lookup,
@@ -358,7 +423,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
 
     def _state(self, conn: Connection, number: str, states: _Batch) -> OrderState | None:
         if number not in states.states:
-            row = conn.execute(select(db.orders.c.state).where(db.orders.c.number == number)).first()
+            row = conn.execute(self._locked(select(db.orders.c.state).where(db.orders.c.number == number))).first()
             states.states[number] = state_from_json(row[0]) if row else None
             if row:
                 states.stored.add(number)
@@ -395,7 +460,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         states.states[event.order] = new_state
         states.dirty.add(event.order)
         if event.kind in (Kind.DISPATCHED, Kind.REDISPATCHED):  # the lease's work is done
-            conn.execute(db.leases.delete().where(db.leases.c.order_no == event.order))
+            states.leases_ended.add(event.order)
         return "accepted", "", ""
 
     def _prefetch(self, conn: Connection, numbers: set[str], states: _Batch) -> None:
@@ -403,11 +468,22 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         wanted = sorted(n for n in numbers if n and n not in states.states and not order_number_problem(n))
         for i in range(0, len(wanted), 500):
             chunk = wanted[i:i + 500]
-            found = dict(conn.execute(select(db.orders.c.number, db.orders.c.state)
-                                      .where(db.orders.c.number.in_(chunk))).all())
+            found = dict(conn.execute(self._locked(select(db.orders.c.number, db.orders.c.state)
+                                                   .where(db.orders.c.number.in_(chunk)))).all())
             for number in chunk:
                 states.states[number] = state_from_json(found[number]) if number in found else None
             states.stored.update(found)
+
+    @staticmethod
+    def _order_rows(states: _Batch) -> list[dict[str, str]]:
+        """The orders the batch changed, as their c_orders columns (without last_seq)."""
+        out = []
+        for number in sorted(states.dirty):
+            s = states.states[number]
+            assert s is not None  # dirty = folded in this batch
+            out.append(dict(number=number, status=s.status.value, lead_unit=s.lead_unit or "", state=state_to_json(s)))
+        states.dirty.clear()
+        return out
 
     def _save_states(self, conn: Connection, states: _Batch, seq: int) -> None:
         inserts, updates = [], []

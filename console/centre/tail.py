@@ -16,18 +16,24 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from console.centre import db
+from console.centre.db import is_sqlite
 from console.centre.model import SeatInfo
 from console.log import log
 
 READ_CHUNK = 5000
+_EVENT_COLUMNS = [c.name for c in db.events.columns]  # in the order a read of the log returns them
 
 
-def event_json(row: dict) -> str:
+def event_json(row: Mapping[Any, Any]) -> str:
     """One log row as the pull answer sends it (payload as an object)."""
     d = dict(row)
     d["payload"] = json.loads(d["payload"])
@@ -70,8 +76,11 @@ class Tail:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Event | None = None
+        self._waiters: set[asyncio.Future[None]] = set()  # the fast path's long polls (waiter())
         self._deferring = threading.local()  # set while a push runs: its answer goes before the fan-out
         self.reads = 0  # database reads made (for tests: no read per waiting seat)
+        self.taken = 0  # commits of this process held as committed, without a read
+        self._conn: Connection | None = None  # the reader's own connection (PostgreSQL)
 
     # -- life ----------------------------------------------------------------------------------
 
@@ -87,15 +96,27 @@ class Tail:
         self._poke.set()
         if self._thread:
             self._thread.join(5)
+        with self._read_lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
-    def poke(self, _head: int = 0) -> None:
-        """Something was committed elsewhere (NOTIFY): read soon, on the reader thread."""
+    def poke(self, head: int = 0) -> None:
+        """Something was committed (NOTIFY, with the new head when the log moved): read soon, on
+        the reader thread, unless that head is already held (this process's own commits)."""
+        if head and self.ready and head <= self.head:
+            return
         self._poke.set()
 
-    def catch_up(self, _head: int = 0) -> None:
-        """This process committed: read it now, in the committing thread, before it answers."""
+    def catch_up(self, head: int = 0, rows: list[dict] | None = None) -> None:
+        """This process committed up to `head` (appending `rows`, when it appended): have it held
+        before the committing thread answers. The rows are taken as they are when they follow
+        on what is held (no read); otherwise, or for a commit without rows, the log is read.
+        Concurrent pushes share one read: a push whose head a read already reached reads nothing."""
         try:
-            self.refresh()
+            if rows and self._take(rows):
+                return
+            self.refresh(head)
         except Exception:  # noqa: BLE001 - the commit stands; the reader thread tries again
             log("centre").warning("the tail could not read a commit; the reader retries", exc_info=True)
             self._poke.set()
@@ -114,10 +135,17 @@ class Tail:
 
     # -- reading (one reader at a time, any thread) -----------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self, head: int = 0) -> None:
+        """Read what was committed since the last read. `head`: the caller needs at least that
+        seq held; when a read (perhaps another thread's, while this one waited for the lock) has
+        already reached it, nothing is read."""
+        if head and self.ready and head <= self.head:
+            return
         with self._read_lock:
+            if head and self.ready and head <= self.head:
+                return
             self.reads += 1
-            with self.engine.connect() as conn:
+            with self._reading() as conn:
                 counters = dict(conn.execute(select(db.counters.c.name, db.counters.c.value).where(
                     db.counters.c.name.in_(("seq", "reference", "seats")))).all())
                 if not self.ready:  # start at the head: older events are read from the database
@@ -141,12 +169,7 @@ class Tail:
             changed = bool(new) or int(counters.get("reference", 0)) != self.reference or not self.ready
             with self._lock:
                 if new:
-                    self._events += new
-                    self.head += len(new)
-                    if len(self._events) > self.keep:  # keep the newest; older pulls read the database
-                        cut = len(self._events) - self.keep // 2
-                        del self._events[:cut]
-                        self.floor += cut
+                    self._hold(new)
                 self.reference = int(counters.get("reference", 0))
                 if tokens is not None:
                     self._tokens, self._seats_version = tokens, seats_version
@@ -155,6 +178,55 @@ class Tail:
                 self.ready = True
         if changed and not getattr(self._deferring, "on", False):  # else the pusher wakes them
             self._wake()
+
+    def _take(self, rows: list[dict]) -> bool:
+        """Hold rows this process just committed, when they follow on the head (seqs below theirs
+        were committed before them, but may not have been read yet: then False, read instead).
+        The JSON is built as a read of the log builds it, column by column."""
+        with self._read_lock:  # not while a read is between its query and its update
+            if not self.ready:
+                return False
+            first, last = rows[0]["seq"], rows[-1]["seq"]
+            if last <= self.head:
+                return True  # a read got them
+            if first != self.head + 1:
+                return False
+            new = [event_json({c: row[c] for c in _EVENT_COLUMNS}) for row in rows]
+            with self._lock:
+                self._hold(new)
+                self._bodies = {}
+            self.taken += 1
+        if not getattr(self._deferring, "on", False):
+            self._wake()
+        return True
+
+    def _hold(self, new: list[str]) -> None:
+        """Under self._lock: append events that follow on the head."""
+        self._events += new
+        self.head += len(new)
+        if len(self._events) > self.keep:  # keep the newest; older pulls read the database
+            cut = len(self._events) - self.keep // 2
+            del self._events[:cut]
+            self.floor += cut
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """The reader's connection. On PostgreSQL one connection kept in autocommit (no pool
+        check-out, ping, BEGIN or COMMIT per read: a read per push adds up); dropped on an error
+        and made again at the next read."""
+        if is_sqlite(self.engine):
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        if self._conn is None:
+            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            yield self._conn
+        except BaseException:
+            conn, self._conn = self._conn, None
+            conn.invalidate()
+            conn.close()
+            raise
 
     def run_deferring_wake(self, fn, *args):
         """Run a push (in a worker thread) whose own commit does not wake the waiters: waking
@@ -198,6 +270,10 @@ class Tail:
         self._round_start, self._round_size = (self._last_wake, self.waiting) if self.waiting else (None, 0)
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
+        waiters, self._waiters = self._waiters, set()
+        for fut in waiters:
+            if not fut.done():
+                fut.set_result(None)
 
     def park(self) -> None:
         """On the loop: a long poll starts waiting (when most of a round's seats are back, the
@@ -217,6 +293,17 @@ class Tail:
         """The event the next change sets: take it before looking, then wait on it."""
         assert self._changed is not None
         return self._changed
+
+    def waiter(self) -> asyncio.Future[None]:
+        """A future the next wake resolves (cheaper per long poll than a task waiting on
+        changed()): take it before looking; drop_waiter() it when done with it."""
+        assert self._loop is not None
+        fut: asyncio.Future[None] = self._loop.create_future()
+        self._waiters.add(fut)
+        return fut
+
+    def drop_waiter(self, fut: asyncio.Future[None]) -> None:
+        self._waiters.discard(fut)
 
     def answer(self, after: int, limit: int) -> tuple[bytes, int] | None:
         """The pull answer for `after` (bytes, number of events), or None when those events are

@@ -3,7 +3,7 @@ extension. Each action is an event made at the centre and checked by the same de
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from console import clock
 from console.centre import db
@@ -67,24 +67,22 @@ class UnitActions:
         conn = self._write()
         try:
             with conn.begin():
-                seq = self._lock_counter(conn, "seq") + 1
-                seat_row = conn.execute(select(db.seats).where(db.seats.c.seat == seat.seat)).first()
+                seat_row = conn.execute(self._locked(select(db.seats).where(db.seats.c.seat == seat.seat))).first()
                 if seat_row is None:  # revoked between the token check and this transaction
                     raise Forbidden(f"{seat.seat} is not enrolled")
                 ev = new_event(id=uuid7(), order_no=number, kind=kind, payload=versioned(kind, payload),
                                actor=Actor(operator, Role.UNIT, seat.seat, seat.unit), seat=seat.seat,
                                seat_seq=seat_row.next_seat_seq, at=now, recorded_at=clock.iso(now))
                 states = _Batch()
-                if self._state(conn, number, states) is None:
+                if self._state(conn, number, states) is None:  # locks the order's row
                     raise NotFound(f"no order {number}")
                 status, reason, code = self._decide(conn, seat, ev, states, self._context(conn, states))
                 if status != "accepted":
                     raise Refused(reason, code=code)
-                self.commit_events(conn, [{**row_from_wire(ev), "seq": seq, "received_at": clock.iso(now),
-                                           "status": "accepted", "reason": None, "code": None}], states, seq)
-                conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat)
-                             .values(next_seat_seq=seat_row.next_seat_seq + 1, last_seen=clock.iso(now)))
+                rows = [{**row_from_wire(ev), "received_at": clock.iso(now), "status": "accepted", "reason": None,
+                         "code": None}]
+                seq = self.append_events(conn, rows, states, (seat.seat, seat_row.next_seat_seq + 1, clock.iso(now)))
         finally:
             conn.close()
-        self._notify(seq)
+        self._notify(seq, rows)
         return {"id": ev["id"], "seq": seq, "order": number, "status": "accepted"}

@@ -195,8 +195,10 @@ def cmd_serve(args) -> int:
     print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}"
           + (f" with {args.workers} processes" if args.workers > 1 else ""), flush=True)
     # Long polls are cut after 2 s on a stop: the seats reconnect (with jitter) to the next centre.
+    # proxy_headers off: nothing here reads the client's address, and rewriting it from
+    # X-Forwarded-For is work on every long poll.
     options = dict(host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2,
-                   backlog=4096)
+                   backlog=4096, proxy_headers=False)
     if args.workers > 1:
         centre.engine.dispose()
         os.environ[SERVE_DB_ENV] = db_url(args)
