@@ -313,3 +313,25 @@ async def test_leaving_the_form_ends_the_call_once(tmp_path):
         await pilot.press("f2", "f8")
         await settle(pilot)
         assert len(_call_ended(app.store, number)) == 1
+
+
+def test_a_seat_pulling_a_kind_it_does_not_know_keeps_it_and_goes_on(tmp_path):
+    """Forward compatibility: an event of a kind this code does not know (as call_ended is to a
+    seat older than it), accepted by a newer centre, is stored but not folded; the pull goes on
+    and the projection stays the fold of the known events."""
+    from sync_support import create_order
+
+    from console.sync.apply import apply_remote
+
+    store = Store.init(tmp_path, "S02")
+    try:
+        number = create_order(store)
+        future = {"id": "01900000-0000-7000-8000-000000000001", "order_no": number, "kind": "kind_from_the_future",
+                  "payload": json.dumps({"x": 1}), "operator": "A1", "role": "agent", "seat": "S09", "unit": None,
+                  "seat_seq": 1, "at": "2026-11-27T09:05:00", "recorded_at": "2026-11-27T09:05:00", "seq": 5,
+                  "status": "accepted", "hlc": ""}
+        assert apply_remote(store, [future], 5) == 1
+        assert [e["kind"] for e in store.events_of(number)] == ["created", "kind_from_the_future"]
+        assert store.get(number).event_count == 1 and store.projection_differences() == []
+    finally:
+        store.close()
