@@ -104,12 +104,14 @@ class QualityScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-load")
     def _load(self) -> None:
         from console.quality import call_timelines
-        from console.store.quality import reviews
+        from console.store.quality import latest_month, reviews
 
         now: datetime = getattr(self.app, "wallclock", clock.now)()
-        month = self.month or f"{now:%Y-%m}"
         actor = self.app.actor
         own = actor.operator if actor is not None and actor.role == Role.AGENT else None  # an agent sees their own
+        month = self.month or f"{now:%Y-%m}"
+        if self.month is None and not reviews(self.app.store, month, operator=own):
+            month = latest_month(self.app.store, own) or month  # early in a month: last month's sample is the work
         card = ""
         if own is not None:
             card = own_scorecard(self.app.store, month, own)

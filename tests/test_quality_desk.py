@@ -70,3 +70,21 @@ async def test_the_desk_shows_what_the_console_recorded_of_a_demo_call(data_dir)
         shown = app.screen.query_one("#qa-timeline")
         assert await until(pilot, lambda: "显示结束语" in str(shown.render()))
         assert str(shown.render()) == "控制台记录：" + timelines[sampled[row]["call_id"]]
+
+
+async def test_early_in_a_month_the_desk_shows_the_latest_sample(data_dir):
+    """On the 1st, this month has no sample yet: the desk opens on last month's, which is the
+    inspectors' work then (and the demo's desk is alive on any day)."""
+    from datetime import datetime
+
+    from screen_helpers import FakeClock
+
+    from screens.app import HotlineApp
+
+    app = HotlineApp(data_dir, monotonic=FakeClock(), wallclock=lambda: datetime(2026, 12, 1, 9, 0),
+                     operator="Q01", role="supervisor")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("alt+q")
+        calls = app.screen.query_one("#qa-calls", DataTable)
+        assert await until(pilot, lambda: calls.row_count > 0)
+        assert str(app.screen.query_one("#qa-month").render()).startswith("2026-11 抽查")
