@@ -2,7 +2,7 @@
 (R-11) and similar open orders (并单) beside it.
 
 Keys (ids in brackets, remappable): F5 save [save_order], F8 new call [new_call], F9 hold
-[toggle_hold], Alt+H hold phrase said [hold_said], Alt+P phrases [pick_phrase], Alt+T three-way
+[toggle_hold], Alt+H the panel's line said (on hold: the hold phrase) [hold_said], Alt+P phrases [pick_phrase], Alt+T three-way
 call [three_way], Alt+Y caller history [caller_history], Alt+O open order [open_order], Alt+I
 progress inquiry [progress_inquiry], Alt+D link duplicate [link_duplicate], Alt+U undo link
 [unmerge], Alt+M message queue [message_queue] (issue 14), Alt+K knowledge panel [kb_panel] (the KBPanel, mounted in the form on first
@@ -52,6 +52,7 @@ from screens.widgets.status_header import StatusHeader
 from screens.widgets.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:  # the store loads in a worker after the form paints (start-up cost)
+    from console.domain.roles import Actor
     from console.store import Recorded
 
 DRAFT_DELAY = 0.5
@@ -155,7 +156,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         Binding("f5", "save_order", "保存", id="save_order"),
         Binding("f8", "new_call", "新来电", id="new_call"),
         Binding("f9", "toggle_hold", "保持", id="toggle_hold"),
-        Binding("alt+h", "hold_said", "已说稍等", id="hold_said", priority=True),
+        Binding("alt+h", "hold_said", "已说", id="hold_said", priority=True),  # the panel's line (on hold: 稍等)
         Binding("alt+p", "pick_phrase", "话术", id="pick_phrase", priority=True),
         Binding("alt+t", "three_way", "三方", id="three_way", priority=True),
         Binding("alt+y", "caller_history", "历史", id="caller_history", priority=True),
@@ -179,6 +180,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self._similar_timer: Timer | None = None
         self._history_key = ""
         self.phrasing_warnings: list[str] = []  # R-44 phrases warned about in this call (recorded on save)
+        self.popped_call: str | None = None  # the telephone system's id of the call this form took (issue 14)
+        self._saving_marks = 0  # how many of the call's marks the order being saved carries
+        self._open_call: tuple[str, Actor] | None = None  # the saved order whose call has not ended yet
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -266,6 +270,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def on_mount(self) -> None:
         self.drafts: Drafts | None = None
+        self.recorder = self.panel.recorder  # kept: the call's end is recorded after the form is gone too
         if self.app.actor is not None:
             self._bind_operator()
 
@@ -320,6 +325,8 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             "_call_time": self.call_time,
             "_phrasing_warnings": list(self.phrasing_warnings),
             "_call_log": self.panel.recorder.entries(),  # screens/widgets/call_recorder.py
+            "_call_seconds": self.panel.recorder.seconds(),  # a recovered call's clock goes on from here
+            "_call_id": self.popped_call or "",
             **message_fields(self.channel_message),
         }
 
@@ -354,7 +361,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self._show_disposition(disposition)
 
     def _start_call(self, draft: dict | None = None, fill: bool = True) -> None:
+        self.end_call()
         self.saved_number = None
+        self.popped_call = str((draft or {}).get("_call_id") or "") or None
         self.phrasing_warnings = list((draft or {}).get("_phrasing_warnings") or [])
         self.draft_fields = dict(draft) if draft else None
         self.query_one("#order-banner").remove_class("-shown")
@@ -373,7 +382,13 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.query_one(CallerHistory).show([])
         self.query_one(SimilarOrders).show([])
         self._history_key = ""
-        self.panel.start_call()
+        if draft:  # the call goes on: its marks so far and its clock (docs/quality.md)
+            seconds = draft.get("_call_seconds")
+            marks = draft.get("_call_log")
+            self.panel.start_call(float(seconds) if isinstance(seconds, (int, float)) else 0.0,
+                                  [m for m in marks if isinstance(m, dict)] if isinstance(marks, list) else [])
+        else:
+            self.panel.start_call()
         if draft:
             self._caller_changed()
 
@@ -579,8 +594,14 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         if not self._ready():
             return
         self.clear_errors()
-        payload = intake_check.payload(f, call_time=self.call_time, trainee_no=self.app.trainee_no)
+        payload = self._payload(f)
         self._save_worker(payload)
+
+    def _payload(self, f: dict) -> dict:
+        """The created payload of the form; the marks it carries are the call's up to the save."""
+        payload = intake_check.payload(f, call_time=self.call_time, trainee_no=self.app.trainee_no)
+        self._saving_marks = len(payload.get("call_log") or ())
+        return payload
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
     def _save_worker(self, payload: dict) -> None:
@@ -619,6 +640,9 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
 
     def order_saved(self, number: str, how: OrderRecorded) -> None:
         self.saved_number = number
+        if self.app.actor is not None:  # the closing line and what follows go on its call_ended event
+            self.panel.recorder.saved(self._saving_marks)
+            self._open_call = (number, self.app.actor)
         if self.channel_message is not None:  # the sender follows it by this number now (issue 14)
             self.message_ordered(self.channel_message["token"], number)
             self.channel_message = None
@@ -769,10 +793,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         anyway they say why nothing happens, and never type their letter into a field."""
         history = sum(p.table.row_count for p in self.query(CallerHistory))  # none before mount
         similar = sum(p.table.row_count for p in self.query(SimilarOrders))
-        holding = any(p.on_hold for p in self.query(PhrasingPanel))
         hidden = set()
-        if not holding:
-            hidden.add("hold_said")
         if not self._linked_number:
             hidden.add("unmerge")
         if not (history or similar):
@@ -833,7 +854,39 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
         self.refresh_bindings()
 
     def action_hold_said(self) -> None:
-        self.panel.hold_said()
+        self.panel.said()
+
+    # -- the end of a call whose order is saved ----------------------------------------------------
+
+    def end_call(self, wait: bool = False) -> None:
+        """The call of the saved order ends (the next call, a screen pop, sign-out, leaving the
+        form, quitting): what the console saw after the save, and the call's length, go on the
+        order as one call_ended event (docs/quality.md). `wait`: written now (the app is closing)."""
+        if self._open_call is None or self.app.store is None:
+            return
+        number, actor = self._open_call
+        self._open_call = None
+        payload = {"seconds": self.recorder.seconds(), "marks": self.recorder.later()}
+        if wait:
+            self._record_call_end(number, payload, actor)
+        else:
+            self._call_end_worker(number, payload, actor)
+
+    @work(thread=True, exit_on_error=False, group="call-end")
+    def _call_end_worker(self, number: str, payload: dict, actor: Actor) -> None:
+        self._record_call_end(number, payload, actor)
+
+    def _record_call_end(self, number: str, payload: dict, actor: Actor) -> None:
+        from console.domain.kinds import Kind
+        from console.store import NewEvent
+
+        result = self.app.store.record([NewEvent(Kind.CALL_ENDED, payload, actor, number)])
+        if not result.ok:  # the order stands; only the inspector's timeline misses its end
+            log("intake").warning("call end of %s not recorded: %s", number, result.reason)
+
+    def on_screen_suspend(self) -> None:
+        if self not in self.app.screen_stack:  # another desk or the sign-in form, not a dialog over the form
+            self.end_call()
 
     def action_pick_phrase(self) -> None:
         self.query_one("#phrase-picker", Picker).focus()
@@ -951,7 +1004,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             self.show_errors(errors)
             self.app.notify("并单前请补全来电人信息", severity="warning", markup=False)
             return
-        payload = intake_check.payload(f, call_time=self.call_time, trainee_no=self.app.trainee_no)
+        payload = self._payload(f)
         self._duplicate_worker(payload, target)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
@@ -986,7 +1039,7 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
             return
         from screens.three_way import ThreeWayScreen
 
-        payload = intake_check.payload(f, call_time=self.call_time, trainee_no=self.app.trainee_no)
+        payload = self._payload(f)
         self.app.push_screen(ThreeWayScreen(payload), self._three_way_done)
 
     def _three_way_done(self, result) -> None:
@@ -1046,6 +1099,10 @@ class IntakeScreen(ReportsWorkerErrors, Screen):
                               message.content_class)
 
     def on_unmount(self) -> None:
+        try:
+            self.end_call(wait=True)
+        except Exception as exc:  # noqa: BLE001 - closing: the order is saved, only its call end is lost
+            log("intake").error("call end not recorded at exit: %s", exc)
         # The widgets may be gone by now: write the copy kept on every change, not the form.
         if self._draft_timer is not None:
             self._draft_timer.stop()

@@ -64,6 +64,8 @@ def payload(f: dict, call_time: str = "", trainee_no: str = "") -> dict:
         p["phrasing_warnings"] = list(f["_phrasing_warnings"])
     if f.get("_call_log"):
         p["call_log"] = list(f["_call_log"])
+    if f.get("_call_id"):  # the telephone system's call this form was popped for (issue 14)
+        p["call_id"] = str(f["_call_id"])
     if trainee_no:
         p["trainee_no"] = str(trainee_no)
     if disposition == "not_accepted":

@@ -1,5 +1,6 @@
 """Alt+Q — the quality desk (录音质检): this month's sampled calls per agent, each with the findings
-the console pre-filled (and their evidence); the inspector confirms or rejects each (x), adds an
+the console pre-filled (and their evidence) and, beside them, the call as the console recorded it
+(its timeline: the panel's lines shown and said, holds, the call's length); the inspector confirms or rejects each (x), adds an
 item heard on the recording (a), and saves the score (s). Reads and
 writes in workers. The checklist: console/kb_data/qa_checklist.toml; docs/quality.md."""
 
@@ -28,9 +29,10 @@ STATUS_LABELS = {"prefilled": "预填", "confirmed": "确认", "rejected": "不�
 
 
 class SampleLoaded(Message):
-    def __init__(self, month: str, rows: list[dict], own: str = "") -> None:
+    def __init__(self, month: str, rows: list[dict], own: str = "", timelines: dict[str, str] | None = None) -> None:
         super().__init__()
         self.month, self.rows, self.own = month, rows, own
+        self.timelines = timelines or {}
 
 
 class ReviewSaved(Message):
@@ -57,6 +59,7 @@ class QualityScreen(Screen):
         self.rows: dict[str, dict] = {}
         self.current: str | None = None
         self.findings: list[dict] = []
+        self.timelines: dict[str, str] = {}  # call id -> what the console recorded of the call
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -67,6 +70,7 @@ class QualityScreen(Screen):
             yield DataTable(id="qa-calls", cursor_type="row", zebra_stripes=True)
             with Vertical(id="qa-detail"):
                 yield Static("", id="qa-call")
+                yield Static("", id="qa-timeline")
                 yield DataTable(id="qa-findings", cursor_type="row")
                 yield Static("", id="qa-contest")
         yield Static("", id="desk-status")
@@ -99,16 +103,20 @@ class QualityScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qa-load")
     def _load(self) -> None:
-        from console.store.quality import reviews
+        from console.quality import call_timelines
+        from console.store.quality import latest_month, reviews
 
         now: datetime = getattr(self.app, "wallclock", clock.now)()
-        month = self.month or f"{now:%Y-%m}"
         actor = self.app.actor
         own = actor.operator if actor is not None and actor.role == Role.AGENT else None  # an agent sees their own
+        month = self.month or f"{now:%Y-%m}"
+        if self.month is None and not reviews(self.app.store, month, operator=own):
+            month = latest_month(self.app.store, own) or month  # early in a month: last month's sample is the work
         card = ""
         if own is not None:
             card = own_scorecard(self.app.store, month, own)
-        self.post_message(SampleLoaded(month, reviews(self.app.store, month, operator=own), card))
+        rows = reviews(self.app.store, month, operator=own)
+        self.post_message(SampleLoaded(month, rows, card, call_timelines(self.app.store, month) if rows else {}))
 
     @on(SampleLoaded)
     def _loaded(self, message: SampleLoaded) -> None:
@@ -116,6 +124,7 @@ class QualityScreen(Screen):
         self.query_one("#qa-month", Label).update(content(
             f"{message.month} 抽查 {len(message.rows)} 条" + (f"｜{message.own}" if message.own else "")))
         self.rows = {r["call_id"]: r for r in message.rows}
+        self.timelines = message.timelines
         table = self.query_one("#qa-calls", DataTable)
         table.clear()
         for r in message.rows:
@@ -142,6 +151,9 @@ class QualityScreen(Screen):
         self.query_one("#qa-call", Static).update(content(
             f"录音 {call_id}  坐席 {row['operator']}  当前得分 {row['score']}" +
             (f"  （{row['reviewed_by']} 已评）" if row["reviewed_by"] else "  （预填，待质检员确认）")))
+        recorded = self.timelines.get(call_id)
+        self.query_one("#qa-timeline", Static).update(content(
+            f"控制台记录：{recorded}" if recorded else "控制台记录：无（未找到本次来电受理的工单）"))
         self._show_findings()
 
     def _show_findings(self) -> None:

@@ -45,3 +45,46 @@ async def test_an_inspector_scores_a_sampled_call_with_its_prefilled_findings(da
         kept = [f["code"] for f in sampled[row]["findings"][1:]]
         assert saved["score"] == recording_score(load_checklist(), kept)
         assert [f["status"] for f in saved["findings"]][0] == "rejected"
+
+
+async def test_the_desk_shows_what_the_console_recorded_of_a_demo_call(data_dir):
+    """Issue 16: the demo's calls are linked to their orders (call id), so on first run the desk
+    shows console findings and, beside them, the call's timeline (lines shown and said, the
+    closing line after the save, the call's length)."""
+    store = Store.open(data_dir)
+    try:
+        sampled = reviews(store, "2026-11")
+        from console.quality import call_timelines
+
+        timelines = call_timelines(store, "2026-11")
+    finally:
+        store.close()
+    assert any(f["source"] == "console" for r in sampled for f in r["findings"])
+    row = next(i for i, r in enumerate(sampled) if "显示结束语" in timelines.get(r["call_id"], ""))
+    app = make_app(data_dir, role="supervisor", operator="Q01")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("alt+q")
+        calls = app.screen.query_one("#qa-calls", DataTable)
+        assert await until(pilot, lambda: calls.row_count == len(sampled))
+        await pilot.press(*["down"] * row)
+        shown = app.screen.query_one("#qa-timeline")
+        assert await until(pilot, lambda: "显示结束语" in str(shown.render()))
+        assert str(shown.render()) == "控制台记录：" + timelines[sampled[row]["call_id"]]
+
+
+async def test_early_in_a_month_the_desk_shows_the_latest_sample(data_dir):
+    """On the 1st, this month has no sample yet: the desk opens on last month's, which is the
+    inspectors' work then (and the demo's desk is alive on any day)."""
+    from datetime import datetime
+
+    from screen_helpers import FakeClock
+
+    from screens.app import HotlineApp
+
+    app = HotlineApp(data_dir, monotonic=FakeClock(), wallclock=lambda: datetime(2026, 12, 1, 9, 0),
+                     operator="Q01", role="supervisor")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("alt+q")
+        calls = app.screen.query_one("#qa-calls", DataTable)
+        assert await until(pilot, lambda: calls.row_count > 0)
+        assert str(app.screen.query_one("#qa-month").render()).startswith("2026-11 抽查")

@@ -1,45 +1,55 @@
 """What the console itself knows about a call, recorded with the order it produced (the `created`
-payload's `call_log`), and what it tells the quality inspector before they listen. Pure.
-
-A mark is {"t": seconds since the form started, "what": ..., "key": ...}:
-- "shown": the phrasing panel showed the line `key` (greeting, ask_surname, closing, …, R-40..R-43);
-- "picked": the agent picked the line `key` from the phrase list (Alt+P) to say it;
-- "hold_on" / "hold_off": the call was put on hold (F9) and taken off it;
-- "hold_said": the agent confirmed the hold phrase was said (Alt+H, R-42).
+payload's `call_log`, and the `call_ended` event's marks made after the save: console/domain/
+call_marks.py), and what it tells the quality inspector before they listen. Pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from console.domain.call_marks import CALL_LOG_MAX, MARKS, Mark, marks_of
 from console.domain.figures import ANSWER_IN_TIME_SECONDS, CallRecord
-from console.domain.payloads import Created
+from console.domain.payloads import CallEnded, Created
+from console.domain.phrasing import PHRASE_LABELS
 from console.domain.qa import SILENCE_SECONDS, Checklist, Finding
 
-MARKS = ("shown", "picked", "hold_on", "hold_off", "hold_said")
-CALL_LOG_MAX = 20  # marks kept per call (the payload's list limit); later ones are dropped
+__all__ = ["CALL_LOG_MAX", "MARKS", "Mark", "RecordedCall", "hold_gaps", "marks_of", "recorded_call", "scan_recorded",
+           "timeline"]
 
 
 @dataclass(frozen=True)
-class Mark:
-    t: int
-    what: str
-    key: str = ""
+class RecordedCall:
+    """Everything the console recorded of one call: its marks in time order and, once the call
+    ended after the save, its length in seconds (None: the call_ended event never came)."""
 
-    def as_dict(self) -> dict[str, object]:
-        return {"t": self.t, "what": self.what, **({"key": self.key} if self.key else {})}
+    marks: list[Mark]
+    seconds: int | None = None
 
 
-def marks_of(raw: Iterable[Mapping[str, object]]) -> list[Mark]:
-    """The marks of a stored call log, unknown or malformed entries left out, in time order."""
-    out = []
-    for m in raw:
-        t, what, key = m.get("t"), m.get("what"), m.get("key", "")
-        if isinstance(t, int) and not isinstance(t, bool) and what in MARKS and isinstance(key, str):
-            out.append(Mark(t, str(what), key))
-    return sorted(out, key=lambda m: m.t)
+def recorded_call(created: Created, ended: Iterable[CallEnded] = ()) -> RecordedCall:
+    """The order's `call_log` and the marks of its `call_ended` event(s), on one clock (seconds
+    since the form started): what the quality inspection reads of the call."""
+    raw = list(created.call_log)
+    seconds: int | None = None
+    for e in ended:
+        raw += e.marks
+        seconds = max(seconds or 0, e.seconds)
+    return RecordedCall(marks_of(raw), seconds)
+
+
+_WORDS = {"shown": "显示{}", "picked": "选用{}", "said": "已说{}", "hold_on": "开始保持", "hold_off": "结束保持",
+          "hold_said": "已说稍等语"}
+
+
+def timeline(call: RecordedCall) -> str:
+    """The call as the console saw it, in words, for the inspector beside the findings
+    ("00:00 显示问候 · 00:04 已说问候 · … · 通话 03:15"); "" when nothing was recorded."""
+    parts = [f"{_at(m.t)} " + _WORDS[m.what].format(PHRASE_LABELS.get(m.key, (m.key, ""))[0]) for m in call.marks]
+    if call.seconds is not None:
+        parts.append(f"通话 {_at(call.seconds)}")
+    return " · ".join(parts)
 
 
 def _at(seconds: float) -> str:
@@ -64,14 +74,17 @@ def hold_gaps(marks: Sequence[Mark], call_end: int | None = None) -> list[tuple[
     return gaps
 
 
-def scan_recorded(checklist: Checklist, created: Created, call: CallRecord | None = None) -> list[Finding]:
+def scan_recorded(checklist: Checklist, created: Created, call: CallRecord | None = None,
+                  ended: Sequence[CallEnded] = ()) -> list[Finding]:
     """Findings from what the console recorded of the call (source "console"): a hold over 30 s
     without the hold phrase confirmed (R-42), forbidden phrases the form warned about (R-44), no
     caller surname on the order (R-41), and the form started more than 15 s after the call was
-    offered (M-02), from the call record."""
+    offered (M-02), from the call record. The opening and closing lines are never findings from a
+    missing confirmation (an agent may say them and not press the key): the timeline shows them."""
     out: list[Finding] = []
-    marks = marks_of(created.call_log)
-    gaps = hold_gaps(marks)
+    recorded = recorded_call(created, ended)
+    marks = recorded.marks
+    gaps = hold_gaps(marks, recorded.seconds)
     if gaps:
         start, length = gaps[0]
         out.append(Finding("wait_prompt", f"{_at(start)} 起保持 {length} 秒未确认说稍等语（R-42，共 {len(gaps)} 处）", "console"))

@@ -13,6 +13,7 @@ from typing import Any
 
 from console.domain import payloads as pl
 from console.domain.calendar import WorkCalendar
+from console.domain.call_marks import ended_problem
 from console.domain.deadlines import Deadline, extended_due, unit_due
 from console.domain.history import import_problems
 from console.domain.intake import COMPLEXITIES, intake_problems, value_problems
@@ -64,6 +65,7 @@ ALLOWED_ROLES: dict[str, frozenset[Role]] = {
     Kind.CLOSED: frozenset({L, S}),
     Kind.IMPORTED: frozenset({L, SYS}),  # `hotline orders import`: history, not an intake
     Kind.TYPICAL_MARKED: frozenset({S, L}),
+    Kind.CALL_ENDED: frozenset({A, L}),  # the seat that took the call, as its created
 }
 
 
@@ -468,6 +470,13 @@ def _typical_marked(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Deci
     return _nonblank(p.note, "列为典型工单须写明典型在哪里") or ACCEPT
 
 
+def _call_ended(s: OrderState, e: Event, actor: Actor, ctx: Context) -> Decision:
+    """What the console saw of the call after the save: any order (an answered one is terminal at
+    once), marks well formed and within the call's length; it changes no state."""
+    problem = ended_problem(e.payload.seconds, e.payload.marks)
+    return reject("marks", problem) if problem else ACCEPT
+
+
 # -- small checks ------------------------------------------------------------------------------
 
 
@@ -519,6 +528,7 @@ _HANDLERS: dict[str, Callable[[OrderState, Event, Actor, Context], Decision]] = 
     Kind.REVEALED: _revealed,
     Kind.CLOSED: _closed,
     Kind.TYPICAL_MARKED: _typical_marked,
+    Kind.CALL_ENDED: _call_ended,
 }
 
 

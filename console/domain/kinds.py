@@ -95,6 +95,7 @@ class Kind(StrEnum):
     TYPICAL_MARKED = "typical_marked"  # the month's typical cases (每月典型工单), or taken off that list
     CLOSED = "closed"
     IMPORTED = "imported"  # an order brought in from another system's history, as it was (issue 14)
+    CALL_ENDED = "call_ended"  # what the console saw of the call after its order was saved (issue 16)
 
 
 # What an event is called on screen (the order's history): the kind's id is for files and the wire.
@@ -108,7 +109,7 @@ KIND_LABELS: dict[str, str] = {
     Kind.CALLBACK_DONE: "回访结果", Kind.CALLBACK_UNDONE: "撤销回访结果", Kind.REWORK: "退回重办",
     Kind.SUPERVISED: "列入督办", Kind.PROGRESS_INQUIRY: "进度查询", Kind.MERGED_INTO: "并单",
     Kind.UNMERGED: "撤销并单", Kind.NOTE: "备注", Kind.CLOSED: "办结", Kind.IMPORTED: "历史导入",
-    Kind.TYPICAL_MARKED: "典型工单",
+    Kind.TYPICAL_MARKED: "典型工单", Kind.CALL_ENDED: "通话结束",
 }
 CALLBACK_OUTCOME_LABELS: dict[str, str] = {
     "reached": "接通", "no_answer": "无人接听", "busy": "占线", "off": "关机", "wrong_number": "号码错误",

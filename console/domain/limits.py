@@ -38,16 +38,18 @@ LINE_TEXT: dict[str, int] = {  # one-line fields; any other text field gets LINE
     "unit": UNIT_MAX, "lead_unit": UNIT_MAX, "notice_no": 64, "number": 40, "target": ORDER_MAX,
     "department": 100, "outcome": 20, "result": 20, "ground": 20, "channel": 20, "channel_message_id": 64,
     "original_id": 48, "taken_at": STAMP_MAX, "replied_at": STAMP_MAX, "closed_at": STAMP_MAX, "title": 200,
-    "source": 200,
+    "source": 200, "call_id": 64,
 }
 LINE_DEFAULT = 200
 LIST_ITEMS: dict[str, tuple[int, int]] = {  # list field -> (most items, longest item text)
     "content_path": (8, 40), "assist_units": (20, UNIT_MAX), "attempts": (20, 200),
     "call_log": (20, 40),  # console/domain/call_log.py CALL_LOG_MAX marks of a call
+    "marks": (20, 40),  # call_ended: the marks after the save, as many as call_log
 }
 LIST_DEFAULT = (20, LINE_DEFAULT)
 ATTEMPT_KEYS = 8  # keys of one three-way attempt record
-INT_RANGE: dict[str, tuple[int, int]] = {"transfers": (0, 100), "days": (0, 365), "fence": (0, 2**62), "limit_days": (0, 120)}
+INT_RANGE: dict[str, tuple[int, int]] = {"transfers": (0, 100), "days": (0, 365), "fence": (0, 2**62), "limit_days": (0, 120),
+             "seconds": (0, 86_400)}  # call_ended: a call's length
 INT_DEFAULT = (-(2**31), 2**31 - 1)
 
 Problem = tuple[str, str]  # (code, reason in Chinese)

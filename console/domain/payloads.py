@@ -62,6 +62,20 @@ class Created:
     # M-04: the caller complained about hotline staff (the form's 投诉话务员). Added without a
     # version bump: absent means false, and an older reader ignores it and keeps it in the JSON.
     staff_complaint: bool = False
+    # the telephone system's id of the call the form was popped for (issue 14's screen pop), so
+    # the quality inspection finds the order by its call. Added without a version bump: absent
+    # means "" (typed by hand, or recorded before), and an older reader keeps it in the JSON.
+    call_id: str = ""
+
+
+@dataclass(frozen=True)
+class CallEnded:
+    """The end of the call an order was saved on: the marks the console made after the save (the
+    closing line shown and said, a hold) and the call's length, both in seconds since the form
+    started, as in the created payload's call_log (console/domain/call_log.py). Changes no state."""
+
+    seconds: int
+    marks: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -292,7 +306,7 @@ Payload = Union[  # noqa: UP007 - a runtime alias, read by isinstance() in tests
     Created, Amended, Resubmitted, AnsweredDirectly, ReturnedToIntake, Escalated, ReportedToLeader,
     ThreeWayCallLogged, Dispatched, UnitReturned, ExtensionRequested, SupervisionNotice, ExtensionDecided,
     UnitReplied, ReplyReviewed, CallbackAttempted, CallbackDone, CallbackUndone, Rework, Supervised, ProgressInquiry,
-    MergedInto, Unmerged, Note, Revealed, Closed, Imported, TypicalMarked,
+    MergedInto, Unmerged, Note, Revealed, Closed, Imported, TypicalMarked, CallEnded,
 ]
 
 PAYLOAD_TYPES: dict[str, type[Any]] = {
@@ -325,6 +339,7 @@ PAYLOAD_TYPES: dict[str, type[Any]] = {
     Kind.CLOSED: Closed,
     Kind.IMPORTED: Imported,
     Kind.TYPICAL_MARKED: TypicalMarked,
+    Kind.CALL_ENDED: CallEnded,
 }
 
 # -- versions ---------------------------------------------------------------------------------

@@ -15,6 +15,25 @@ from typing import Any
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 KNOWN_PLACEHOLDERS = frozenset({"hotline", "surname", "title", "address", "trainee_no", "matter"})
+# Phrase keys of console/kb_data/phrasing.toml with their on-screen names and pinyin initials (the
+# panel, the phrase picker and the quality desk's timeline of a call name them so).
+PHRASE_LABELS: dict[str, tuple[str, str]] = {
+    "greeting": ("问候", "wh"),
+    "greeting_holiday": ("节日问候", "jrwh"),
+    "greeting_trainee": ("实习员问候", "sxwh"),
+    "greeting_trainee_holiday": ("实习员节日问候", "sxjrwh"),
+    "ask_surname": ("问姓", "wx"),
+    "ask_surname_alt": ("问称呼", "wch"),
+    "address_answer": ("称呼答复", "chdf"),
+    "confirm": ("确认", "qr"),
+    "ask_wait": ("请稍等", "qsd"),
+    "hold_prompt": ("保持提示", "bcts"),
+    "after_wait": ("感谢等待", "gxdd"),
+    "closing": ("结束语", "jsy"),
+    "silent_caller": ("无声电话", "wsdh"),
+    "callback_closing": ("回访结束语", "hfjsy"),
+}
+
 REQUIRED_KEYS = (
     "greeting",
     "greeting_holiday",

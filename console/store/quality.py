@@ -58,6 +58,13 @@ def reviews(store, month: str, operator: str | None = None) -> list[dict[str, An
     return [{**dict(r), "findings": json.loads(r["findings"])} for r in rows]
 
 
+def latest_month(store, operator: str | None = None) -> str | None:
+    """The latest month with a sampled call (of `operator`), None when none."""
+    sql = "SELECT max(month) FROM qa_reviews" + (" WHERE operator = :o" if operator else "")
+    with read_transaction(store.engine) as conn:
+        return conn.execute(text(sql), {"o": operator}).scalar()
+
+
 def review(store, call_id: str) -> dict[str, Any] | None:
     with read_transaction(store.engine) as conn:
         row = conn.execute(text("SELECT * FROM qa_reviews WHERE call_id = :c"), {"c": call_id}).mappings().first()

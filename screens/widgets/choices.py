@@ -6,27 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from console.domain.channels import Channels
+from console.domain.phrasing import PHRASE_LABELS as PHRASE_LABELS  # the screens read the names here
 from console.domain.taxonomy import Taxonomy
 from console.domain.units import Unit, match_units
 from screens.widgets.picker import Choice
-
-# Phrase keys of console/kb_data/phrasing.toml with their on-screen names and pinyin initials.
-PHRASE_LABELS: dict[str, tuple[str, str]] = {
-    "greeting": ("问候", "wh"),
-    "greeting_holiday": ("节日问候", "jrwh"),
-    "greeting_trainee": ("实习员问候", "sxwh"),
-    "greeting_trainee_holiday": ("实习员节日问候", "sxjrwh"),
-    "ask_surname": ("问姓", "wx"),
-    "ask_surname_alt": ("问称呼", "wch"),
-    "address_answer": ("称呼答复", "chdf"),
-    "confirm": ("确认", "qr"),
-    "ask_wait": ("请稍等", "qsd"),
-    "hold_prompt": ("保持提示", "bcts"),
-    "after_wait": ("感谢等待", "gxdd"),
-    "closing": ("结束语", "jsy"),
-    "silent_caller": ("无声电话", "wsdh"),
-    "callback_closing": ("回访结束语", "hfjsy"),
-}
 
 REPLY_METHODS: tuple[tuple[str, str], ...] = (("电话", "dh"), ("短信", "dx"), ("邮件", "yj"), ("书面", "sm"))
 

@@ -41,7 +41,8 @@ def mmss(seconds: float) -> str:
 
 class PhrasingPanel(Vertical):
     """Call `start_call()` on a new call, `show(key)` to move to a moment of the call,
-    `set_caller()` as name/title become known, `toggle_hold()` and `hold_said()` for R-42."""
+    `set_caller()` as name/title become known, `toggle_hold()` for R-42, and `said()` when the
+    agent confirms the line (the hold phrase on hold, R-42; otherwise the line shown)."""
 
     def __init__(self, book: Phrasebook, clock: Callable[[], float] | None = None, trainee_no: str = "",
                  holiday: bool = False, **kwargs) -> None:
@@ -57,6 +58,7 @@ class PhrasingPanel(Vertical):
         self.hold_started: float | None = None
         self.hold_last_said = 0.0  # seconds into the hold when the agent last spoke
         self.recorder = CallRecorder(self.clock)  # what the quality inspection is told of the call
+        self.said_key = ""  # the line shown now that the agent confirmed saying ("" while not)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="phrase-timers"):
@@ -71,18 +73,28 @@ class PhrasingPanel(Vertical):
 
     # -- state changes ----------------------------------------------------------------------
 
-    def start_call(self) -> None:
-        self.call_started = self.clock()
+    def start_call(self, elapsed: float = 0.0, marks: list | None = None) -> None:
+        """A new call; a call recovered from a draft goes on with its `marks` and `elapsed` seconds
+        (the timer and the log keep counting), on the line it last showed."""
+        self.call_started = self.clock() - max(0.0, elapsed)
         self.hold_started = None
         self.surname = self.title = ""
-        self.recorder.start()
-        self.show("greeting")
+        self.said_key = ""
+        self.recorder.start(elapsed, marks or ())
+        shown = [m.key for m in self.recorder.marks if m.what == "shown"]
+        if shown:
+            self.key = shown[-1]
+            self.refresh_panel()
+        else:
+            self.show("greeting")
 
     def set_caller(self, name: str, title: str) -> None:
         self.surname, self.title = surname_of(name), title or ""
         self.refresh_panel()
 
     def show(self, key: str) -> None:
+        if key != self.key:
+            self.said_key = ""
         self.key = key
         self.recorder.mark("shown", key)
         self.refresh_panel()
@@ -91,18 +103,25 @@ class PhrasingPanel(Vertical):
         if self.hold_started is None:
             self.hold_started = self.clock()
             self.hold_last_said = 0.0
-            self.key = "ask_wait"
+            self.key, self.said_key = "ask_wait", ""
             self.recorder.mark("hold_on")
         else:
             self.hold_started = None
-            self.key = "after_wait"
+            self.key, self.said_key = "after_wait", ""
             self.recorder.mark("hold_off")
         self.refresh_panel()
 
-    def hold_said(self) -> None:
+    def said(self) -> None:
+        """The agent said the panel's line (Alt+H): on hold, the hold phrase (the 30-second
+        reminder starts again, R-42); otherwise the line shown (greeting, surname, closing …),
+        marked once per line shown."""
         if self.hold_started is not None:
             self.hold_last_said = self.clock() - self.hold_started
+            self.said_key = self.key
             self.recorder.mark("hold_said")
+        elif self.said_key != self.key:
+            self.said_key = self.key
+            self.recorder.mark("said", self.key)
         self.refresh_panel()
 
     # -- reading ----------------------------------------------------------------------------
@@ -128,7 +147,8 @@ class PhrasingPanel(Vertical):
         return self.book.render(key, self.context())
 
     def ack_key(self) -> str:
-        """The key bound to "hold_said" (remappable in config.toml), as the help names it."""
+        """The key bound to "hold_said" (Alt+H: the line was said; remappable in config.toml), as the
+        help names it."""
         from screens.widgets.keys_help import bound_key
 
         return bound_key(self.app, "hold_said", "alt+h")
@@ -147,9 +167,13 @@ class PhrasingPanel(Vertical):
         hold.set_class(self.hold_started is not None, "-holding")
         hold.set_class(due, "-due")
         key = "hold_prompt" if due else self.key
-        label = PHRASE_LABELS.get(key, (key, ""))[0]
+        label = f"【{PHRASE_LABELS.get(key, (key, ''))[0]}】"
         if due:
-            label = f"请立即说（保持已 {int(now - self.hold_started)} 秒，说完按 {self.ack_key()}）"
-        show_text(self.query_one("#phrase-label", Static), f"【{label}】")
+            label = f"【请立即说（保持已 {int(now - self.hold_started)} 秒，说完按 {self.ack_key()}）】"
+        elif self.said_key == self.key:
+            label += "✓ 已说"
+        else:
+            label += f"说完按 {self.ack_key()}"
+        show_text(self.query_one("#phrase-label", Static), label)
         show_text(self.query_one("#phrase-line", Static), self.line())
         self.set_class(due, "-due")
