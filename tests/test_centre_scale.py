@@ -91,17 +91,20 @@ def test_what_the_tail_hands_out_of_a_push_is_what_the_database_holds(served_cen
     events a pull from the database carries."""
     centre, server, url = served_centre
     writer = make_seat(tmp_path, "S01", centre, server.url)
-    numbers = [create_order(writer, i) for i in range(3)]
-    push_pending(writer, client(writer))
+    numbers = []
+    for i in range(4):
+        numbers.append(create_order(writer, i))
+        push_pending(writer, client(writer))
     dispatch(writer, numbers[0])
     push_pending(writer, client(writer))
     token = centre.enroll("W01", "all")
     tail = _app(server).state.tail
-    assert tail.taken >= 2, "the pushes' rows were held without a read"
+    # (a timer's or a notification's read may take a commit before its pusher does: not all five)
+    assert tail.taken >= 1, "no push's rows were held without a read"
     held = _pull(server.url, token, 0, 0).json()
     tail.forget()  # now the same pull reads the database
     from_db = _pull(server.url, token, 0, 0).json()
-    assert held["head"] == from_db["head"] == centre.head() >= 4
+    assert held["head"] == from_db["head"] == centre.head() >= 5
     assert held["events"] == from_db["events"]
     assert [e["seq"] for e in held["events"]] == list(range(1, centre.head() + 1))
 

@@ -131,7 +131,7 @@ def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = Non
         app.state.gates = Gates()
         tail.start(asyncio.get_running_loop())
         centre.on_commit(tail.catch_up, rows=True)
-        listener = None if sqlite else Listener(centre.engine, tail.poke).start()
+        listener = None if sqlite else Listener(centre.engine, tail.poke, centre.origin).start()
         app.state.listener = listener
         rollups = RollupWorker(centre).start()  # the figures kept current off the push path (issue 15)
         try:

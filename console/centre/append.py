@@ -50,20 +50,22 @@ s AS (
 l AS (
     DELETE FROM {db.leases.name} WHERE order_no = ANY(CAST(:s_leases AS text[]))
 )
-SELECT c.value, pg_notify(:s_channel, c.value::text) FROM c
+SELECT c.value, pg_notify(:s_channel, c.value::text || ':' || :s_origin) FROM c
 """)
 
 
 def append_pg(conn: Connection, rows: list[dict[str, Any]], orders: list[dict[str, str]], seat: str,
-              next_seat_seq: int, last_seen: str, leases: list[str]) -> int:
+              next_seat_seq: int, last_seen: str, leases: list[str], origin: str) -> int:
     """Append `rows` (setting each row's "seq"), write `orders` (their c_orders columns but
-    last_seq, which becomes the new head), move `seat` on and end `leases`; returns the new head,
-    which the NOTIFY carries (a process that already holds it skips the read)."""
+    last_seq, which becomes the new head), move `seat` on and end `leases`; returns the new head.
+    The NOTIFY says "head:origin": the committing centre (`origin`) ignores its own (its pusher
+    hands the rows to its tail, and the push is answered before the seats are woken), the others
+    read up to that head."""
     params: dict[str, Any] = {c: [r.get(c) for r in rows] for c in _COLUMNS}
     params.update({f"o_{c}": [o[c] for o in orders] for c in _ORDER_COLUMNS})
     # scalars as s_*: the event columns' arrays take the plain names (one of them is "seat")
     params.update(s_n=len(rows), s_seat=seat, s_next=next_seat_seq, s_seen=last_seen, s_leases=leases,
-                  s_channel=db.channel(conn))
+                  s_channel=db.channel(conn), s_origin=origin)
     head = int(conn.execute(_STATEMENT, params).scalar_one())
     for i, row in enumerate(rows):
         row["seq"] = head - len(rows) + 1 + i

@@ -18,8 +18,10 @@ from console.log import log
 
 
 class Listener:
-    def __init__(self, engine: Engine, on_notice: Callable[[int], None]):
-        self.engine, self.on_notice = engine, on_notice
+    def __init__(self, engine: Engine, on_notice: Callable[[int], None], origin: str = ""):
+        """`origin`: this centre's name in the notices of its own appends, which it ignores
+        (the committing thread hands those rows to the tail itself: console/centre/append.py)."""
+        self.engine, self.on_notice, self.origin = engine, on_notice, origin
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="centre-listen", daemon=True)
         self.listening = threading.Event()  # set while LISTEN is in force (tests wait for it)
@@ -61,4 +63,7 @@ class Listener:
             self.on_notice(0)  # anything committed before LISTEN took effect
             while not self._stop.is_set():
                 for notice in conn.notifies(timeout=1.0, stop_after=1):
-                    self.on_notice(int(notice.payload) if notice.payload.isdigit() else 0)
+                    head, _, origin = notice.payload.partition(":")
+                    if origin and origin == self.origin:
+                        continue
+                    self.on_notice(int(head) if head.isdigit() else 0)

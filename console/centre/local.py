@@ -8,7 +8,9 @@ import time
 
 
 class LocalCentre:
-    def __init__(self, centre, host: str = "127.0.0.1", port: int = 0, docs: bool = False):
+    def __init__(self, centre, host: str = "127.0.0.1", port: int = 0, docs: bool = False, fast: bool = True):
+        """`fast`: long polls answered by the connection, as `hotline centre serve` does
+        (console/centre/pull_protocol.py); False: every request through the ASGI app."""
         import uvicorn
 
         from console.centre.app import create_app
@@ -18,8 +20,9 @@ class LocalCentre:
                 s.bind((host, 0))
                 port = s.getsockname()[1]
         self.url = f"http://{host}:{port}"
+        http = "console.centre.pull_protocol:PullProtocol" if fast else "httptools"
         self.server = uvicorn.Server(uvicorn.Config(create_app(centre, docs=docs), host=host, port=port, log_level="error",
-                                                    timeout_graceful_shutdown=1))
+                                                    timeout_graceful_shutdown=1, http=http, proxy_headers=False))
         self.thread = threading.Thread(target=self.server.run, name="centre", daemon=True)
 
     def start(self) -> LocalCentre:

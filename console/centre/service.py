@@ -108,6 +108,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         self._unit_codes: frozenset[str] | None = None
         self._listeners: list = []
         self._row_listeners: list = []
+        self.origin = secrets.token_hex(4)  # names this centre's commits in its NOTIFYs (append.py)
         self._reference_seen: int | None = None  # the reference version the cached settings are from
         self._operator_table: dict[str, tuple[bool, frozenset[str]]] | None = None  # (operators.py)
         self._given_rules, self._given_taxonomy, self._given_calendar = rules, taxonomy, calendar
@@ -339,9 +340,11 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
                 fault_point("centre.push.before_commit")
         finally:
             conn.close()
-        fault_point("centre.push.after_commit")
-        if rows:
-            self._notify(outcome.head, rows)
+        try:
+            fault_point("centre.push.after_commit")
+        finally:  # committed: the tail learns of it whatever becomes of the answer
+            if rows:
+                self._notify(outcome.head, rows)
         return outcome
 
     def _locked(self, query, *of):
@@ -369,7 +372,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
             from console.centre.append import append_pg
 
             return append_pg(conn, rows, self._order_rows(states), name, next_seat_seq, when,
-                             sorted(states.leases_ended))
+                             sorted(states.leases_ended), self.origin)
         if states.leases_ended:
             conn.execute(db.leases.delete().where(db.leases.c.order_no.in_(sorted(states.leases_ended))))
         conn.execute(update(db.seats).where(db.seats.c.seat == name)

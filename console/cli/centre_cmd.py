@@ -197,8 +197,9 @@ def cmd_serve(args) -> int:
     # Long polls are cut after 2 s on a stop: the seats reconnect (with jitter) to the next centre.
     # proxy_headers off: nothing here reads the client's address, and rewriting it from
     # X-Forwarded-For is work on every long poll.
+    # http: the long poll answered by the connection (console/centre/pull_protocol.py).
     options = dict(host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2,
-                   backlog=4096, proxy_headers=False)
+                   backlog=4096, proxy_headers=False, http="console.centre.pull_protocol:PullProtocol")
     if args.workers > 1:
         centre.engine.dispose()
         os.environ[SERVE_DB_ENV] = db_url(args)
