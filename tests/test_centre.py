@@ -71,6 +71,20 @@ def test_duplicate_push_answers_original_seq_and_applies_nothing(centre_env, tmp
     assert len(centre_events(centre)) == 2
 
 
+def test_an_event_sent_again_under_a_new_seat_seq_is_still_a_duplicate(centre_env, tmp_path):
+    """A seat's store made again from a copy re-numbers what it had sent: the centre looks up only
+    events below the seat's next seat_seq, so this one first fails the log's unique id, and the
+    push is then looked up whole: a duplicate, nothing doubled (R-34)."""
+    centre, server = centre_env
+    store, _ = seat_with_orders(tmp_path, centre, server, n=1)
+    cl = CentreClient(server.url, _token(store))
+    (event,) = pending_batch(store)
+    assert cl.push([event])["results"][0]["status"] == "accepted"
+    again = cl.push([{**event, "seat_seq": event["seat_seq"] + 1}])
+    assert [(r["status"], r["seq"]) for r in again["results"]] == [("duplicate", 1)]
+    assert len(centre_events(centre)) == 1 and centre.head() == 1
+
+
 def test_gap_answers_409_with_expected_seat_seq_and_applies_nothing(centre_env, tmp_path):
     centre, server = centre_env
     store, _ = seat_with_orders(tmp_path, centre, server, n=3)
