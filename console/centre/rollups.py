@@ -143,11 +143,6 @@ class Lag:
                     f"these figures count only those")
         return f"figures as of seq {self.as_of:,}; the rollups are catching up: {self.done:,} of {self.total:,} events"
 
-    def chinese(self) -> str:
-        if self.building:
-            return f"中心汇总建立中：已汇总 {self.done:,}/{self.total:,} 条记录，数字不全"
-        return f"中心汇总追赶中：截至 seq {self.as_of:,}，已汇总 {self.done:,}/{self.total:,} 条记录"
-
 
 def catch_up(engine: Engine, calendar: WorkCalendar, rules: Rules, *, chunk_orders: int = CHUNK_ORDERS,
              chunk_events: int = CHUNK_EVENTS, until: float | None = None,
