@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SCHEMA = "issue15b_rollups"
+SCHEMA = os.environ.get("BENCH_SCHEMA", "issue15b_rollups")  # a dry run: BENCH_SCHEMA=issue15b_dry
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 URL = f"{PG}?options=-csearch_path%3D{SCHEMA}"
 NOW = datetime(2026, 11, 28, 15, 0)

@@ -274,10 +274,12 @@ class StatsScreen(Screen):
         store = self.app.store
         row = store.order_row(number)
         events = store.events_of(number) if row else []
-        self.app.call_from_thread(self._show_order, row, events)
+        self.app.call_from_thread(self._show_order, number, row, events)
 
-    def _show_order(self, row: dict | None, events: list[dict]) -> None:
+    def _show_order(self, number: str, row: dict | None, events: list[dict]) -> None:
         from screens.widgets.order_view import OrderView
 
-        if row is not None:
-            self.app.push_screen(OrderView(row, events, self.app.unit_names))
+        if row is None:  # counted at the centre, not held by this seat
+            self.query_one("#desk-status", Static).update(content(f"工单 {number} 不在本坐席，请在中心查询"))
+            return
+        self.app.push_screen(OrderView(row, events, self.app.unit_names))
