@@ -119,11 +119,11 @@ def test_the_centres_stats_endpoint_says_when_its_rollups_are_behind(tmp_path):
     the head and the answer is the full fold's, with nothing said."""
     import time
 
-    from fastapi.testclient import TestClient
+    from sync_support import CentreThread
 
-    from console.centre.app import create_app, stats_answer
+    from console.centre.app import stats_answer
+    from console.sync.client import CentreClient
     from console.wire.figures import report_from_wire
-    from console.wire.protocol import PROTOCOL_HEADER, PROTOCOL_VERSION
 
     batch = demo_batch(tmp_path, 80)
     centre = new_centre(str(tmp_path / "centre.db"))
@@ -134,13 +134,13 @@ def test_the_centres_stats_endpoint_says_when_its_rollups_are_behind(tmp_path):
     behind = json.loads(bytes(stats_answer(centre, start, end, NOW, None, False).body))
     assert behind["catching_up"]["building"] and behind["as_of"] == 0
     assert behind["catching_up"]["message"].startswith("the rollups are being built: ")
-    headers = {PROTOCOL_HEADER: str(PROTOCOL_VERSION), "Authorization": f"Bearer {token}"}
-    params = {"from": start.isoformat(), "to": end.isoformat(), "at": NOW.isoformat()}
-    with TestClient(create_app(centre)) as http:  # serving: its worker catches up
+    with CentreThread(centre) as server:  # serving: its worker catches up
         deadline = time.monotonic() + 20
         while not rollups.is_current(centre.engine) and time.monotonic() < deadline:
             time.sleep(0.05)
-        body = http.get("/v1/stats", params=params, headers=headers).json()
+        http = CentreClient(server.url, token)
+        body = http.stats(start, end, NOW)
+        http.close()
     assert body["catching_up"] is None and body["as_of"] == body["head"] == len(batch)
     rep = report_from_wire(body["report"])
     full = compute(centre.histories(), centre.calendar, centre.rules, start, end, NOW)
