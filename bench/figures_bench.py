@@ -93,7 +93,7 @@ class pg_schema:
 
         import psycopg
 
-        self.name = f"hl_bench_{uuid.uuid4().hex[:10]}"
+        self.name = f"{os.environ.get('BENCH_SCHEMA_PREFIX', 'hl_bench')}_{uuid.uuid4().hex[:10]}"
         with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA "{self.name}"')
         return f"{PG}?options=-csearch_path%3D{self.name}"
