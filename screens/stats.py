@@ -92,6 +92,7 @@ class StatsScreen(Screen):
         self.units: list[dict] = []
         self.missed: dict[str, list[str]] | None = {}  # None: on their way from the centre
         self.listed: list[str] = []  # the orders in the detail list, in order
+        self.loaded = False  # a load was asked for (the first waits until the desk is shown)
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -116,11 +117,17 @@ class StatsScreen(Screen):
             units.add_column(label, width=width)
         self.query_one("#stats-orders", DataTable).add_column("未达标工单", width=20)
         figures.focus()
-        self.reload()
+        if self.app.screen is self:  # built ahead for a supervisor or lead (app._prebuild): loads when shown
+            self.reload()
+
+    def on_screen_resume(self) -> None:
+        if not self.loaded and self.app.screen is self:
+            self.reload()
 
     # -- loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
+        self.loaded = True
         if self.app.store is None:
             self.query_one("#desk-status", Static).update(content("正在打开数据库……"))
             return
