@@ -164,3 +164,32 @@ def test_the_cli_says_nothing_of_catching_up_once_current(tmp_path, capsys):
     assert main(["centre", "stats", "figures", "--from", "2026-11-01", "--to", "2026-12-01", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "M-06" in out and "catching up" not in out and "being built" not in out
+
+
+def test_a_build_logs_its_progress_in_counts_only(tmp_path):
+    """The operator reads in centre.log when a build started, over how many events, and when the
+    rollups reached the head: counts only, no order number (docs/operations.md, Logs)."""
+    import logging
+
+    batch = demo_batch(tmp_path, 60)
+    centre = new_centre(str(tmp_path / "centre.db"))
+    centre.enroll("S01", "all")
+    push(centre, batch)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("hotline.centre")  # what centre.log receives (console/log.py)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        rollups.catch_up(centre.engine, centre.calendar, centre.rules, chunk_orders=10)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    lines = [r.getMessage() for r in records]
+    assert lines[0] == f"figures: building the rollups over {len(batch):,} events up to seq {len(batch):,}"
+    assert lines[-1] == f"figures: the rollups reached seq {len(batch):,} ({len(batch):,} events)"
+    numbers = {e["order_no"] for e in batch}
+    assert not any(n in line for line in lines for n in numbers)
+    centre.engine.dispose()

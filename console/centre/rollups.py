@@ -153,13 +153,14 @@ def catch_up(engine: Engine, calendar: WorkCalendar, rules: Rules, *, chunk_orde
     the number of orders folded. Each transaction leaves the marks where the next one (in this
     process or after a restart) goes on from: a rebuild by order number, the rest by seq."""
     ensure(engine)
-    n = 0
+    n = chunks = 0
     last_log = monotonic()
     while True:
         step, more, lag = _one_chunk(engine, calendar, rules, chunk_orders, chunk_events)
         n += step
+        chunks += 1
         if not more:
-            if lag is not None:
+            if lag is not None and chunks > 1:  # a long catch-up's end; not every push's
                 log("centre").info("figures: the rollups reached seq %s (%s events)", f"{lag.as_of:,}", f"{lag.total:,}")
             return n
         now = monotonic()
