@@ -340,7 +340,12 @@ def main() -> None:
     ap.add_argument("--push-orders", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--keep", action="store_true", help="keep the schema (for desk_stats_bench.py)")
+    ap.add_argument("--no-yield", action="store_true", help="the fold does not hand the interpreter to pushes")
     args = ap.parse_args()
+    if args.no_yield:
+        from console.centre import rollups
+
+        rollups.YIELD = False
     print(f"machine: {machine()}, {load()}", flush=True)
     psql(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
     psql(f'CREATE SCHEMA "{SCHEMA}"')

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from time import monotonic
+from time import monotonic, sleep
 from typing import Any
 
 from sqlalchemy import (
@@ -221,6 +221,7 @@ def _build_chunk(conn: Connection, mark: dict[str, str], want: str, calendar: Wo
     counts: Counter[DayKey] = Counter()
     rows: list[dict[str, Any]] = []
     for number, events in _histories(conn, numbers, head):
+        _yield()
         done += len(events)
         for k, f in enumerate(order_facts(number, events, calendar, rules)):
             row = _fact_row(f)
@@ -239,6 +240,16 @@ def _build_chunk(conn: Connection, mark: dict[str, str], want: str, calendar: Wo
     _set_mark(conn, "seq", str(head))
     current = conn.execute(select(func.max(db.events.c.seq))).scalar() or 0
     return len(numbers), current > head, Lag(head, current, head, current, False)
+
+
+YIELD = True  # bench/rollups_bench.py --no-yield measures without it
+
+
+def _yield() -> None:
+    """Hand the interpreter to a waiting thread (a push being served by the same process) after
+    each order: otherwise a push waits for the interpreter's switch interval at each step."""
+    if YIELD:
+        sleep(0)
 
 
 def lag(engine: Engine) -> Lag:
@@ -277,7 +288,10 @@ def _refresh(conn: Connection, numbers: Iterable[str], calendar: WorkCalendar, r
     for i in range(0, len(wanted), 500):
         chunk = wanted[i:i + 500]
         old = _stored(conn, chunk)
-        new = {number: order_facts(number, events, calendar, rules) for number, events in _histories(conn, chunk)}
+        new = {}
+        for number, events in _histories(conn, chunk):
+            _yield()
+            new[number] = order_facts(number, events, calendar, rules)
         delta: Counter[DayKey] = Counter()
         changed = [n for n in chunk if _rows(new.get(n, [])) != old.get(n, [])]
         for number in changed:
