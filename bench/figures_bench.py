@@ -14,9 +14,13 @@ With --pg-orders N (PostgreSQL at 127.0.0.1:5432, database test, a schema made a
     demo's histories (order_facts of each demo order, copied under new numbers and shifted by up to
     half a year each way), loaded with COPY; then a month's figures and the month's per-unit table
     from them (median, p95);
+    (facts only, no events behind them: bench/rollups_bench.py builds 10 M events in c_events
+    and times the worker's catch-up over them)
   - the push path's cost of keeping them current: the same demo seat's events pushed in batches of
     50 into two centres, one with the rollup worker running in this process, one without,
     batches alternating.
+
+PostgreSQL schemas are named $BENCH_SCHEMA_PREFIX_<hex> (default hl_bench) and dropped after.
 
 Usage: .venv/bin/python bench/figures_bench.py [--orders 100000] [--rows 1000000] [--runs 5]
            [--pg-orders 1000000] [--push-orders 600] [--settle 0 0.2] [--skip-memory]
@@ -93,7 +97,7 @@ class pg_schema:
 
         import psycopg
 
-        self.name = f"hl_bench_{uuid.uuid4().hex[:10]}"
+        self.name = f"{os.environ.get('BENCH_SCHEMA_PREFIX', 'hl_bench')}_{uuid.uuid4().hex[:10]}"
         with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA "{self.name}"')
         return f"{PG}?options=-csearch_path%3D{self.name}"

@@ -50,6 +50,7 @@ DESKS = {
 HOME_OF_ROLE = {"agent": "intake", "dispatcher": "dispatch", "lead": "dispatch", "callback": "callback",
                 "supervisor": "supervision"}
 SYNC_REFRESH_SECONDS = 5
+PREBUILT_STATS = ("supervisor", "lead")  # the roles whose statistics desk is built behind their home desk
 
 
 SIGN_IN_MODE = "signin"  # where a sign-out lands (the first sign-in is the default screen)
@@ -266,6 +267,8 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         if switch:
             home = HOME_OF_ROLE.get(role, "intake")
             self.switch_mode(home)
+            if role in PREBUILT_STATS:
+                self.call_after_refresh(self._prebuild, "stats")
 
     async def action_sign_out(self) -> None:
         """The next operator signs in at the same seat: every desk is built again for them (the
@@ -293,6 +296,13 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         agent's first call after signing in then waits for nothing."""
         if self.actor is None and "intake" not in self._desks:
             self._init_mode("intake")  # Textual's own mode start-up, without switching to it
+
+    def _prebuild(self, mode: str) -> None:
+        """Build a desk the operator's role opens often behind the home desk, once that is painted:
+        a desk's first start re-parses the whole stylesheet (a quarter of a second), which Alt+S
+        then does not wait for (the desk loads its figures when shown)."""
+        if self.actor is not None and mode not in self._desks and mode != self.current_mode:
+            self._init_mode(mode)
 
     # -- desks ------------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """Alt+S — the statistics desk: the figures against their targets (red where missed) and the
 month per undertaking unit, for today, this week, this month, last month; Enter on a figure lists
 the orders it missed, Enter on one of those opens it; c shows the period's charts
-(screens/stats_charts.py). Computed in a worker over this seat's store
-(docs/figures.md); the header says the history is this seat's."""
+(screens/stats_charts.py). Computed in a worker: from the centre's rollups when the seat is
+connected (its M-06..M-11 and month per unit over the whole log), else over this seat's store,
+marked 部分 (docs/figures.md); the header says which."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from console import clock
+from console.log import log
 from screens.desk_style import DESKS_TCSS
 from screens.safe import content, plain
 from screens.widgets.footer import StableFooter
@@ -46,9 +48,27 @@ def period_range(period: str, today: date) -> tuple[datetime, datetime]:
 
 
 class StatsLoaded(Message):
-    def __init__(self, figures: list[dict], units: list[dict], missed: dict[str, list[str]], label: str) -> None:
+    """missed None: the lists behind the figures are still on their way from the centre."""
+
+    def __init__(self, figures: list[dict], units: list[dict], missed: dict[str, list[str]] | None,
+                 label: str) -> None:
         super().__init__()
         self.figures, self.units, self.missed, self.label = figures, units, missed, label
+
+
+class StatsMissed(Message):
+    def __init__(self, missed: dict[str, list[str]], problem: str = "") -> None:
+        super().__init__()
+        self.missed, self.problem = missed, problem
+
+
+def centre_label(got) -> str:
+    """Where the figures come from: the centre's log, and how far its rollups are behind it."""
+    if got.building:
+        return f"中心汇总建立中：已汇总 {got.done:,}/{got.total:,} 条记录，数字不全"
+    if got.behind:
+        return f"中心汇总追赶中：截至 seq {got.as_of:,}，共 {got.head:,} 条"
+    return f"中心全量，截至 seq {got.as_of:,}"
 
 
 class StatsScreen(Screen):
@@ -70,8 +90,9 @@ class StatsScreen(Screen):
         self.period = "month"
         self.sort_key = "handed_over"
         self.units: list[dict] = []
-        self.missed: dict[str, list[str]] = {}
+        self.missed: dict[str, list[str]] | None = {}  # None: on their way from the centre
         self.listed: list[str] = []  # the orders in the detail list, in order
+        self.loaded = False  # a load was asked for (the first waits until the desk is shown)
 
     def compose(self) -> ComposeResult:
         yield StatusHeader()
@@ -96,11 +117,17 @@ class StatsScreen(Screen):
             units.add_column(label, width=width)
         self.query_one("#stats-orders", DataTable).add_column("未达标工单", width=20)
         figures.focus()
-        self.reload()
+        if self.app.screen is self:  # built ahead for a supervisor or lead (app._prebuild): loads when shown
+            self.reload()
+
+    def on_screen_resume(self) -> None:
+        if not self.loaded and self.app.screen is self:
+            self.reload()
 
     # -- loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
+        self.loaded = True
         if self.app.store is None:
             self.query_one("#desk-status", Static).update(content("正在打开数据库……"))
             return
@@ -111,15 +138,47 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
     def _load(self, period: str) -> None:
+        """From the centre's rollups when the seat is connected (the whole log: M-06..M-11, the
+        month per unit; then the missed orders' lists), else from this seat's store (partial)."""
         from console.stats import figure_rows, report, unit_kinds, unit_rows
+        from console.sync.client import SyncError
+        from console.sync.figures import centre_figures
 
+        store = self.app.store
         now = getattr(self.app, "wallclock", clock.now)()
         start, end = period_range(period, now.date())
-        rep = report(self.app.store, start, end, now)
+        span = f"{PERIODS[period]} {start:%Y-%m-%d} 至 {(end - timedelta(days=1)):%Y-%m-%d}"
+        unreachable = False
+        try:
+            got = centre_figures(store, start, end, now)
+        except SyncError as exc:
+            log("seat").warning("stats desk: the centre's figures are not available: %s", exc)
+            got, unreachable = None, True
+        if got is not None:
+            rep = got.report
+            rep.figures = dict(sorted(rep.figures.items()))
+            self.post_message(StatsLoaded(figure_rows(rep), unit_rows(rep, unit_kinds(store), store.rules), None,
+                                          f"{span}（{centre_label(got)}）"))
+            try:  # the lists behind each figure take longer: painted first without them
+                listed = centre_figures(store, start, end, now, listed=True, timeout=60)
+            except SyncError as exc:
+                log("seat").warning("stats desk: the centre's missed orders are not available: %s", exc)
+                self.post_message(StatsMissed({}, "中心明细未能读取，请按 F5 重试"))
+                return
+            if listed is not None:
+                self.post_message(StatsMissed({c: list(f.missed) for c, f in listed.report.figures.items()}))
+            return
+        rep = report(store, start, end, now)
         missed = {code: list(f.missed) for code, f in rep.figures.items()}
-        label = f"{PERIODS[period]} {start:%Y-%m-%d} 至 {(end - timedelta(days=1)):%Y-%m-%d}（本坐席所存）"
-        rows = unit_rows(rep, unit_kinds(self.app.store), self.app.store.rules)
-        self.post_message(StatsLoaded(figure_rows(rep), rows, missed, label))
+        where = "本坐席所存，部分；中心未响应" if unreachable else "本坐席所存，部分"
+        rows = unit_rows(rep, unit_kinds(store), store.rules)
+        self.post_message(StatsLoaded(figure_rows(rep), rows, missed, f"{span}（{where}）"))
+
+    @on(StatsMissed)
+    def _missed(self, message: StatsMissed) -> None:
+        self.missed = message.missed
+        if message.problem:
+            self.query_one("#desk-status", Static).update(content(message.problem))
 
     @on(StatsLoaded)
     def _loaded(self, message: StatsLoaded) -> None:
@@ -175,7 +234,7 @@ class StatsScreen(Screen):
         code = "M-06"
         if figures.row_count:
             code = str(figures.coordinate_to_cell_key(figures.cursor_coordinate).row_key.value)
-        label = f"{PERIODS[self.period]} {start:%Y-%m-%d} 至 {(end - timedelta(days=1)):%Y-%m-%d}（本坐席所存）"
+        label = f"{PERIODS[self.period]} {start:%Y-%m-%d} 至 {(end - timedelta(days=1)):%Y-%m-%d}（本坐席所存，部分）"
         self.app.push_screen(ChartsScreen(start, end, label, code))
 
     def action_sort_units(self) -> None:
@@ -199,6 +258,9 @@ class StatsScreen(Screen):
         if not figures.row_count:
             return
         code = str(figures.coordinate_to_cell_key(figures.cursor_coordinate).row_key.value)
+        if self.missed is None:
+            self.query_one("#desk-status", Static).update(content("明细正在从中心读取，请稍候"))
+            return
         self.listed = self.missed.get(code, [])
         orders = self.query_one("#stats-orders", DataTable)
         orders.clear()
@@ -219,10 +281,12 @@ class StatsScreen(Screen):
         store = self.app.store
         row = store.order_row(number)
         events = store.events_of(number) if row else []
-        self.app.call_from_thread(self._show_order, row, events)
+        self.app.call_from_thread(self._show_order, number, row, events)
 
-    def _show_order(self, row: dict | None, events: list[dict]) -> None:
+    def _show_order(self, number: str, row: dict | None, events: list[dict]) -> None:
         from screens.widgets.order_view import OrderView
 
-        if row is not None:
-            self.app.push_screen(OrderView(row, events, self.app.unit_names))
+        if row is None:  # counted at the centre, not held by this seat
+            self.query_one("#desk-status", Static).update(content(f"工单 {number} 不在本坐席，请在中心查询"))
+            return
+        self.app.push_screen(OrderView(row, events, self.app.unit_names))

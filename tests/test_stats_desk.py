@@ -203,3 +203,62 @@ async def test_the_charts_draw_the_periods_volume_classes_and_a_figures_trend(da
         assert "M-07 按期回复率 每日趋势" in str(screen.query_one("#chart-trend-title", Static).render())
         await pilot.press("escape")
         assert await until(pilot, lambda: type(app.screen).__name__ == "StatsScreen")
+
+
+async def test_a_connected_desk_shows_the_centres_figures_and_its_own_as_partial_offline(tmp_path):
+    """Connected, the desk reads the centre's rollups (M-06..M-11 over every seat's orders, marked
+    中心全量 with the log's seq) and lists a figure's missed orders from there; with the centre
+    gone, F5 shows this seat's own history, marked 部分 (docs/figures.md, issue 15)."""
+    import time as _time
+
+    from sync_support import CentreThread, client, connect, new_centre
+
+    from console.centre import rollups
+    from console.centre.model import SeatInfo
+    from console.centre.service import SEAT_ROLES
+    from console.domain.roles import Role
+    from console.sync.session import pending_batch, sync_once
+
+    other = Store.init(tmp_path / "other", "S02")  # another seat's orders: at the centre, not on this seat
+    fill_demo(other, 120, seed=4, now=FIXED_NOW)
+    batch = pending_batch(other, limit=10**6)
+    other.close()
+    centre = new_centre(str(tmp_path / "centre.db"))
+    centre.enroll("S02", "all")
+    seat = SeatInfo("S02", frozenset({r.value for r in SEAT_ROLES} | {Role.UNIT.value}), None)
+    for i in range(0, len(batch), 200):
+        centre.push(seat, batch[i:i + 200])
+    data = tmp_path / "seat"
+    store = Store.init(data, "S01")
+    fill_demo(store, 40, seed=7, now=FIXED_NOW)
+    with CentreThread(centre) as server:
+        connect(store, centre, server.url)
+        sync_once(store, client(store))  # this seat's orders are at the centre too: nothing left to push
+        store.close()
+        deadline = _time.monotonic() + 20
+        while not rollups.is_current(centre.engine) and _time.monotonic() < deadline:
+            _time.sleep(0.05)
+        start, end = period_range("month", FIXED_NOW.date())
+        full = rollups.report(centre.engine, start, end, FIXED_NOW)
+        app = make_app(data, role="supervisor", operator="S501")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("alt+s")
+            figures = app.screen.query_one("#stats-figures", DataTable)
+            label = app.screen.query_one("#stats-period")
+            assert await until(pilot, lambda: figures.row_count == 6 and "中心全量" in str(label.render()))
+            assert cells(figures, 0) == ["M-06", "M-07", "M-08", "M-09", "M-10", "M-11"]
+            assert [(int(a), int(b)) for a, b in zip(cells(figures, 2), cells(figures, 3), strict=True)] == \
+                [(full.figures[c].numerator, full.figures[c].denominator) for c in cells(figures, 0)]
+            assert await until(pilot, lambda: app.screen.missed is not None)
+            row = next(i for i, c in enumerate(cells(figures, 0)) if full.figures[c].missed)
+            await pilot.press(*["down"] * row)
+            await pilot.press("enter")
+            orders = app.screen.query_one("#stats-orders", DataTable)
+            assert await until(pilot, lambda: orders.row_count == len(full.figures[cells(figures, 0)[row]].missed))
+            server.stop()
+            await pilot.press("escape")  # back to the figures table
+            figures.focus()
+            await pilot.press("f5")
+            assert await until(pilot, lambda: figures.row_count == 11 and "部分" in str(label.render()))
+            assert "中心未响应" in str(label.render())
+    centre.engine.dispose()

@@ -8,6 +8,7 @@ import json
 import random
 import time
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -17,7 +18,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.background import BackgroundTask
 
-from console.centre import channels_api, cti_api, open311
+from console import clock
+from console.centre import channels_api, cti_api, open311, rollups
 from console.centre.body_limit import BodyLimit
 from console.centre.db import is_sqlite
 from console.centre.fast_pull import FastPull
@@ -27,8 +29,9 @@ from console.centre.rollups import RollupWorker
 from console.centre.service import Centre, CentreError, SeatInfo, token_hash
 from console.centre.shed import Gate
 from console.centre.tail import Tail
-from console.domain.limits import ID_MAX, OPERATOR_MAX, ORDER_MAX
+from console.domain.limits import ID_MAX, OPERATOR_MAX, ORDER_MAX, UNIT_MAX
 from console.wire.events import storable
+from console.wire.figures import report_to_wire
 from console.wire.protocol import (
     MAX_BODY_BYTES,
     MIN_PROTOCOL,
@@ -268,6 +271,14 @@ def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = Non
         return centre.unit_act(seat, number, "extension_requested", {"days": body.days, "reason": body.reason},
                                body.operator)
 
+    @app.get("/v1/stats")
+    def stats(start: datetime = Query(alias="from"), end: datetime = Query(alias="to"),
+              at: datetime | None = None, unit: str | None = Query(None, max_length=UNIT_MAX),
+              listed: bool = False, seat: SeatInfo = Depends(seat_not_unit)):
+        """M-06..M-11 and the month per unit from the rollups, read only (the worker keeps them
+        current; a read never takes the write lock), with how far they are behind the log."""
+        return stats_answer(centre, start, end, at or clock.now(), unit, listed)
+
     @app.get("/v1/reference")
     def reference(after: int = Query(0, ge=0), seat: SeatInfo = Depends(seat_of)):
         return centre.reference(after, seat)
@@ -278,6 +289,19 @@ def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = Non
     # Outside FastAPI, not one of its middlewares: those run inside Starlette's own (errors,
     # telemetry, body limit), which cost a long poll more than everything it does itself.
     return FastPull(app, tail_of=lambda: getattr(app.state, "tail", None))
+
+
+def stats_answer(centre: Centre, start: datetime, end: datetime, now: datetime, unit: str | None,
+                 listed: bool) -> Response:
+    if end <= start:
+        return JSONResponse(status_code=422, content={"error": "malformed", "message": "'to' must be after 'from'"})
+    rep = rollups.report(centre.engine, start.replace(tzinfo=None), end.replace(tzinfo=None),
+                         now.replace(tzinfo=None), unit, listed=listed)
+    behind = rollups.lag(centre.engine)
+    return _json({"report": report_to_wire(rep), "as_of": behind.as_of, "head": behind.head,
+                  "catching_up": None if behind.current else {
+                      "done": behind.done, "total": behind.total, "building": behind.building,
+                      "message": behind.english()}})
 
 
 def _json(content: dict) -> Response:

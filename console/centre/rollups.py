@@ -11,12 +11,15 @@ orders are listed from the facts. `tally` turns both into the same Report that `
 
 `catch_up` folds the orders of the log rows after its watermark (c_figure_basis "seq"): the log's
 seq is allocated under a lock and committed in order (db.py), so every row at or below the highest
-seq a reader sees is visible to it and none is skipped. The push path pays nothing: `RollupWorker`
-(started by `hotline centre serve`) catches up in its own transaction when a push commits, and a
-report catches up first, so it always counts the whole log.
+seq a reader sees is visible to it and none is skipped. It works in bounded chunks, one transaction
+each (CHUNK_EVENTS log rows; a rebuild CHUNK_ORDERS orders by number), and the marks say where the
+next chunk starts, so a first catch-up over years of log neither holds one long transaction nor
+starts over after a restart. The push path pays nothing: `RollupWorker` (started by `hotline centre
+serve`) catches up when a push commits; a report catches up for a few seconds first, and `lag()`
+says how far behind the log the figures still are.
 
 The facts depend on the rule parameters and the calendar: the basis they were built from is kept
-in c_figure_basis, and a catch-up over a different basis rebuilds them all.
+in c_figure_basis, and a catch-up over a different basis rebuilds them all (in chunks too).
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ import threading
 import weakref
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic, sleep
 from typing import Any
 
 from sqlalchemy import (
@@ -53,7 +58,6 @@ from sqlalchemy.engine import Connection, Engine
 from console.centre import db
 from console.domain.calendar import WorkCalendar
 from console.domain.figures import Fact, Report, order_facts, tally
-from console.domain.order import Event
 from console.domain.settings import Rules
 from console.log import log
 from console.wire.events import by_order
@@ -112,36 +116,161 @@ def basis(conn: Connection) -> str:
     return json.dumps({"rules": digest, "calendar": docs.get("calendar", (None, None))[1]}, sort_keys=True)
 
 
-def catch_up(engine: Engine, calendar: WorkCalendar, rules: Rules) -> int:
+CHUNK_ORDERS = 2000  # orders a rebuild folds per transaction (about 20,000 events at 10 an order)
+CHUNK_EVENTS = 5000  # log rows an incremental catch-up folds per transaction
+_BUILD = ("build", "build_head", "build_after", "build_done", "build_total")  # a rebuild under way
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far the rollups are behind the log. `as_of`: the log seq the figures count up to (0
+    while a rebuild is under way: they count only the orders it has folded); `done` of `total`
+    events folded (during a rebuild, the accepted events it found at its start)."""
+
+    as_of: int
+    head: int
+    done: int
+    total: int
+    building: bool
+
+    @property
+    def current(self) -> bool:
+        return not self.building and self.as_of >= self.head
+
+    def english(self) -> str:
+        if self.building:
+            return (f"the rollups are being built: {self.done:,} of {self.total:,} events folded; "
+                    f"these figures count only those")
+        return f"figures as of seq {self.as_of:,}; the rollups are catching up: {self.done:,} of {self.total:,} events"
+
+
+def catch_up(engine: Engine, calendar: WorkCalendar, rules: Rules, *, chunk_orders: int = CHUNK_ORDERS,
+             chunk_events: int = CHUNK_EVENTS, until: float | None = None,
+             stop: threading.Event | None = None) -> int:
     """Fold the orders whose events arrived since the last catch-up (all of them when the rules or
-    the calendar changed, or on the first run); returns the number of orders folded."""
+    the calendar changed, or on the first run), a bounded chunk per transaction, until the rollups
+    reach the log's head, `until` (a monotonic() deadline) passes or `stop` is set; returns
+    the number of orders folded. Each transaction leaves the marks where the next one (in this
+    process or after a restart) goes on from: a rebuild by order number, the rest by seq."""
     ensure(engine)
+    n = chunks = 0
+    last_log = monotonic()
+    while True:
+        step, more, lag = _one_chunk(engine, calendar, rules, chunk_orders, chunk_events)
+        n += step
+        chunks += 1
+        if not more:
+            if lag is not None and chunks > 1:  # a long catch-up's end; not every push's
+                log("centre").info("figures: the rollups reached seq %s (%s events)", f"{lag.as_of:,}", f"{lag.total:,}")
+            return n
+        now = monotonic()
+        if lag is not None and now - last_log >= 10:  # progress for the operator: counts only
+            last_log = now
+            log("centre").info("figures: %s", lag.english())
+        if (until is not None and now >= until) or (stop is not None and stop.is_set()):
+            return n
+
+
+def _one_chunk(engine: Engine, calendar: WorkCalendar, rules: Rules, chunk_orders: int,
+               chunk_events: int) -> tuple[int, bool, Lag | None]:
+    """One transaction of a catch-up: (orders folded, more to do, the lag after it; None when
+    there was nothing to do)."""
     conn = engine.connect()
     conn.info["immediate"] = True  # SQLite: the write lock up front (as the centre's writers)
     try:
         with conn.begin():
             mark = _lock_marks(conn)
+            want = basis(conn)
+            if mark.get("basis") != want or mark.get("build"):
+                return _build_chunk(conn, mark, want, calendar, rules, chunk_orders)
+            seen = int(mark.get("seq") or 0)
             head = conn.execute(select(func.max(db.events.c.seq))).scalar() or 0
-            if mark.get("basis") != basis(conn):
-                n = _rebuild(conn, _all_histories(conn), calendar, rules)
-            else:
-                seen = int(mark.get("seq") or 0)
-                if head <= seen:
-                    return 0
-                numbers = list(conn.execute(select(db.events.c.order_no).distinct().where(
-                    db.events.c.seq > seen, db.events.c.seq <= head, db.events.c.status == "accepted")).scalars())
-                _refresh(conn, numbers, calendar, rules)
-                n = len(numbers)
-            _set_mark(conn, "seq", str(head))
-            return n
+            if head <= seen:
+                return 0, False, None
+            top = min(head, seen + chunk_events)  # seqs are dense: at most chunk_events rows
+            numbers = list(conn.execute(select(db.events.c.order_no).distinct().where(
+                db.events.c.seq > seen, db.events.c.seq <= top, db.events.c.status == "accepted")).scalars())
+            _refresh(conn, numbers, calendar, rules)
+            _set_mark(conn, "seq", str(top))
+            return len(numbers), top < head, Lag(top, head, top, head, False)
     finally:
         conn.close()
 
 
+def _build_chunk(conn: Connection, mark: dict[str, str], want: str, calendar: WorkCalendar, rules: Rules,
+                 chunk_orders: int) -> tuple[int, bool, Lag]:
+    """A rebuild's next chunk of orders (by number), starting one over when none is under way for
+    the basis in force. Its head is the log's head at its start: what arrives later is folded by
+    seq once it is done (an order folded twice is only replaced)."""
+    if mark.get("build") != want:
+        head = conn.execute(select(func.max(db.events.c.seq))).scalar() or 0
+        total = conn.execute(select(func.count()).select_from(db.events).where(
+            db.events.c.seq <= head, db.events.c.status == "accepted")).scalar() or 0
+        conn.execute(delete(facts))
+        conn.execute(delete(days))
+        _set_mark(conn, "basis", "")
+        for name, value in zip(_BUILD, (want, str(head), "", "0", str(total)), strict=True):
+            _set_mark(conn, name, value)
+        mark = dict(mark, build=want, build_head=str(head), build_after="", build_done="0", build_total=str(total))
+        log("centre").info("figures: building the rollups over %s events up to seq %s", f"{total:,}", f"{head:,}")
+    head, after = int(mark["build_head"]), mark["build_after"]
+    done, total = int(mark["build_done"]), int(mark["build_total"])
+    numbers = list(conn.execute(select(db.events.c.order_no).distinct().where(
+        db.events.c.order_no > after, db.events.c.seq <= head, db.events.c.status == "accepted")
+        .order_by(db.events.c.order_no).limit(chunk_orders)).scalars())
+    counts: Counter[DayKey] = Counter()
+    rows: list[dict[str, Any]] = []
+    for number, events in _histories(conn, numbers, head):
+        _yield()
+        done += len(events)
+        for k, f in enumerate(order_facts(number, events, calendar, rules)):
+            row = _fact_row(f)
+            counts[_day_key(row)] += 1
+            rows.append(dict(row, order_no=number, ordinal=k))
+    if rows:
+        conn.execute(facts.insert(), rows)
+    _add_days(conn, counts)
+    if len(numbers) == chunk_orders:
+        _set_mark(conn, "build_after", numbers[-1])
+        _set_mark(conn, "build_done", str(done))
+        return len(numbers), True, Lag(0, head, done, total, True)
+    for name in _BUILD:  # the last chunk: the build is done up to its head; later rows go by seq
+        _set_mark(conn, name, "")
+    _set_mark(conn, "basis", want)
+    _set_mark(conn, "seq", str(head))
+    current = conn.execute(select(func.max(db.events.c.seq))).scalar() or 0
+    return len(numbers), current > head, Lag(head, current, head, current, False)
+
+
+YIELD = True  # bench/rollups_bench.py --no-yield measures without it
+
+
+def _yield() -> None:
+    """Hand the interpreter to a waiting thread (a push being served by the same process) after
+    each order: otherwise a push waits for the interpreter's switch interval at each step."""
+    if YIELD:
+        sleep(0)
+
+
+def lag(engine: Engine) -> Lag:
+    """Where the rollups stand against the log (read only)."""
+    ensure(engine)
+    with engine.connect() as conn:
+        mark = {r.name: r.value for r in conn.execute(select(marks.c.name, marks.c.value))}
+        head = conn.execute(select(func.max(db.events.c.seq))).scalar() or 0
+        if mark.get("build"):
+            return Lag(0, head, int(mark.get("build_done") or 0), int(mark.get("build_total") or 0), True)
+        if mark.get("basis") != basis(conn):  # a rules or calendar change: the next catch-up rebuilds
+            return Lag(0, head, 0, head, True)
+        seen = int(mark.get("seq") or 0)
+        return Lag(seen, head, seen, head, False)
+
+
 def _lock_marks(conn: Connection) -> dict[str, str]:
-    """The basis and watermark rows, locked until commit (one catch-up at a time)."""
-    for name in ("basis", "seq"):
-        if conn.execute(select(marks.c.name).where(marks.c.name == name)).first() is None:
+    """The basis, watermark and rebuild rows, locked until commit (one catch-up at a time)."""
+    present = set(conn.execute(select(marks.c.name)).scalars())
+    for name in ("basis", "seq", *_BUILD):
+        if name not in present:
             conn.execute(marks.insert().values(name=name, value=""))
     q = select(marks.c.name, marks.c.value)
     if not db.is_sqlite(conn.engine):
@@ -159,7 +288,10 @@ def _refresh(conn: Connection, numbers: Iterable[str], calendar: WorkCalendar, r
     for i in range(0, len(wanted), 500):
         chunk = wanted[i:i + 500]
         old = _stored(conn, chunk)
-        new = {number: order_facts(number, events, calendar, rules) for number, events in _histories(conn, chunk)}
+        new = {}
+        for number, events in _histories(conn, chunk):
+            _yield()
+            new[number] = order_facts(number, events, calendar, rules)
         delta: Counter[DayKey] = Counter()
         changed = [n for n in chunk if _rows(new.get(n, [])) != old.get(n, [])]
         for number in changed:
@@ -177,36 +309,9 @@ def _refresh(conn: Connection, numbers: Iterable[str], calendar: WorkCalendar, r
         _add_days(conn, delta)
 
 
-def _rebuild(conn: Connection, histories: Iterable[tuple[str, list[Event]]], calendar: WorkCalendar,
-             rules: Rules) -> int:
-    n = 0
-    conn.execute(delete(facts))
-    conn.execute(delete(days))
-    counts: Counter[DayKey] = Counter()
-    batch: list[dict[str, Any]] = []
-    for number, events in histories:
-        n += 1
-        for k, f in enumerate(order_facts(number, events, calendar, rules)):
-            row = _fact_row(f)
-            counts[_day_key(row)] += 1
-            batch.append(dict(row, order_no=number, ordinal=k))
-        if len(batch) >= 5000:
-            conn.execute(facts.insert(), batch)
-            batch = []
-    if batch:
-        conn.execute(facts.insert(), batch)
-    _add_days(conn, counts)
-    _set_mark(conn, "basis", basis(conn))
-    return n
-
-
 def is_current(engine: Engine) -> bool:
     """The stored facts were built over the rules and calendar in force, up to the log's head."""
-    ensure(engine)
-    with engine.connect() as conn:
-        mark = {r.name: r.value for r in conn.execute(select(marks.c.name, marks.c.value))}
-        head = conn.execute(select(func.max(db.events.c.seq))).scalar() or 0
-        return mark.get("basis") == basis(conn) and mark.get("seq") == str(head)
+    return lag(engine).current
 
 
 def report(engine: Engine, start: datetime, end: datetime, now: datetime, unit: str | None = None,
@@ -281,15 +386,11 @@ def _at(day: date) -> datetime:
 
 # -- writing ---------------------------------------------------------------------------------
 
-def _all_histories(conn: Connection):
-    rows = conn.execute(select(db.events).where(db.events.c.status == "accepted")
-                        .order_by(db.events.c.order_no, db.events.c.seq)).mappings()
-    yield from by_order(rows)
-
-
-def _histories(conn: Connection, numbers: list[str]):
-    rows = conn.execute(select(db.events).where(db.events.c.order_no.in_(numbers), db.events.c.status == "accepted")
-                        .order_by(db.events.c.order_no, db.events.c.seq)).mappings()
+def _histories(conn: Connection, numbers: list[str], head: int | None = None):
+    q = select(db.events).where(db.events.c.order_no.in_(numbers), db.events.c.status == "accepted")
+    if head is not None:
+        q = q.where(db.events.c.seq <= head)
+    rows = conn.execute(q.order_by(db.events.c.order_no, db.events.c.seq)).mappings()
     yield from by_order(rows)
 
 
@@ -330,11 +431,14 @@ def _add_days(conn: Connection, delta: Counter[DayKey]) -> None:
 
 
 def current_report(centre, start: datetime, end: datetime, now: datetime, unit: str | None = None,
-                   with_orders: bool = False, listed: bool = True) -> Report:
-    """The centre's figures over its whole log: catch up, then count from the rollups."""
-    n = catch_up(centre.engine, centre.calendar, centre.rules)
+                   with_orders: bool = False, listed: bool = True, budget: float | None = 5.0) -> Report:
+    """The centre's figures from the rollups, after catching up for at most `budget` seconds (None:
+    until the head). A log too big for that (a first deployment) is left to the served centre's
+    worker: `lag()` then says how far the figures are behind."""
+    until = None if budget is None else monotonic() + budget
+    n = catch_up(centre.engine, centre.calendar, centre.rules, until=until)
     if n:
-        log("centre").info("figures: %d orders folded into the rollups before the report", n)
+        log("centre").info("figures: %s orders folded into the rollups before the report", f"{n:,}")
     return report(centre.engine, start, end, now, unit, with_orders, listed)
 
 
@@ -361,7 +465,7 @@ class RollupWorker:
         self.centre.off_commit(self.poke)
         self._stop.set()
         self._wake.set()
-        self._thread.join(5)
+        self._thread.join(30)
 
     def _run(self) -> None:
         self._wake.set()  # catch up once at start
@@ -371,7 +475,7 @@ class RollupWorker:
                 return
             self._stop.wait(self.settle)  # let a burst of pushes land: one catch-up for them all
             self._wake.clear()
-            try:
-                catch_up(self.centre.engine, self.centre.calendar, self.centre.rules)
+            try:  # in chunks, each its own transaction: pushes go on meanwhile; stop() ends it between two
+                catch_up(self.centre.engine, self.centre.calendar, self.centre.rules, stop=self._stop)
             except Exception:  # noqa: BLE001 - logged; the next wake or report catches up
                 log("centre").exception("figures: the rollups could not catch up")

@@ -109,9 +109,15 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_check)
     from console.cli.stats_cmd import add_figure_commands
 
+    def with_db_and_catch_up(p):
+        with_db(p)
+        p.add_argument("--catch-up", action="store_true",
+                       help="first fold the whole log into the rollups (in chunks; long on a first deployment)")
+        return p
+
     stats = cmds.add_parser("stats", help="the figures and the month per unit from the centre's whole log")
     add_figure_commands(stats.add_subparsers(dest="centre_stats_command", metavar="ACTION", required=True),
-                        with_db, from_centre=True)
+                        with_db_and_catch_up, from_centre=True)
 
 
 def db_url(args) -> str:

@@ -103,23 +103,36 @@ def _pct(ratio: float | None) -> str:
 
 
 def _report(args, start: datetime, end: datetime, unit: str | None):
-    """(report, partial, unit kinds, rules): from the centre's log with `hotline centre stats`, else
-    this seat's store."""
+    """(report, partial, unit kinds, rules, lag): from the centre's log with `hotline centre stats`
+    (lag: how far its rollups are behind the log, None when current), else this seat's store."""
     if getattr(args, "from_centre", False):
-        from console.centre.rollups import current_report
+        from console.centre.rollups import current_report, lag
         from console.cli.centre_cmd import open_centre
 
         centre = open_centre(args)
-        rep = current_report(centre, start, end, clock.now(), unit, listed=False)  # the CLI prints the numbers
+        budget = None if getattr(args, "catch_up", False) else 5.0
+        rep = current_report(centre, start, end, clock.now(), unit, listed=False, budget=budget)  # numbers only
         rep.figures = dict(sorted(rep.figures.items()))
-        return rep, False, centre.unit_kinds(), centre.rules
+        behind = lag(centre.engine)
+        return rep, False, centre.unit_kinds(), centre.rules, None if behind.current else behind
     from console.stats import report, unit_kinds
 
     store = _open(args)
     try:
-        return report(store, start, end, clock.now(), unit), True, unit_kinds(store), store.rules
+        return report(store, start, end, clock.now(), unit), True, unit_kinds(store), store.rules, None
     finally:
         store.close()
+
+
+def _lag_json(behind) -> dict | None:
+    return None if behind is None else {"as_of": behind.as_of, "head": behind.head, "done": behind.done,
+                                        "total": behind.total, "building": behind.building,
+                                        "message": behind.english()}
+
+
+def _say_lag(behind) -> None:
+    if behind is not None:
+        print(f"({behind.english()}; `hotline centre serve` folds the rest, or run again with --catch-up)")
 
 
 def cmd_figures(args) -> int:
@@ -129,12 +142,13 @@ def cmd_figures(args) -> int:
         start, end = period_of_days(args.start, args.end)
     except ValueError as exc:
         raise CliError(str(exc))
-    rep, partial, _kinds, _rules = _report(args, start, end, args.unit)
+    rep, partial, _kinds, _rules, behind = _report(args, start, end, args.unit)
     rows = figure_rows(rep)
     if args.json:
         print_json({"from": start.isoformat(), "to": end.isoformat(), "unit": args.unit, "partial": partial,
-                    "figures": rows})
+                    "figures": rows, **({"catching_up": _lag_json(behind)} if behind else {})})
         return 0
+    _say_lag(behind)
     for r in rows:
         sign = "≥" if r["at_least"] else "≤"
         met = {True: "达标", False: "未达标", None: "无数据"}[r["met"]]
@@ -149,11 +163,13 @@ def cmd_units(args) -> int:
     from console.stats import unit_rows
 
     start, end = month_period(args.month)
-    rep, partial, kinds, rules = _report(args, start, end, None)
+    rep, partial, kinds, rules, behind = _report(args, start, end, None)
     rows = unit_rows(rep, kinds, rules)
     if args.json:
-        print_json({"month": args.month, "partial": partial, "units": rows})
+        print_json({"month": args.month, "partial": partial, "units": rows,
+                    **({"catching_up": _lag_json(behind)} if behind else {})})
         return 0
+    _say_lag(behind)
     print("单位      交办  办结  办结率   满意率   退单  退答  转办  逾期  延期  按期回复率   得分  组别 排名")
     for r in rows:
         score = "-" if r["score"] is None else f"{r['score']:.1f}"

@@ -4,6 +4,7 @@ answers into typed errors, and measures the clock offset from the centre's time 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 import httpx
 
@@ -113,6 +114,12 @@ class CentreClient:
 
     def reference(self, after: int) -> dict:
         return self._call("GET", "/v1/reference", params={"after": after})
+
+    def stats(self, start: datetime, end: datetime, now: datetime, listed: bool = False) -> dict:
+        """The centre's figures over [start, end) from its rollups (issue 15), with how far they are
+        behind its log: {"report": …, "as_of": seq, "head": seq, "catching_up": None | {…}}."""
+        return self._call("GET", "/v1/stats", params={"from": start.isoformat(), "to": end.isoformat(),
+                                                       "at": now.isoformat(), "listed": str(listed).lower()})
 
     def lease(self, order: str, operator: str, ttl: float = 120.0) -> dict:
         return self._call("POST", "/v1/leases", json={"order": order, "operator": operator, "ttl": ttl})
