@@ -42,10 +42,11 @@ def test_data_dir_from_environment(tmp_path, capsys, monkeypatch):
 
 def test_demo_fills_every_state_and_refuses_to_overwrite(tmp_path, capsys):
     code, out, _ = run(capsys, "demo", "--data-dir", tmp_path, "--seed", "3")
-    assert code == 0 and "360 orders" in out
+    assert code == 0 and "(360 in every state" in out
+    calls = int(out.split("in every state, ", 1)[1].split()[0])  # the consultations on the month's calls
     code, out, _ = run(capsys, "orders", "list", "--limit", "0", "--json", "--data-dir", tmp_path)
     rows = [json.loads(line) for line in out.splitlines()]
-    assert len(rows) == 360
+    assert calls > 100 and len(rows) == 360 + calls
     statuses = {r["status"] for r in rows}
     assert {"pending_dispatch", "dispatched", "unit_returned", "replied", "closed", "answered",
             "not_accepted", "returned_to_intake", "escalated", "merged", "three_way"} <= statuses

@@ -83,7 +83,9 @@ def cmd_demo(args) -> int:
     seed_starter_kb(store)  # before the orders: direct answers and R-21 returns cite real articles
     summary = fill_demo(store, max(args.orders, 300), seed=args.seed)
     set_demo_accounts(store, DEMO_ACCOUNTS, DEMO_PASSWORD)
-    print(f"demo store at {store.path}: {summary['orders']} orders, {summary['calls']} call records, "
+    made = summary["orders"] - summary["call_orders"]
+    print(f"demo store at {store.path}: {summary['orders']} orders ({made} in every state, "
+          f"{summary['call_orders']} consultations answered on their calls), {summary['calls']} call records, "
           f"{summary['sms']} SMS records, {summary['transcripts']} transcripts")
     for status, n in sorted(summary["by_status"].items()):
         print(f"  {status:20} {n}")
