@@ -295,14 +295,23 @@ class HotlineApp(ReportsWorkerErrors, App, inherit_bindings=False):  # no ctrl+q
         """Build the form behind the sign-in screen (it binds to the operator when shown): an
         agent's first call after signing in then waits for nothing."""
         if self.actor is None and "intake" not in self._desks:
-            self._init_mode("intake")  # Textual's own mode start-up, without switching to it
+            self._build_behind("intake")
 
     def _prebuild(self, mode: str) -> None:
         """Build a desk the operator's role opens often behind the home desk, once that is painted:
         a desk's first start re-parses the whole stylesheet (a quarter of a second), which Alt+S
         then does not wait for (the desk loads its figures when shown)."""
         if self.actor is not None and mode not in self._desks and mode != self.current_mode:
-            self._init_mode(mode)
+            self._build_behind(mode)
+
+    def _build_behind(self, mode: str) -> None:
+        """Textual's own mode start-up, without switching to it. The screen is styled as it
+        mounts, from the stylesheet its own CSS was just added to; Textual would still re-parse
+        the whole stylesheet when it is first shown (its CSS count starts stale: 150 ms on a
+        supervisor's Alt+S), so it is marked current here. A later theme change still counts."""
+        self._init_mode(mode)
+        screen = self._screen_stacks[mode][0]
+        screen._css_update_count = self._css_update_count
 
     # -- desks ------------------------------------------------------------------------------
 
