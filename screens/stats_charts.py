@@ -62,7 +62,7 @@ class ChartsScreen(Screen):
         yield StatusHeader()
         with Horizontal(id="desk-header"):
             yield Label("统计图表", id="desk-title")
-            yield Label(content(self.label), id="charts-period", classes="desk-count")
+            yield Label(content(f"{self.label}（按本坐席所存计）"), id="charts-period", classes="desk-count")
         with Vertical(id="charts-body"):
             yield Static("", id="chart-volume-title", classes="chart-title")
             yield PlotextPlot(id="chart-volume")

@@ -69,7 +69,7 @@ class WallboardScreen(Screen):
                 late.add(key)
         if counts.overdue:
             late.add("overdue")
-        self.post_message(BoardLoaded(values, late, f"{now:%H:%M:%S} 更新（每 {REFRESH_SECONDS} 秒）；Esc 返回"))
+        self.post_message(BoardLoaded(values, late, f"{now:%H:%M:%S} 更新（每 {REFRESH_SECONDS} 秒，按本坐席所存计）；Esc 返回"))
 
     @on(BoardLoaded)
     def _loaded(self, message: BoardLoaded) -> None:

@@ -84,6 +84,7 @@ async def test_the_wallboard_shows_the_big_numbers_and_goes_back(data_dir):
         store = app.store
         assert board.query_one("#wall-overdue", Digits).value == str(queues.queue_counts(store, FIXED_NOW).overdue)
         assert board.query_one("#wall-callbacks", Digits).value == str(queues.callback_count(store))
+        assert "按本坐席所存计" in str(board.query_one("#wall-stamp").render())  # not the centre's figures
         await pilot.press("escape")
         assert type(app.screen).__name__ == "StatsScreen"
 
