@@ -149,3 +149,13 @@ def test_a_stopping_centre_answers_its_waiting_seats_at_once(tmp_path):
     assert time.monotonic() - started < 10  # not the 30 s the seat asked to wait
     sock.close()
     centre.engine.dispose()
+
+
+def test_a_pull_with_a_body_meets_the_body_limit(centre_and_seat):
+    """A pull has no body; one that declares a huge one is refused at once (413), not read."""
+    centre, server, _seat = centre_and_seat
+    token = centre.enroll("W01", "all")
+    with _connect(server) as sock:
+        sock.sendall(_request(token, 0, 0, "Content-Length: 1000000000\r\n"))
+        status, _, answer = _read_answer(sock, bytearray())
+    assert status == 413 and answer["error"]

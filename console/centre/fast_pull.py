@@ -78,6 +78,8 @@ def _token_hash(auth: bytes) -> str:
 def _params(scope: dict, tail: Tail) -> tuple[int, float, int] | None:
     """(after, wait, limit) when this request is the plain case, else None (the app decides)."""
     headers = dict(scope.get("headers") or ())
+    if headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in headers:
+        return None  # a pull has no body: one that comes with one meets the app's body limit
     raw = headers.get(_PROTOCOL, b"")
     if not raw.isdigit() or not MIN_PROTOCOL <= int(raw) <= PROTOCOL_VERSION:
         return None
