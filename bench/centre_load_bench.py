@@ -1,5 +1,6 @@
-"""Centre load budgets (issue 12), printed, never asserted. Simulated seats are real HTTP clients
-(httpx, asyncio) in separate processes, long-polling `hotline centre serve` on loopback.
+"""Centre load budgets (issue 12), printed, never asserted. Simulated seats are real HTTP/1.1
+clients (keep-alive connections driven by asyncio protocols on uvloop) in separate processes,
+long-polling `hotline centre serve` on loopback; the pushers use httpx.
 
   fanout     one seat pushes a batch of 10 real events every 0.5 s while N seats wait:
              push answered p50/p95 (budget p95 <= 100 ms) and "last seat has the event"
@@ -63,48 +64,6 @@ class SeatRecord:
         self.requests = 0
 
 
-class Connection:
-    """A seat's HTTP/1.1 keep-alive connection on asyncio streams: a real client, but one that costs
-    the simulating machine little per request (httpx costs ~1 ms, which on 2 shared cores would be
-    measured as the centre's fan-out). Sends what CentreClient sends; reads status, headers, body."""
-
-    def __init__(self, host: str, port: int, token: str):
-        self.host, self.port = host, port
-        self.head = (f"Host: {host}:{port}\r\n{PROTOCOL_HEADER}: {PROTOCOL_VERSION}\r\n"
-                     f"Authorization: Bearer {token}\r\n\r\n").encode()
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
-        try:
-            self.writer.write(f"GET {path} HTTP/1.1\r\n".encode() + self.head)
-            try:
-                head = await self.reader.readuntil(b"\r\n\r\n")  # one read of the header block
-            except asyncio.IncompleteReadError as exc:
-                raise ConnectionError("closed by the centre") from exc
-            status_line, *lines = head[:-4].decode("latin-1").split("\r\n")
-            status = int(status_line.split()[1])
-            fields: dict[str, str] = {}
-            for line in lines:
-                name, _, value = line.partition(":")
-                fields[name.strip().lower()] = value.strip()
-            body = await self.reader.readexactly(int(fields.get("content-length", "0")))
-            if fields.get("connection", "").lower() == "close":
-                self.close()
-            return status, fields, body
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-
 # Where each event of a pull answer starts: its seq is the first key (console/centre/tail.py event_json).
 _SEQS = re.compile(rb'(?:\[|\},)\{"seq":(\d+),"id":"')
 
@@ -118,57 +77,130 @@ def seqs_of(body: bytes, parse: str) -> list[int]:
     return [int(m) for m in _SEQS.findall(body)]
 
 
-async def seat_loop(conn: Connection, rec: SeatRecord, stop: asyncio.Event, parse: str) -> None:
-    backoff = Backoff(base=0.5, cap=10.0)
-    while not stop.is_set():
-        rec.requests += 1
+class Seat:
+    """One simulated seat's long poll on its keep-alive connection, as callbacks (an
+    asyncio.Protocol): an answer is read as it arrives and the next pull goes out at once, with
+    no coroutine or stream reader per answer, so a thousand seats cost the simulating machine
+    little beside the centre. It sends what CentreClient sends; on an error or a 503 it backs
+    off (Retry-After honoured) and reconnects, as a seat's worker does."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, host: str, port: int, token: str, rec: SeatRecord,
+                 parse: str):
+        self.loop, self.host, self.port, self.rec, self.parse = loop, host, port, rec, parse
+        self.head = (f"Host: {host}:{port}\r\n{PROTOCOL_HEADER}: {PROTOCOL_VERSION}\r\n"
+                     f"Authorization: Bearer {token}\r\n\r\n").encode()
+        self.backoff = Backoff(base=0.5, cap=10.0)
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.stopped = False
+
+    # -- the connection ------------------------------------------------------------------------
+
+    def connect(self) -> None:
+        if not self.stopped:
+            self.loop.create_task(self._connect())
+
+    async def _connect(self) -> None:
         try:
-            status, fields, body = await conn.get(f"/v1/sync/pull?after={rec.cursor}&wait={WAIT:g}")
-        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
-            rec.errors += 1
-            await asyncio.sleep(backoff.next())
-            continue
+            await self.loop.create_connection(lambda: _SeatProtocol(self), self.host, self.port)
+        except OSError:
+            self.rec.errors += 1
+            self.loop.call_later(self.backoff.next(), self.connect)
+
+    def made(self, transport: asyncio.Transport) -> None:
+        self.transport, self.buffer = transport, bytearray()
+        self.send()
+
+    def lost(self) -> None:
+        self.transport = None
+        if not self.stopped:
+            self.rec.errors += 1
+            self.loop.call_later(self.backoff.next(), self.connect)
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.transport is not None:
+            self.transport.close()
+
+    # -- the pulls --------------------------------------------------------------------------
+
+    def send(self) -> None:
+        if self.transport is not None and not self.stopped:
+            self.rec.requests += 1
+            self.transport.write(f"GET /v1/sync/pull?after={self.rec.cursor}&wait={WAIT:g} HTTP/1.1\r\n".encode()
+                                 + self.head)
+
+    def received(self, data: bytes) -> None:
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        status_line, *lines = self.buffer[:end].decode("latin-1").split("\r\n")
+        fields = {}
+        for line in lines:
+            name, _, value = line.partition(":")
+            fields[name.strip().lower()] = value.strip()
+        length = int(fields.get("content-length", "0"))
+        if len(self.buffer) < end + 4 + length:
+            return
+        body = bytes(self.buffer[end + 4:end + 4 + length])
+        del self.buffer[:end + 4 + length]
+        self.answered(int(status_line.split()[1]), fields, body)
+
+    def answered(self, status: int, fields: dict[str, str], body: bytes) -> None:
         if status != 200:
-            rec.errors += 1
-            rec.shed += status == 503
-            await asyncio.sleep(backoff.next(retry_after_seconds(fields.get("retry-after"))))
-            continue
-        backoff.reset()
+            self.rec.errors += 1
+            self.rec.shed += status == 503
+            self.loop.call_later(self.backoff.next(retry_after_seconds(fields.get("retry-after"))), self.send)
+            return
+        self.backoff.reset()
         now = time.monotonic()
-        seqs = seqs_of(body, parse)
+        seqs = seqs_of(body, self.parse)
         if seqs:
+            rec = self.rec
             if seqs != list(range(rec.cursor + 1, rec.cursor + 1 + len(seqs))):
                 rec.violations += 1
             rec.cursor = seqs[-1]
             rec.arrivals.append((now, rec.cursor))
+        if fields.get("connection", "").lower() != "close":
+            self.send()  # else the centre closes the connection: lost() reconnects
+
+
+class _SeatProtocol(asyncio.Protocol):
+    def __init__(self, seat: Seat):
+        self.seat = seat
+
+    def connection_made(self, transport) -> None:
+        self.seat.made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.seat.received(data)
+
+    def connection_lost(self, exc) -> None:
+        self.seat.lost()
 
 
 def seat_process(url: str, tokens: list[str], start: int, commands, results, parse: str) -> None:
     async def main() -> None:
-        stop = asyncio.Event()
         host, port = url.split("//", 1)[1].rsplit(":", 1)
-        conns = [Connection(host, int(port), token) for token in tokens]
+        loop = asyncio.get_running_loop()
         recs = [SeatRecord() for _ in tokens]
-        for r in recs:
-            r.cursor = start
-        tasks = []
-        for conn, rec in zip(conns, recs, strict=True):
-            tasks.append(asyncio.create_task(seat_loop(conn, rec, stop, parse)))
+        seats = []
+        for token, rec in zip(tokens, recs, strict=True):
+            rec.cursor = start
+            seats.append(Seat(loop, host, int(port), token, rec, parse))
+            seats[-1].connect()
             await asyncio.sleep(0)  # spread the first requests a little
         results.put(("ready", len(tokens)))
-        loop = asyncio.get_running_loop()
         while True:
             cmd = await loop.run_in_executor(None, commands.get)
             if cmd == "cursors":
                 results.put(("cursors", [r.cursor for r in recs]))
             elif cmd == "stop":
                 break
-        stop.set()
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for conn in conns:
-            conn.close()
+        for seat in seats:
+            seat.stop()
+        await asyncio.sleep(0.1)
         results.put(("done", [(r.arrivals, r.cursor, r.violations, r.errors, r.shed, r.requests) for r in recs]))
 
     import uvloop  # the centre's own loop (uvicorn's): a simulated seat costs the machine less
