@@ -159,3 +159,18 @@ def test_a_pull_with_a_body_meets_the_body_limit(centre_and_seat):
         sock.sendall(_request(token, 0, 0, "Content-Length: 1000000000\r\n"))
         status, _, answer = _read_answer(sock, bytearray())
     assert status == 413 and answer["error"]
+
+
+def test_a_pull_the_app_answers_also_waits_for_the_push(centre_and_seat):
+    """A pull neither fast path takes (here: it came with a small body) waits in the app, on the
+    same wake as every other seat, and gets the event."""
+    centre, server, seat = centre_and_seat
+    token = centre.enroll("W01", "all")
+    with _connect(server) as sock:
+        sock.sendall(_request(token, 0, 10, "Content-Length: 2\r\n") + b"{}")
+        _wait_until(lambda: _tail(server).waiting == 1)
+        number = create_order(seat)
+        push_pending(seat, client(seat))
+        status, _, answer = _read_answer(sock, bytearray())
+    assert status == 200 and [e["order_no"] for e in answer["events"]] == [number]
+    _wait_until(lambda: _tail(server).waiting == 0)

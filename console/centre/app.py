@@ -223,26 +223,29 @@ def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = Non
         tail: Tail = request.app.state.tail
         deadline = time.monotonic() + wait
         while True:
-            changed = tail.changed()  # taken before looking: a change in between still wakes us
-            answer = tail.answer(after, limit)
-            if answer is None:
-                async with request.app.state.gates.read.enter():
-                    events = await run_in_threadpool(centre.pull, after, limit)
-                    reference = tail.reference if tail.ready else await run_in_threadpool(centre.reference_version)
-                if events or deadline <= time.monotonic():
-                    return _json({"events": events, "head": events[-1]["seq"] if events else after,
-                                  "reference": reference})
-            else:
-                body, count = answer
-                if count or deadline <= time.monotonic():
-                    return Response(body, media_type="application/json")
-            tail.park()
+            woken = tail.waiter()  # taken before looking: a change in between still wakes us
             try:
-                await asyncio.wait_for(changed.wait(), timeout=deadline - time.monotonic())
-            except TimeoutError:
-                pass
+                answer = tail.answer(after, limit)
+                if answer is None:
+                    async with request.app.state.gates.read.enter():
+                        events = await run_in_threadpool(centre.pull, after, limit)
+                        reference = tail.reference if tail.ready else await run_in_threadpool(centre.reference_version)
+                    if events or deadline <= time.monotonic():
+                        return _json({"events": events, "head": events[-1]["seq"] if events else after,
+                                      "reference": reference})
+                else:
+                    body, count = answer
+                    if count or deadline <= time.monotonic():
+                        return Response(body, media_type="application/json")
+                tail.park()
+                try:
+                    await asyncio.wait_for(woken, timeout=deadline - time.monotonic())
+                except TimeoutError:
+                    pass
+                finally:
+                    tail.unpark()
             finally:
-                tail.unpark()
+                tail.drop_waiter(woken)
 
     @app.post("/v1/leases")
     def take_lease(body: LeaseRequest, seat: SeatInfo = Depends(seat_not_unit)):

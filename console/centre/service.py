@@ -489,22 +489,19 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         return out
 
     def _save_states(self, conn: Connection, states: _Batch, seq: int) -> None:
+        """SQLite's write of the batch's orders (PostgreSQL's is in the append statement)."""
         inserts, updates = [], []
-        for number in sorted(states.dirty):
-            s = states.states[number]
-            assert s is not None  # dirty = folded in this batch
-            values = dict(status=s.status.value, lead_unit=s.lead_unit or "", last_seq=seq, state=state_to_json(s))
-            if number in states.stored:
-                updates.append({"b_number": number, **{f"b_{k}": v for k, v in values.items()}})
+        for row in self._order_rows(states):
+            if row["number"] in states.stored:
+                updates.append({f"b_{k}": v for k, v in row.items()} | {"b_last_seq": seq})
             else:
-                inserts.append(dict(number=number, **values))
-                states.stored.add(number)
+                inserts.append(row | {"last_seq": seq})
+                states.stored.add(row["number"])
         if inserts:
             conn.execute(db.orders.insert(), inserts)
         if updates:
             conn.execute(update(db.orders).where(db.orders.c.number == bindparam("b_number")).values(
                 **{k: bindparam(f"b_{k}") for k in ("status", "lead_unit", "last_seq", "state")}), updates)
-        states.dirty.clear()
 
     # -- pull ----------------------------------------------------------------------------
 

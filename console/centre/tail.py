@@ -75,7 +75,6 @@ class Tail:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._changed: asyncio.Event | None = None
         self._waiters: set[asyncio.Future[None]] = set()  # the fast path's long polls (waiter())
         self._deferring = threading.local()  # set while a push runs: its answer goes before the fan-out
         self.reads = 0  # database reads made (for tests: no read per waiting seat)
@@ -86,7 +85,6 @@ class Tail:
 
     def start(self, loop: asyncio.AbstractEventLoop) -> Tail:
         self._loop = loop
-        self._changed = asyncio.Event()
         self._thread = threading.Thread(target=self._run, name="centre-tail", daemon=True)
         self._thread.start()
         return self
@@ -253,7 +251,7 @@ class Tail:
     def _set_changed(self) -> None:
         """On the loop: wake the waiters now, or at the end of the interval since the last wake."""
         loop = self._loop
-        assert loop is not None and self._changed is not None
+        assert loop is not None
         due = self._last_wake + self.share * self.round_cost
         if loop.time() < due:
             if self._wake_due is None:
@@ -262,14 +260,12 @@ class Tail:
         self._wake_all()
 
     def _wake_all(self) -> None:
-        assert self._loop is not None and self._changed is not None
+        assert self._loop is not None
         if self._wake_due is not None:
             self._wake_due.cancel()
             self._wake_due = None
         self._last_wake = self._loop.time()
         self._round_start, self._round_size = (self._last_wake, self.waiting) if self.waiting else (None, 0)
-        changed, self._changed = self._changed, asyncio.Event()
-        changed.set()
         waiters, self._waiters = self._waiters, set()
         for fut in waiters:
             if not fut.done():
@@ -289,14 +285,9 @@ class Tail:
 
     # -- answering (on the event loop) -----------------------------------------------------------------
 
-    def changed(self) -> asyncio.Event:
-        """The event the next change sets: take it before looking, then wait on it."""
-        assert self._changed is not None
-        return self._changed
-
     def waiter(self) -> asyncio.Future[None]:
-        """A future the next wake resolves (cheaper per long poll than a task waiting on
-        changed()): take it before looking; drop_waiter() it when done with it."""
+        """A future the next wake resolves: take it before looking (a change in between still
+        resolves it), wait on it, and drop_waiter() it when done with it."""
         assert self._loop is not None
         fut: asyncio.Future[None] = self._loop.create_future()
         self._waiters.add(fut)
