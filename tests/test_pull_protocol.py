@@ -174,3 +174,59 @@ def test_a_pull_the_app_answers_also_waits_for_the_push(centre_and_seat):
         status, _, answer = _read_answer(sock, bytearray())
     assert status == 200 and [e["order_no"] for e in answer["events"]] == [number]
     _wait_until(lambda: _tail(server).waiting == 0)
+
+
+def _waiting_seats(centre, server, n: int) -> list[tuple[socket.socket, bytearray, str]]:
+    seats = []
+    for i in range(n):
+        token = centre.enroll(f"W{i:02d}", "all")
+        sock = _connect(server)
+        sock.sendall(_request(token, centre.head(), 30))
+        seats.append((sock, bytearray(), token))
+    _wait_until(lambda: _tail(server).waiting == n)
+    return seats
+
+
+def test_a_push_wakes_the_waiting_seats_once(centre_and_seat):
+    """One round of wakes per change: the seats that come back to wait for the next event are not
+    woken again by the push's backstop (console/centre/tail.py run_deferring_wake)."""
+    centre, server, seat = centre_and_seat
+    seats = _waiting_seats(centre, server, 3)
+    tail = _tail(server)
+    rounds = tail.rounds
+    number = create_order(seat)
+    push_pending(seat, client(seat))
+    for sock, buffer, token in seats:
+        _, _, answer = _read_answer(sock, buffer)
+        assert [e["order_no"] for e in answer["events"]] == [number]
+        sock.sendall(_request(token, answer["head"], 30))  # back to wait
+    _wait_until(lambda: tail.waiting == 3)
+    time.sleep(0.3)  # past the backstop's 50 ms
+    assert tail.rounds == rounds + 1 and tail.waiting == 3
+    for sock, _, _ in seats:
+        sock.setblocking(False)
+        with pytest.raises(BlockingIOError):  # nothing more was said to anyone
+            sock.recv(1)
+        sock.close()
+
+
+def test_a_costly_round_of_wakes_does_not_hold_the_next_one_back_for_long(centre_and_seat):
+    """Under a stream of commits the next round waits `share` times the last round's cost, but
+    never more than `most` seconds: a round that took 100 s (as a round carrying a great deal
+    may take the seats) still lets a seat waiting 30 s have the next event, not the timeout."""
+    centre, server, seat = centre_and_seat
+    (sock, buffer, token), = _waiting_seats(centre, server, 1)
+    tail = _tail(server)
+    create_order(seat)
+    push_pending(seat, client(seat))
+    _, _, first = _read_answer(sock, buffer)
+    sock.sendall(_request(token, first["head"], 30))
+    _wait_until(lambda: tail.waiting == 1)
+    tail.round_cost = 100.0  # once the round is over (its last seat back measures it)
+    number = create_order(seat, 1)
+    push_pending(seat, client(seat))
+    started = time.monotonic()
+    _, _, second = _read_answer(sock, buffer)
+    assert [e["order_no"] for e in second["events"]] == [number]
+    assert time.monotonic() - started < 10  # the interval's bound (0.25 s), not the 300 s the cost asks
+    sock.close()

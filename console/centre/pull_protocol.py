@@ -49,7 +49,7 @@ class PullProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._held: _Held | None = None
         self._wait: tuple[Tail, int, int, float] | None = None  # tail, after, limit, deadline
-        self._woken: asyncio.Future[None] | None = None
+        self._watching = False  # registered with the tail for its next wake
         self._timer: asyncio.TimerHandle | None = None
 
     def on_headers_complete(self) -> None:
@@ -81,37 +81,33 @@ class PullProtocol(HttpToolsProtocol):
         self._look()
         return True
 
-    def _look(self, _fut: asyncio.Future[None] | None = None) -> None:
+    def _look(self) -> None:
         """Answer if there is something to say (or the wait is over); else wait for the next wake."""
         if self._wait is None:
             return
         tail, after, limit, deadline = self._wait
         self._stop_waiting()
-        woken = tail.waiter()  # taken before looking: a change in between still wakes us
         answer = tail.answer(after, limit)
         if answer is None:  # the tail moved past it while we waited: an empty answer, the seat asks again
             self._answer(f'{{"events":[],"head":{after},"reference":{tail.reference}}}'.encode())
-            tail.drop_waiter(woken)
             return
         body, count = answer
         remaining = deadline - self.loop.time()
         if count or remaining <= 0:
-            tail.drop_waiter(woken)
             self._answer(body)
             return
-        self._woken = woken
-        woken.add_done_callback(self._look)
+        tail.watch(self._look)  # on the loop, as this look: nothing committed since is missed
+        self._watching = True
         self._timer = self.loop.call_later(remaining, self._look)
         tail.park()
 
     def _stop_waiting(self) -> None:
-        if self._woken is not None:
+        if self._watching:
             assert self._wait is not None
             tail = self._wait[0]
             tail.unpark()
-            self._woken.remove_done_callback(self._look)
-            tail.drop_waiter(self._woken)
-            self._woken = None
+            tail.unwatch(self._look)  # gone already when the wake called us
+            self._watching = False
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

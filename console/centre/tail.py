@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -33,11 +33,12 @@ READ_CHUNK = 5000
 _EVENT_COLUMNS = [c.name for c in db.events.columns]  # in the order a read of the log returns them
 
 
-def event_json(row: Mapping[Any, Any]) -> str:
-    """One log row as the pull answer sends it (payload as an object)."""
+def event_json(row: Mapping[Any, Any]) -> bytes:
+    """One log row as the pull answer sends it (payload as an object), in UTF-8: an answer is
+    then a join of bytes, with no encoding per seat."""
     d = dict(row)
     d["payload"] = json.loads(d["payload"])
-    return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,19 @@ class _Token:
 
 
 class Tail:
-    def __init__(self, engine, keep: int = 20000, poll: float = 1.0, share: float = 3.0):
+    def __init__(self, engine, keep: int = 20000, poll: float = 1.0, share: float = 3.0, most: float = 0.25):
         self.engine = engine
         self.keep, self.poll = keep, poll
         # Waking N waiters costs N answers and N new requests. Under a stream of commits a round
         # of wakes starts no sooner than `share` times the last round took (until the woken came
         # back to wait) after the one before, each time with all that came since: the answers
-        # then take at most about 1/share of the process, and the pushes keep the rest.
-        self.share = share
+        # then take at most about 1/share of the process, and the pushes keep the rest. But never
+        # more than `most` seconds: a round's cost grows with what it carries (the seats read more),
+        # so an unbounded interval would feed itself (measured: 0.1 s grew to 5 s in 15 rounds).
+        self.share, self.most = share, most
         self.waiting = 0  # long polls waiting now (park/unpark)
         self._last_wake = 0.0
+        self._woken_at = (-1, -1)  # (head, reference) at the last wake
         self._wake_due: asyncio.TimerHandle | None = None
         self._round_start: float | None = None
         self._round_size = 0
@@ -65,7 +69,7 @@ class Tail:
         self.floor = 0  # events with seq > floor are held
         self.head = 0
         self.reference = 0
-        self._events: list[str] = []  # JSON text of seq floor+1 .. head
+        self._events: list[bytes] = []  # JSON (UTF-8) of seq floor+1 .. head
         self._tokens: dict[str, _Token] = {}
         self._seats_version: int | None = None
         self._bodies: dict[tuple[int, int], tuple[bytes, int]] = {}  # (after, limit) -> answer, this head
@@ -75,9 +79,11 @@ class Tail:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._waiters: set[asyncio.Future[None]] = set()  # the fast path's long polls (waiter())
+        self._waiters: set[asyncio.Future[None]] = set()  # the ASGI paths' long polls (waiter())
+        self._watchers: set[Callable[[], None]] = set()  # the connections' long polls (watch())
         self._deferring = threading.local()  # set while a push runs: its answer goes before the fan-out
         self.reads = 0  # database reads made (for tests: no read per waiting seat)
+        self.rounds = 0  # rounds of wakes made (for tests: one per change, not one per seat)
         self.taken = 0  # commits of this process held as committed, without a read
         self._conn: Connection | None = None  # the reader's own connection (PostgreSQL)
 
@@ -149,7 +155,7 @@ class Tail:
                 if not self.ready:  # start at the head: older events are read from the database
                     with self._lock:
                         self.floor = self.head = int(counters.get("seq", 0))
-                new: list[str] = []
+                new: list[bytes] = []
                 after = self.head
                 while True:
                     rows = conn.execute(select(db.events).where(db.events.c.seq > after)
@@ -198,7 +204,7 @@ class Tail:
             self._wake()
         return True
 
-    def _hold(self, new: list[str]) -> None:
+    def _hold(self, new: list[bytes]) -> None:
         """Under self._lock: append events that follow on the head."""
         self._events += new
         self.head += len(new)
@@ -229,7 +235,7 @@ class Tail:
     def run_deferring_wake(self, fn, *args):
         """Run a push (in a worker thread) whose own commit does not wake the waiters: waking
         a thousand of them first would queue its answer behind their thousand answers. The
-        caller calls wake() after answering; a backstop wakes them 50 ms later in any case."""
+        caller calls wake() after answering; a backstop wakes them 50 ms later if that did not happen."""
         self._deferring.on = True
         try:
             return fn(*args)
@@ -237,7 +243,7 @@ class Tail:
             self._deferring.on = False
             loop = self._loop
             if loop is not None and not loop.is_closed():
-                loop.call_soon_threadsafe(loop.call_later, 0.05, self._set_changed)
+                loop.call_soon_threadsafe(loop.call_later, 0.05, self._backstop)
 
     async def wake(self) -> None:
         """On the loop: wake every waiter now."""
@@ -248,11 +254,16 @@ class Tail:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._set_changed)
 
+    def _backstop(self) -> None:
+        """On the loop: wake the waiters if what they were woken with is not the newest."""
+        if (self.head, self.reference) != self._woken_at:
+            self._set_changed()
+
     def _set_changed(self) -> None:
         """On the loop: wake the waiters now, or at the end of the interval since the last wake."""
         loop = self._loop
         assert loop is not None
-        due = self._last_wake + self.share * self.round_cost
+        due = self._last_wake + min(self.share * self.round_cost, self.most)
         if loop.time() < due:
             if self._wake_due is None:
                 self._wake_due = loop.call_at(due, self._wake_all)
@@ -265,8 +276,16 @@ class Tail:
             self._wake_due.cancel()
             self._wake_due = None
         self._last_wake = self._loop.time()
+        self._woken_at = (self.head, self.reference)
+        self.rounds += 1
         self._round_start, self._round_size = (self._last_wake, self.waiting) if self.waiting else (None, 0)
         waiters, self._waiters = self._waiters, set()
+        watchers, self._watchers = self._watchers, set()
+        for wake in watchers:  # called here: a future and a callback per seat cost more than the answer
+            try:
+                wake()
+            except Exception:  # noqa: BLE001 - one seat's failure must not leave the others waiting
+                log("centre").exception("a waiting pull could not be answered")
         for fut in waiters:
             if not fut.done():
                 fut.set_result(None)
@@ -296,6 +315,14 @@ class Tail:
     def drop_waiter(self, fut: asyncio.Future[None]) -> None:
         self._waiters.discard(fut)
 
+    def watch(self, wake: Callable[[], None]) -> None:
+        """On the loop: call `wake` (on the loop) once at the next wake. Both run on the loop, so
+        a look at the tail followed by watch() misses nothing committed in between."""
+        self._watchers.add(wake)
+
+    def unwatch(self, wake: Callable[[], None]) -> None:
+        self._watchers.discard(wake)
+
     def answer(self, after: int, limit: int) -> tuple[bytes, int] | None:
         """The pull answer for `after` (bytes, number of events), or None when those events are
         older than what is held (read them from the database)."""
@@ -309,7 +336,7 @@ class Tail:
             start = after - self.floor
             chunk = self._events[start:start + limit]
             head = after + len(chunk) if chunk else after
-            body = ('{"events":[' + ",".join(chunk) + f'],"head":{head},"reference":{self.reference}}}').encode()
+            body = b'{"events":[' + b",".join(chunk) + f'],"head":{head},"reference":{self.reference}}}'.encode()
             self._bodies[key] = (body, len(chunk))
             return body, len(chunk)
 
