@@ -5,7 +5,10 @@ centre keeps them current by itself."""
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sync_support import centre_db, new_centre
@@ -137,3 +140,79 @@ def test_a_served_centre_keeps_its_rollups_current_as_seats_push(tmp_path):
         same(rollups.report(centre.engine, *PERIODS[0], NOW, with_orders=True),
              compute(centre.histories(), centre.calendar, centre.rules, *PERIODS[0], NOW))
     centre.engine.dispose()
+
+
+def _children(pid: int) -> list[int]:
+    """The live child processes of `pid`, whichever of its threads started them."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return sorted(p for p in out if "zombie" not in _status(p))
+
+
+def _status(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "zombie (gone)"
+
+
+@pytest.mark.postgres
+def test_served_on_postgresql_the_rollups_fold_in_their_own_process(tmp_path):
+    """`hotline centre serve` on PostgreSQL folds in a process of its own (not in the one serving
+    the seats): a seat's pushes reach the rollups with no report asking; a rules change published
+    while it runs is folded with the new rules; it ends with the centre, also when the centre is
+    killed."""
+    import time
+
+    from sync_support import CentreProcess, client, connect, pg_schema, require_pg
+
+    from console.sync.session import sync_once
+
+    require_pg()
+    with pg_schema() as url:
+        centre = new_centre(url)
+        server = CentreProcess(url).start()
+        try:
+            assert server.proc is not None
+            deadline = time.monotonic() + 20
+            while not _children(server.proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            (folder,) = _children(server.proc.pid)
+            os.kill(folder, signal.SIGKILL)  # a rollups' process that dies is started again
+            deadline = time.monotonic() + 20
+            while _children(server.proc.pid) in ([], [folder]) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            (folder,) = _children(server.proc.pid)
+            store = Store.init(tmp_path / "seat", "S01")
+            fill_demo(store, 60, seed=5, now=NOW)
+            connect(store, centre, server.url)
+            assert sync_once(store, client(store)).accepted > 50
+            store.close()
+
+            def current() -> bool:
+                deadline = time.monotonic() + 20
+                while not rollups.is_current(centre.engine) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                return rollups.is_current(centre.engine)
+
+            assert current()
+            same(rollups.report(centre.engine, *PERIODS[0], NOW, with_orders=True),
+                 compute(centre.histories(), centre.calendar, centre.rules, *PERIODS[0], NOW))
+            published = dict(centre.published_rules() or {})
+            published["callback_days"] = 1  # R-32: the M-11 deadlines move
+            centre.publish_rules(published)
+            assert current()
+            fresh = type(centre)(centre.engine)
+            same(rollups.report(centre.engine, *PERIODS[0], NOW, with_orders=True),
+                 compute(fresh.histories(), fresh.calendar, fresh.rules, *PERIODS[0], NOW))
+        finally:
+            server.kill()  # SIGKILL: the folder notices its parent gone and ends itself
+            centre.engine.dispose()
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{folder}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "zombie" in _status(folder)

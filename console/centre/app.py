@@ -120,10 +120,12 @@ class Gates:
         self.read = Gate("database reads", size=8, queue=200)
 
 
-def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = None) -> FastPull:
+def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = None, fold: bool = True) -> FastPull:
     """`docs`: serve /docs and /openapi.json (`hotline centre serve --docs`); off by default, the
     API's map is not for whoever reaches the port. `tail_poll`: seconds between the tail's timed
-    reads (default 1 s on SQLite; 5 s on PostgreSQL, where NOTIFY says when to read)."""
+    reads (default 1 s on SQLite; 5 s on PostgreSQL, where NOTIFY says when to read). `fold`: keep
+    the rollups current in this process (off when they have a process of their own:
+    console/centre/rollup_process.py)."""
     sqlite = is_sqlite(centre.engine)
     poll = tail_poll if tail_poll is not None else (1.0 if sqlite else 5.0)
 
@@ -136,11 +138,12 @@ def create_app(centre: Centre, docs: bool = False, tail_poll: float | None = Non
         centre.on_commit(tail.catch_up, rows=True)
         listener = None if sqlite else Listener(centre.engine, tail.poke, centre.origin).start()
         app.state.listener = listener
-        rollups = RollupWorker(centre).start()  # the figures kept current off the push path (issue 15)
+        rollups = RollupWorker(centre).start() if fold else None  # the figures kept current off the push path
         try:
             yield
         finally:
-            rollups.stop()
+            if rollups:
+                rollups.stop()
             centre.off_commit(tail.catch_up)
             if listener:
                 listener.stop()

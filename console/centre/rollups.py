@@ -476,6 +476,7 @@ class RollupWorker:
             self._stop.wait(self.settle)  # let a burst of pushes land: one catch-up for them all
             self._wake.clear()
             try:  # in chunks, each its own transaction: pushes go on meanwhile; stop() ends it between two
+                self.centre.follow_reference()  # rules or calendar published since: fold with the new ones
                 catch_up(self.centre.engine, self.centre.calendar, self.centre.rules, stop=self._stop)
             except Exception:  # noqa: BLE001 - logged; the next wake or report catches up
                 log("centre").exception("figures: the rollups could not catch up")

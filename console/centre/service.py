@@ -398,12 +398,7 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
     def _context(self, conn: Connection, states: _Batch, reference: int | None = None) -> Context:
         """What decide() needs besides the order. `reference`: the reference version, when the
         caller read it already (a round trip less)."""
-        seen = self._lock_free_reference(conn) if reference is None else reference
-        if seen != self._reference_seen:  # published since (maybe by another process): read afresh
-            self._rules, self._taxonomy, self._unit_codes = self._given_rules, self._given_taxonomy, None
-            self._calendar = self._given_calendar
-            self._operator_table = None
-            self._reference_seen = seen
+        self._follow_reference(self._lock_free_reference(conn) if reference is None else reference)
         if self._operator_table is None:  # the accounts change only with a publication (operators.py)
             self._operator_table = self._read_operators(conn)
         states.operators = self._operator_table
@@ -419,6 +414,19 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         return Context(rules=self.rules, calendar=self.calendar, lookup=lookup,
                        unit_codes=self.unit_codes(conn), valid_content_path=self.taxonomy.is_valid_path,
                        lease_fence=lease_fence)
+
+    def follow_reference(self) -> None:
+        """Drop the cached settings if reference data was published since they were read (by
+        any process): for a reader of the log that does not push (the rollups' own process)."""
+        with self.engine.connect() as conn:
+            self._follow_reference(self._lock_free_reference(conn))
+
+    def _follow_reference(self, seen: int) -> None:
+        if seen != self._reference_seen:  # published since (maybe by another process): read afresh
+            self._rules, self._taxonomy, self._unit_codes = self._given_rules, self._given_taxonomy, None
+            self._calendar = self._given_calendar
+            self._operator_table = None
+            self._reference_seen = seen
 
     @staticmethod
     def _lock_free_reference(conn: Connection) -> int:

@@ -188,6 +188,7 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from console import paths
+    from console.centre import rollup_process
     from console.centre.app import create_app
     from console.centre.db import is_sqlite
     from console.log import setup_logging
@@ -196,7 +197,8 @@ def cmd_serve(args) -> int:
     tail_poll()  # a bad setting is one line now, not one per worker
     if args.workers > 1 and is_sqlite(centre.engine):
         raise CliError("--workers needs a PostgreSQL database: SQLite serves one centre process", 2)
-    setup_logging(paths.data_dir(getattr(args, "data_dir", None)), "centre")
+    data_dir = paths.data_dir(getattr(args, "data_dir", None))
+    setup_logging(data_dir, "centre")
     _raise_open_files()
     print(f"centre serving {db_url(args)} on http://{args.host}:{args.port}"
           + (f" with {args.workers} processes" if args.workers > 1 else ""), flush=True)
@@ -206,13 +208,19 @@ def cmd_serve(args) -> int:
     # http: the long poll answered by the connection (console/centre/pull_protocol.py).
     options = dict(host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2,
                    backlog=4096, proxy_headers=False, http="console.centre.pull_protocol:PullProtocol")
-    if args.workers > 1:
-        centre.engine.dispose()
-        os.environ[SERVE_DB_ENV] = db_url(args)
-        os.environ[SERVE_DOCS_ENV] = "1" if args.docs else ""
-        uvicorn.run("console.cli.centre_cmd:app_from_env", factory=True, workers=args.workers, **options)
-    else:
-        uvicorn.run(create_app(centre, docs=args.docs, tail_poll=tail_poll()), **options)
+    # PostgreSQL: the rollups fold in a process of their own, not in the serving ones.
+    folder = None if is_sqlite(centre.engine) else rollup_process.Folder(db_url(args), data_dir).start()
+    try:
+        if args.workers > 1:
+            centre.engine.dispose()
+            os.environ[SERVE_DB_ENV] = db_url(args)
+            os.environ[SERVE_DOCS_ENV] = "1" if args.docs else ""
+            uvicorn.run("console.cli.centre_cmd:app_from_env", factory=True, workers=args.workers, **options)
+        else:
+            uvicorn.run(create_app(centre, docs=args.docs, tail_poll=tail_poll(), fold=folder is None), **options)
+    finally:
+        if folder is not None:
+            folder.stop()
     return 0
 
 
@@ -226,7 +234,7 @@ def app_from_env():
     from console.centre.service import Centre
 
     return create_app(Centre(make_engine(os.environ[SERVE_DB_ENV])), docs=bool(os.environ.get(SERVE_DOCS_ENV)),
-                      tail_poll=tail_poll())
+                      tail_poll=tail_poll(), fold=False)  # the rollups' own process folds (cmd_serve)
 
 
 def tail_poll() -> float | None:
