@@ -301,10 +301,12 @@ class Centre:
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return []
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):  # children of every thread (the rollups' watcher's too)
+        try:
+            found += (task / "children").read_text().split()
+        except OSError:
+            continue
     out = [int(p) for p in found]
     for child in list(out):
         out += _children(child)
@@ -401,9 +403,15 @@ def ms(values: list[float]) -> str:
 
 def fan_out(pushes: Pushes, seats: list[tuple]) -> tuple[list[float], int]:
     """Per push, the time until the last waiting seat held its events; and how many never did."""
-    lasts, never = [], 0
+    lasts, _after, never = fan_out_after(pushes, seats)
+    return lasts, never
+
+
+def fan_out_after(pushes: Pushes, seats: list[tuple]) -> tuple[list[float], list[float], int]:
+    """fan_out's figures, and per push the part of it after the push was answered."""
+    lasts, after, never = [], [], 0
     per_seat = [([a[1] for a in arrivals], [a[0] for a in arrivals]) for arrivals, *_ in seats]
-    for t0, _t1, last in pushes.sent:
+    for t0, t1, last in pushes.sent:
         worst = 0.0
         for seqs, times in per_seat:
             i = bisect_left(seqs, last)
@@ -415,7 +423,8 @@ def fan_out(pushes: Pushes, seats: list[tuple]) -> tuple[list[float], int]:
             never += 1
         else:
             lasts.append(worst)
-    return lasts, never
+            after.append(max(0.0, worst - (t1 - t0)))
+    return lasts, after, never
 
 
 def machine() -> str:
@@ -499,11 +508,12 @@ def scenario_sustained(centre: Centre, tokens: list[str], plans: list[tuple[str,
     while time.monotonic() < deadline and min(seats.cursors()) < head:
         time.sleep(0.5)
     got = seats.stop()
-    lasts, never = fan_out(pushes, got)
+    lasts, after, never = fan_out_after(pushes, got)
     behind = sum(g[1] != head for g in got)
     events = head - start
     print(f"| sustained | {n:,} | {len(plans)} pushers, {events:,} events in {seconds:.0f} s "
-          f"({events / seconds:,.0f}/s) | {ms([t1 - t0 for t0, t1, _ in pushes.sent])} | {ms(lasts)} | "
+          f"({events / seconds:,.0f}/s) | {ms([t1 - t0 for t0, t1, _ in pushes.sent])} | {ms(lasts)} "
+          f"(after the push's answer {ms(after)}) | "
           f"{behind} seats short of head {head}, {sum(g[2] for g in got)} order violations, {never} pushes never "
           f"reached all, {pushes.refused} rejected, {pushes.retried} push retries; centre CPU {cpu:.0f} % of a core | "
           f"{load()} |", flush=True)
