@@ -55,18 +55,51 @@ SELECT c.value, pg_notify(:s_channel, c.value::text || ':' || :s_origin) FROM c
 
 
 def append_pg(conn: Connection, rows: list[dict[str, Any]], orders: list[dict[str, str]], seat: str,
-              next_seat_seq: int, last_seen: str, leases: list[str], origin: str) -> int:
+              next_seat_seq: int, last_seen: str, leases: list[str], origin: str, commit: bool = False) -> int:
     """Append `rows` (setting each row's "seq"), write `orders` (their c_orders columns but
     last_seq, which becomes the new head), move `seat` on and end `leases`; returns the new head.
     The NOTIFY says "head:origin": the committing centre (`origin`) ignores its own (its pusher
     hands the rows to its tail, and the push is answered before the seats are woken), the others
-    read up to that head."""
+    read up to that head. `commit`: this is the transaction's last statement; COMMIT goes with it."""
     params: dict[str, Any] = {c: [r.get(c) for r in rows] for c in _COLUMNS}
     params.update({f"o_{c}": [o[c] for o in orders] for c in _ORDER_COLUMNS})
     # scalars as s_*: the event columns' arrays take the plain names (one of them is "seat")
     params.update(s_n=len(rows), s_seat=seat, s_next=next_seat_seq, s_seen=last_seen, s_leases=leases,
                   s_channel=db.channel(conn), s_origin=origin)
-    head = int(conn.execute(_STATEMENT, params).scalar_one())
+    head = _append_and_commit(conn, params) if commit else int(conn.execute(_STATEMENT, params).scalar_one())
     for i, row in enumerate(rows):
         row["seq"] = head - len(rows) + 1 + i
     return head
+
+
+def _append_and_commit(conn: Connection, params: dict[str, Any]) -> int:
+    """The statement and COMMIT in one round trip (psycopg's pipeline), so the counter's lock is
+    held for the statement and the commit only, never while this process waits for the
+    interpreter between them (which, behind a busy event loop, was longer than both). SQLAlchemy's
+    own commit then finds nothing to do. Errors come out as SQLAlchemy's, as from conn.execute."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    sql = _compiled(conn)
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    try:
+        with raw.pipeline():
+            cur = raw.cursor()
+            cur.execute(sql, params)
+            raw.commit()
+        row = cur.fetchone()
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(sql, params, exc, psycopg.Error, hide_parameters=True) from exc
+    assert row is not None
+    return int(row[0])
+
+
+_SQL: dict[str, str] = {}
+
+
+def _compiled(conn: Connection) -> str:
+    name = conn.dialect.name
+    if name not in _SQL:
+        _SQL[name] = str(_STATEMENT.compile(dialect=conn.dialect))
+    return _SQL[name]

@@ -330,14 +330,14 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
                                  "code": storable(code, 32) or None})
                     fresh.append({"id": ev["id"], "status": status, "seq": 0, "reason": reason, "code": code})
                     outcome.results.append(fresh[-1])
+                fault_point("centre.push.before_commit")  # decided, nothing written: the append commits
                 if rows:
-                    outcome.head = self.append_events(conn, rows, states, (seat.seat, expected, now))
+                    outcome.head = self.append_events(conn, rows, states, (seat.seat, expected, now), commit=True)
                     for result, row in zip(fresh, rows, strict=True):
                         result["seq"] = row["seq"]
                 else:
                     conn.execute(update(db.seats).where(db.seats.c.seat == seat.seat).values(last_seen=now))
                     outcome.head = self._counter(conn, "seq")
-                fault_point("centre.push.before_commit")
         finally:
             conn.close()
         try:
@@ -359,20 +359,21 @@ class Centre(Leases, UnitActions, OperatorAccounts, Reference):
         return int(conn.execute(select(db.counters.c.value).where(db.counters.c.name == name)).scalar_one())
 
     def append_events(self, conn: Connection, rows: list[dict[str, Any]], states: _Batch,
-                      seat: tuple[str, int, str]) -> int:
+                      seat: tuple[str, int, str], commit: bool = False) -> int:
         """Everything a batch of new log rows writes, as the last step of its transaction (after
         the seat's and the orders' rows were locked and decided): the orders they changed, the
         seat's next seat_seq and last contact `seat` (seat, next, when), the leases their
         dispatches ended, the rows with their seqs, the new head and the NOTIFY other processes
         get at commit; returns the head and sets each row's "seq". Pushes and the units' actions
         both come here. Only this step holds the seq counter; on PostgreSQL it is one statement
-        (console/centre/append.py)."""
+        (console/centre/append.py). `commit`: nothing follows in the transaction; on PostgreSQL
+        its COMMIT goes in the statement's round trip (SQLite commits as the caller's block ends)."""
         name, next_seat_seq, when = seat
         if not db.is_sqlite(self.engine):
             from console.centre.append import append_pg
 
             return append_pg(conn, rows, self._order_rows(states), name, next_seat_seq, when,
-                             sorted(states.leases_ended), self.origin)
+                             sorted(states.leases_ended), self.origin, commit)
         if states.leases_ended:
             conn.execute(db.leases.delete().where(db.leases.c.order_no.in_(sorted(states.leases_ended))))
         conn.execute(update(db.seats).where(db.seats.c.seat == name)

@@ -81,7 +81,8 @@ class UnitActions:
                     raise Refused(reason, code=code)
                 rows = [{**row_from_wire(ev), "received_at": clock.iso(now), "status": "accepted", "reason": None,
                          "code": None}]
-                seq = self.append_events(conn, rows, states, (seat.seat, seat_row.next_seat_seq + 1, clock.iso(now)))
+                seq = self.append_events(conn, rows, states, (seat.seat, seat_row.next_seat_seq + 1, clock.iso(now)),
+                                         commit=True)
         finally:
             conn.close()
         self._notify(seq, rows)
