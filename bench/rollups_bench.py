@@ -10,7 +10,9 @@ from what it folded. Printed, never asserted.
      over a year, bulk loaded with COPY (indexes dropped first, made again after) up to --events.
   3. The rollup worker's catch-up (`rollups.catch_up`, chunks of CHUNK_ORDERS orders, one
      transaction each) for at most --fold-minutes: events/s; meanwhile a seat pushes batches of
-     50 new events every --push-every seconds (latency against the same pushes before it).
+     50 new events every --push-every seconds (latency against the same pushes before it). With
+     --apart the catch-up runs in a process of its own, as `hotline centre serve` runs it on
+     PostgreSQL; without, in the pushing process (as on SQLite).
   4. A month's figures and the per-unit table from the rollups, as `hotline centre stats` (n=--runs).
 
 The schema (issue15b_rollups) is dropped at the end unless --keep (bench/desk_stats_bench.py
@@ -261,7 +263,20 @@ class Pusher(threading.Thread):
             self.halt.wait(self.every)
 
 
-def fold(minutes: float, push_every: float, push_orders: int) -> None:
+def _fold_apart(minutes: float, out) -> None:
+    """The catch-up in a process of its own, as `hotline centre serve` runs it on PostgreSQL
+    (console/centre/rollup_process.py): no interpreter shared with the pushes."""
+    from console.centre import rollups
+    from console.centre.db import make_engine
+    from console.centre.service import Centre
+
+    rollups.YIELD = False
+    centre = Centre(make_engine(URL))
+    out.put(rollups.catch_up(centre.engine, centre.calendar, centre.rules, until=time.monotonic() + minutes * 60))
+    centre.engine.dispose()
+
+
+def fold(minutes: float, push_every: float, push_orders: int, apart: bool = False) -> None:
     from console.centre import rollups
     from console.centre.db import make_engine
     from console.centre.model import SeatInfo
@@ -278,7 +293,17 @@ def fold(minutes: float, push_every: float, push_orders: int) -> None:
     print(f"catch-up: {load()}", flush=True)
     t0 = time.monotonic()
     busy.start()
-    folded = rollups.catch_up(centre.engine, centre.calendar, centre.rules, until=t0 + minutes * 60)
+    if apart:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("spawn")
+        out = ctx.Queue()
+        child = ctx.Process(target=_fold_apart, args=(minutes, out))
+        child.start()
+        folded = out.get()
+        child.join()
+    else:
+        folded = rollups.catch_up(centre.engine, centre.calendar, centre.rules, until=t0 + minutes * 60)
     took = time.monotonic() - t0
     busy.halt.set()
     busy.join()
@@ -341,6 +366,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--keep", action="store_true", help="keep the schema (for desk_stats_bench.py)")
     ap.add_argument("--no-yield", action="store_true", help="the fold does not hand the interpreter to pushes")
+    ap.add_argument("--apart", action="store_true",
+                    help="the fold in a process of its own (as `hotline centre serve` on PostgreSQL), not beside the pushes")
     args = ap.parse_args()
     if args.no_yield:
         from console.centre import rollups
@@ -357,7 +384,7 @@ def main() -> None:
               f"{refused} padding steps refused by decide()), {time.monotonic() - t0:.0f} s", flush=True)
         events, n_orders, took = bulk_load(rows, head, args.events)
         print(f"log: {events:,} events, {n_orders:,} orders, loaded in {took:.0f} s; {load()}", flush=True)
-        fold(args.fold_minutes, args.push_every, args.push_orders)
+        fold(args.fold_minutes, args.push_every, args.push_orders, args.apart)
         queries(args.runs)
     finally:
         if not args.keep:

@@ -15,7 +15,8 @@ seq a reader sees is visible to it and none is skipped. It works in bounded chun
 each (CHUNK_EVENTS log rows; a rebuild CHUNK_ORDERS orders by number), and the marks say where the
 next chunk starts, so a first catch-up over years of log neither holds one long transaction nor
 starts over after a restart. The push path pays nothing: `RollupWorker` (started by `hotline centre
-serve`) catches up when a push commits; a report catches up for a few seconds first, and `lag()`
+serve`: on PostgreSQL in a process of its own, console/centre/rollup_process.py) catches up when a
+push commits; a report catches up for a few seconds first, and `lag()`
 says how far behind the log the figures still are.
 
 The facts depend on the rule parameters and the calendar: the basis they were built from is kept
