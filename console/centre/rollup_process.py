@@ -94,6 +94,5 @@ def _main(db_url: str, data_dir: str, parent: int) -> None:
         centre.engine.dispose()
 
 
-
 if __name__ == "__main__":
     _main(os.environ[_DB_ENV], os.environ[_DIR_ENV], int(os.environ[_PARENT_ENV]))
